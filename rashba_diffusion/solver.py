@@ -1,0 +1,116 @@
+"""Linear solves: assembly, MUMPS LU, failure checks, charge neutrality."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from ._compat import MPI, PETSc, assemble_rhs, fem, fem_petsc, function_vector
+from .model import RashbaModel
+
+DEFAULT_PETSC_OPTIONS = {
+    "ksp_type": "preonly",
+    "pc_type": "lu",
+    "pc_factor_mat_solver_type": "mumps",
+}
+
+
+class SolveError(RuntimeError):
+    """The linear solve failed (KSP not converged, or NaN/Inf in the solution)."""
+
+
+_REASONS = {v: k for k, v in PETSc.KSP.ConvergedReason.__dict__.items() if isinstance(v, int)}
+
+
+class LinearSolver:
+    """Assembles and solves a :class:`RashbaModel`; reusable across parameter changes.
+
+    The matrix and KSP are created once.  :meth:`solve` re-assembles the
+    matrix into the same sparsity pattern (parameters may have changed) and
+    refactors; the factorization serves the neutrality correction too.
+    """
+
+    _count = 0
+
+    def __init__(self, model: RashbaModel, petsc_options: dict | None = None):
+        self.model = model
+        comm = model.V.mesh.comm
+        LinearSolver._count += 1
+        self.prefix = f"rashba_{LinearSolver._count}_"
+        self.A = fem_petsc.create_matrix(model.a)
+        self.ksp = PETSc.KSP().create(comm)
+        self.ksp.setOperators(self.A)
+        self.ksp.setOptionsPrefix(self.prefix)
+        opts = PETSc.Options()
+        for k, v in {**DEFAULT_PETSC_OPTIONS, **(petsc_options or {})}.items():
+            opts[self.prefix + k] = v
+        self.ksp.setFromOptions()
+        self.timings: dict[str, float] = {}
+
+    def assemble_matrix(self) -> None:
+        t0 = time.perf_counter()
+        self.A.zeroEntries()
+        fem_petsc.assemble_matrix(self.A, self.model.a, bcs=self.model.bcs)
+        self.A.assemble()
+        self.ksp.setOperators(self.A)
+        self.timings["assemble_matrix"] = time.perf_counter() - t0
+
+    def _solve_rhs(self, b: PETSc.Vec, u: fem.Function) -> None:
+        x = function_vector(u)
+        self.ksp.solve(b, x)
+        reason = self.ksp.getConvergedReason()
+        if reason <= 0:
+            raise SolveError(f"KSP did not converge: reason {reason} ({_REASONS.get(reason, '?')})")
+        u.x.scatter_forward()
+        local_bad = not np.all(np.isfinite(u.x.array))
+        if u.function_space.mesh.comm.allreduce(local_bad, op=MPI.LOR):
+            raise SolveError("the solution contains NaN or Inf")
+
+    def solve(self) -> fem.Function:
+        """Assemble and solve; returns U = (s_x, s_y, s_z, ν)."""
+        m = self.model
+        self.assemble_matrix()
+        t0 = time.perf_counter()
+        b = assemble_rhs(m.L, m.a, m.bcs)
+        self.timings["assemble_rhs"] = time.perf_counter() - t0
+        u = fem.Function(m.V, name="U")
+        t0 = time.perf_counter()
+        self._solve_rhs(b, u)
+        b.destroy()
+        if m.pin_bc is not None:
+            self._restore_neutrality(u)
+        self.timings["solve"] = time.perf_counter() - t0
+        return u
+
+    def _restore_neutrality(self, u: fem.Function) -> None:
+        """Add the multiple of the null vector that makes ∫ν dx = 0.
+
+        With the pinned row replaced by ν_k = 1 and a zero right-hand side the
+        solve returns the null vector y of the unpinned operator (A y = 0 off
+        the pinned row).  u + c y solves the same equations for every c.
+        """
+        m = self.model
+        b1 = fem_petsc.create_vector(m.V)
+        with b1.localForm() as loc:
+            loc.set(0.0)
+        fem_petsc.set_bc(b1, [m.unit_pin_bc()])
+        y = fem.Function(m.V)
+        self._solve_rhs(b1, y)
+        b1.destroy()
+        comm = m.V.mesh.comm
+        form_u = fem.form(u[3] * self._dx())
+        form_y = fem.form(y[3] * self._dx())
+        iu = comm.allreduce(fem.assemble_scalar(form_u), op=MPI.SUM)
+        iy = comm.allreduce(fem.assemble_scalar(form_y), op=MPI.SUM)
+        u.x.array[:] -= (iu / iy) * y.x.array
+        u.x.scatter_forward()
+
+    def _dx(self):
+        from ._compat import ufl
+
+        return ufl.dx(domain=self.model.V.mesh)
+
+    def destroy(self) -> None:
+        self.ksp.destroy()
+        self.A.destroy()
