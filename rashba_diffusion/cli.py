@@ -26,22 +26,40 @@ def _add_material(p: argparse.ArgumentParser) -> None:
     x.add_argument("--tau-delta-s", type=float, default=None, help="precession time τΔ = ħ/Δxc (s); default 1e-14")
     x.add_argument("--delta-xc-ev", type=float, default=None, help="exchange splitting Δxc (eV)")
     g.add_argument("--tau-s", type=float, default=PAPER_DEFAULTS["tau_s"], help="momentum relaxation time τ (s)")
-    g.add_argument("--tau-sf-s", type=float, default=PAPER_DEFAULTS["tau_sf_s"], help="spin-flip time τsf (s); inf = off")
+    g.add_argument(
+        "--tau-sf-s", type=float, default=PAPER_DEFAULTS["tau_sf_s"], help="spin-flip time τsf (s); inf = off"
+    )
     g.add_argument("--kf-per-nm", type=float, default=PAPER_DEFAULTS["kf_per_nm"], help="Fermi wave vector kF (1/nm)")
     g.add_argument("--mass-ratio", type=float, default=1.0, help="effective mass m*/mₑ")
     g.add_argument("--polarization", type=float, default=None, help="override PF (dimensionless, [-1, 1])")
-    g.add_argument("--polarization-rule", choices=("eq17", "eq38"), default="eq17",
-                   help="PF = Δxc/εF (eq17, default) or Δxc/(2εF) (eq38)")
-    g.add_argument("--precession-rule", choices=("eq17", "eq15"), default="eq17",
-                   help="1/τΔ = Δxc/ħ (eq17, default) or Δxc/(ħ(4ς²+1)) (eq15)")
-    g.add_argument("--charge-coupling", choices=("projected", "printed"), default="projected",
-                   help="B, R couplings of the charge equation: 4B, 8R (projected, default) or as printed")
+    g.add_argument(
+        "--polarization-rule",
+        choices=("eq17", "eq38"),
+        default="eq17",
+        help="PF = Δxc/εF (eq17, default) or Δxc/(2εF) (eq38)",
+    )
+    g.add_argument(
+        "--precession-rule",
+        choices=("eq17", "eq15"),
+        default="eq17",
+        help="1/τΔ = Δxc/ħ (eq17, default) or Δxc/(ħ(4ς²+1)) (eq15)",
+    )
+    g.add_argument(
+        "--charge-coupling",
+        choices=("projected", "printed"),
+        default="projected",
+        help="B, R couplings of the charge equation: 4B, 8R (projected, default) or as printed",
+    )
     g.add_argument("--charge-gamma", action="store_true", help="keep Eq. 16's Γ∇z·(mn) on ν (see docs/model.md)")
     d = p.add_argument_group("drive and magnetization")
     d.add_argument("--efield-v-per-m", type=float, default=1e5, help="electric field |E| (V/m)")
-    d.add_argument("--e-direction", type=_vector, default=(1.0, 0.0, 0.0), help="in-plane unit vector Ê (default 1,0,0)")
+    d.add_argument(
+        "--e-direction", type=_vector, default=(1.0, 0.0, 0.0), help="in-plane unit vector Ê (default 1,0,0)"
+    )
     d.add_argument("--m", type=_vector, default=(1.0, 0.0, 0.0), help="unit magnetization mx,my,mz (default 1,0,0)")
-    d.add_argument("--ms-a-per-m", type=float, default=None, help="saturation magnetization Ms (A/m), for effective fields")
+    d.add_argument(
+        "--ms-a-per-m", type=float, default=None, help="saturation magnetization Ms (A/m), for effective fields"
+    )
     d.add_argument("--thickness-nm", type=float, default=None, help="film thickness (nm), for effective fields")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
 
@@ -51,10 +69,18 @@ def film_from_args(a: argparse.Namespace) -> Film:
     if tau_delta is None and a.delta_xc_ev is None:
         tau_delta = PAPER_DEFAULTS["tau_delta_s"]
     return Film(
-        alpha_ev_nm=a.alpha_ev_nm, tau_s=a.tau_s, tau_sf_s=a.tau_sf_s, kf_per_nm=a.kf_per_nm,
-        delta_xc_ev=a.delta_xc_ev, tau_delta_s=tau_delta, mass_ratio=a.mass_ratio, polarization=a.polarization,
-        polarization_rule=a.polarization_rule, precession_rule=a.precession_rule,
-        charge_coupling=a.charge_coupling, charge_gamma=a.charge_gamma,
+        alpha_ev_nm=a.alpha_ev_nm,
+        tau_s=a.tau_s,
+        tau_sf_s=a.tau_sf_s,
+        kf_per_nm=a.kf_per_nm,
+        delta_xc_ev=a.delta_xc_ev,
+        tau_delta_s=tau_delta,
+        mass_ratio=a.mass_ratio,
+        polarization=a.polarization,
+        polarization_rule=a.polarization_rule,
+        precession_rule=a.precession_rule,
+        charge_coupling=a.charge_coupling,
+        charge_gamma=a.charge_gamma,
     )
 
 
@@ -69,7 +95,9 @@ def _effective_fields(a, summary: dict) -> None:
     ms = check_positive("ms_a_per_m", a.ms_a_per_m, "A/m")
     t = check_positive("thickness_nm", a.thickness_nm, "nm")
     for suffix in ("", "_bulk"):
-        b_fl, b_dl = effective_fields_tesla(summary[f"T_perp{suffix}_J_per_m2"], summary[f"T_par{suffix}_J_per_m2"], ms, t)
+        b_fl, b_dl = effective_fields_tesla(
+            summary[f"T_perp{suffix}_J_per_m2"], summary[f"T_par{suffix}_J_per_m2"], ms, t
+        )
         summary[f"B_FL{suffix}_T"], summary[f"B_DL{suffix}_T"] = b_fl, b_dl
 
 
@@ -110,11 +138,11 @@ def cmd_wire(a: argparse.Namespace) -> int:
     film = film_from_args(a)
     drive = Drive(a.efield_v_per_m, a.e_direction)
     m = unit_vector("m", a.m)
-    spec = WireSpec(width_nm=a.width_nm, geometry=a.geometry, length_nm=a.length_nm, cell_nm=a.cell_nm,
-                    degree=a.degree)
+    spec = WireSpec(width_nm=a.width_nm, geometry=a.geometry, length_nm=a.length_nm, cell_nm=a.cell_nm, degree=a.degree)
     if a.ms_a_per_m is not None or a.thickness_nm is not None:
-        _effective_fields(a, {"T_perp_J_per_m2": 0.0, "T_par_J_per_m2": 0.0, "T_perp_bulk_J_per_m2": 0.0,
-                              "T_par_bulk_J_per_m2": 0.0})  # validate before the solve
+        _effective_fields(
+            a, {"T_perp_J_per_m2": 0.0, "T_par_J_per_m2": 0.0, "T_perp_bulk_J_per_m2": 0.0, "T_par_bulk_J_per_m2": 0.0}
+        )  # validate before the solve
     # everything is validated: only now import DOLFINx and solve
     from ._compat import MPI
     from .io import write_wire_outputs
@@ -140,10 +168,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_material(w)
     g = w.add_argument_group("geometry")
     g.add_argument("--width-nm", type=float, default=50.0, help="wire width W (nm)")
-    g.add_argument("--geometry", choices=("1d", "2d"), default="1d",
-                   help="1d: translation-invariant cross-section (default); 2d: full wire with contacts")
+    g.add_argument(
+        "--geometry",
+        choices=("1d", "2d"),
+        default="1d",
+        help="1d: translation-invariant cross-section (default); 2d: full wire with contacts",
+    )
     g.add_argument("--length-nm", type=float, default=None, help="2D wire length (nm); default max(4W, 10λsf)")
-    g.add_argument("--cell-nm", type=float, default=None, help="cell size (nm; at the edges in 2D); default from the shortest physical length")
+    g.add_argument(
+        "--cell-nm",
+        type=float,
+        default=None,
+        help="cell size (nm; at the edges in 2D); default from the shortest physical length",
+    )
     g.add_argument("--degree", type=int, choices=(1, 2, 3), default=2, help="Lagrange degree")
     g.add_argument("--out", default=None, help="directory for fields (VTX .bp), profile.csv, profile.png, summary.json")
     w.set_defaults(func=cmd_wire)

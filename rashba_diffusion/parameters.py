@@ -80,8 +80,6 @@ def unit_vector(name: str, value, *, in_plane: bool = False) -> tuple[float, flo
         v = np.asarray(value, dtype=float).reshape(-1)
     except (TypeError, ValueError):
         raise ParameterError(f"{name} = {value!r} (dimensionless): not a 3-vector of numbers") from None
-    if v.size == 2:
-        v = np.append(v, 0.0)
     if v.size != 3 or not np.all(np.isfinite(v)):
         raise ParameterError(f"{name} = {value!r} (dimensionless): need 3 finite components")
     norm = float(np.linalg.norm(v))

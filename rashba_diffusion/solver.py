@@ -86,15 +86,21 @@ class LinearSolver:
     def _restore_neutrality(self, u: fem.Function) -> None:
         """Add the multiple of the null vector that makes ∫ν dx = 0.
 
-        With the pinned row replaced by ν_k = 1 and a zero right-hand side the
-        solve returns the null vector y of the unpinned operator (A y = 0 off
-        the pinned row).  u + c y solves the same equations for every c.
+        Solving with ν_k = 1 at the pinned dof and no source returns the null
+        vector y of the unpinned operator (A y = 0 off the pinned row, and on
+        it too, since the charge rows sum to zero).  u + c y solves the same
+        equations for every c.
         """
         m = self.model
+        # DOLFINx zeroes the pinned column as well as the row, so the unit
+        # value must enter through lifting: b1 = -A[:, k], b1[k] = 1.
+        bcs_one = [bc for bc in m.bcs if bc is not m.pin_bc] + [m.unit_pin_bc()]
         b1 = fem_petsc.create_vector(m.V)
         with b1.localForm() as loc:
             loc.set(0.0)
-        fem_petsc.set_bc(b1, [m.unit_pin_bc()])
+        fem_petsc.apply_lifting(b1, [m.a], bcs=[bcs_one])
+        b1.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
+        fem_petsc.set_bc(b1, bcs_one)
         y = fem.Function(m.V)
         self._solve_rhs(b1, y)
         b1.destroy()

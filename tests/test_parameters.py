@@ -1,0 +1,93 @@
+"""Validation of inputs: every bad value gives an error naming parameter, value,
+unit and valid range, before any solve, and nothing is written."""
+
+import math
+
+import pytest
+
+from rashba_diffusion import cli
+from rashba_diffusion.parameters import HBAR_EV_FS, Drive, Film, ParameterError, paper_film
+
+
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        (["--tau-s=-1e-15"], ["tau_s", "-1e-15", " s ", "(0, inf)"]),
+        (["--tau-s", "0"], ["tau_s", "0.0", " s ", "(0, inf)"]),
+        (["--tau-sf-s", "nan"], ["tau_sf_s", "nan", " s ", "(0, inf]"]),
+        (["--tau-delta-s=-1e-14"], ["tau_delta_s", "-1e-14", " s ", "(0, inf]"]),
+        (["--kf-per-nm", "0"], ["kf_per_nm", "1/nm", "(0, inf)"]),
+        (["--alpha-ev-nm=-0.01"], ["alpha_ev_nm", "-0.01", "eV·nm", "[0, inf)"]),
+        (["--alpha-ev-nm", "nan"], ["alpha_ev_nm", "nan", "eV·nm", "finite"]),
+        (["--efield-v-per-m", "inf"], ["efield_v_per_m", "inf", "V/m", "finite"]),
+        (["--m", "1,1,0"], ["m", "norm 1.414", "|m| = 1"]),
+        (["--m", "1,0"], ["m", "need 3 finite components"]),
+        (["--e-direction", "0,0,1"], ["direction", "film plane"]),
+        (["--width-nm", "0"], ["width_nm", "0.0", "nm", "(0, inf)"]),
+        (["--cell-nm=-1"], ["cell_nm", "-1.0", "nm", "(0, inf)"]),
+        (["--cell-nm", "40"], ["cell_nm", "40.0", "nm", "width_nm/2"]),
+        (["--polarization", "2"], ["polarization", "2.0", "[-1, 1]"]),
+        (["--ms-a-per-m", "8e5"], ["--ms-a-per-m", "--thickness-nm"]),
+    ],
+)
+def test_cli_rejects_bad_values_and_writes_nothing(argv, words, tmp_path, capsys):
+    out = tmp_path / "out"
+    rc = cli.main(["wire", *argv, "--out", str(out), "--json"])
+    err = capsys.readouterr()
+    assert rc == 2
+    assert err.out == ""
+    for w in words:
+        assert w in err.err, (w, err.err)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "argv", [["--geometry", "3d"], ["--polarization-rule", "half"], ["--degree", "7"], ["--m", "a,b,c"]]
+)
+def test_cli_rejects_unknown_flag_values(argv, tmp_path, capsys):
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit) as e:
+        cli.main(["wire", *argv, "--out", str(out)])
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert argv[0] in err
+    assert not out.exists()
+
+
+def test_film_requires_exactly_one_exchange_parameter():
+    with pytest.raises(ParameterError, match="exactly one of delta_xc_ev"):
+        Film(alpha_ev_nm=0.01, tau_s=1e-15, tau_sf_s=1e-12, kf_per_nm=4.3)
+    with pytest.raises(ParameterError, match="exactly one of delta_xc_ev"):
+        Film(alpha_ev_nm=0.01, tau_s=1e-15, tau_sf_s=1e-12, kf_per_nm=4.3, delta_xc_ev=0.1, tau_delta_s=1e-14)
+
+
+def test_parameters_are_immutable():
+    f = paper_film()
+    with pytest.raises(AttributeError):
+        f.tau_s = 1.0  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        Drive(1e5).efield_v_per_m = 0.0  # type: ignore[misc]
+
+
+def test_coefficients_against_hand_values():
+    """Fig. 2 material: D = τ vF²/2, 1/τΔ = Δxc/ħ = 1/(1e-14 s), ς² and 1/τdp by hand (SI)."""
+    c = paper_film(5e-2).coefficients()
+    hbar, me, ev = 1.054571817e-34, 9.1093837015e-31, 1.602176634e-19
+    vf = hbar * 4.3e9 / me
+    assert math.isclose(c.v_F, vf * 1e-6, rel_tol=1e-7)  # nm/fs
+    assert math.isclose(c.D, 1e-15 * vf**2 / 2 * 1e3, rel_tol=1e-7)  # m²/s -> nm²/fs
+    assert math.isclose(c.inv_tau_delta, 0.1, rel_tol=1e-12)
+    ak = 0.05 * ev * 1e-9 * 4.3e9 / hbar  # αkF/ħ in 1/s
+    dx = hbar / 1e-14 / hbar  # Δxc/ħ in 1/s
+    vs2 = (dx**2 / 4 + ak**2) * 1e-30
+    assert math.isclose(c.varsigma2, vs2, rel_tol=1e-7)
+    assert math.isclose(c.inv_tau_dp, 2 * ak**2 * 1e-15 / (4 * vs2 + 1) * 1e-15, rel_tol=1e-7)
+    assert math.isclose(c.eps_F * ev, (hbar * 4.3e9) ** 2 / (2 * me), rel_tol=1e-7)
+    assert math.isclose(HBAR_EV_FS, 0.6582119569, rel_tol=1e-7)
+
+
+def test_polarization_rules():
+    f = paper_film()
+    c17, c38 = f.coefficients(), f.replace(polarization_rule="eq38").coefficients()
+    assert math.isclose(c17.PF, 2 * c38.PF, rel_tol=1e-14)
+    assert f.replace(polarization=0.3).coefficients().PF == 0.3
