@@ -1,0 +1,18 @@
+"""Every notebook (jupytext percent script) runs in its fast mode."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.py"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_runs_fast(path, cli_env, tmp_path):
+    env = dict(cli_env, RASHBA_FAST="1", MPLBACKEND="Agg")
+    p = subprocess.run([sys.executable, str(path)], env=env, cwd=tmp_path, capture_output=True, text=True,
+                       timeout=600)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.count("bulk T⊥") == 2  # one line per α of the fast mode
