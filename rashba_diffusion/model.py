@@ -30,9 +30,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._compat import PETSc, fem, ufl
+from ._compat import MPI, PETSc, fem, ufl
 from .geometry import Geometry
-from .parameters import Coefficients, Drive, Film, unit_vector
+from .parameters import UNIT_VECTOR_TOLERANCE, Coefficients, Drive, Film, ParameterError, unit_vector
 
 EPS = np.zeros((3, 3, 3))
 EPS[0, 1, 2] = EPS[1, 2, 0] = EPS[2, 0, 1] = 1.0
@@ -97,6 +97,13 @@ class RashbaModel:
         self.const = {name: fem.Constant(msh, PETSc.ScalarType(0.0)) for name in COEFFICIENT_NAMES}
         self.eE = fem.Constant(msh, np.zeros(3, dtype=PETSc.ScalarType))
         if isinstance(m, fem.Function):
+            norms = np.linalg.norm(m.x.array.reshape(-1, 3), axis=1)
+            bad = norms.size and np.max(np.abs(norms - 1.0)) > UNIT_VECTOR_TOLERANCE
+            if msh.comm.allreduce(bool(bad), op=MPI.LOR):
+                raise ParameterError(
+                    "m (Function) must have |m| = 1 at every dof within "
+                    f"{UNIT_VECTOR_TOLERANCE:g} (the dephasing term m×(s×m) assumes it)"
+                )
             self.m_const = None
             self.m = m
         else:

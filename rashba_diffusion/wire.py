@@ -165,12 +165,17 @@ def solve_wire(film: Film, drive: Drive, m, spec: WireSpec, comm: MPI.Comm = MPI
         "T_perp": p_perp, "T_par": p_par,
     }
     bulk = solve_bulk(film, drive, m)
+    # the wire's own reference: no transverse charge current (docs/model.md §8)
+    normal = np.cross([0.0, 0.0, 1.0], drive.direction)
+    hall_free = solve_bulk(film, drive, m, hall_free_normal=normal)
     ndofs = model.V.dofmap.index_map.size_global * model.V.dofmap.index_map_bs
     summary = {
         "T_perp_J_per_m2": torque_to_j_per_m2(avg_perp),
         "T_par_J_per_m2": torque_to_j_per_m2(avg_par),
         "T_perp_bulk_J_per_m2": bulk.T_perp_j_per_m2,
         "T_par_bulk_J_per_m2": bulk.T_par_j_per_m2,
+        "T_perp_bulk_hall_free_J_per_m2": hall_free.T_perp_j_per_m2,
+        "T_par_bulk_hall_free_J_per_m2": hall_free.T_par_j_per_m2,
         "s_bulk_hbar_per_m2": bulk.s_per_m2.tolist(),
         "dofs": int(ndofs),
         "ranks": comm.size,

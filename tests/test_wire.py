@@ -137,3 +137,22 @@ def test_magnetization_as_function_equals_constant():
     mf.interpolate(lambda x: np.tile(m[:, None], (1, x.shape[1])))
     tex = LinearSolver(RashbaModel(g, film, DRIVE, mf)).solve()
     np.testing.assert_allclose(tex.x.array, ref.x.array, rtol=0, atol=1e-12 * np.max(np.abs(ref.x.array)))
+
+
+def test_texture_with_wrong_norm_is_rejected():
+    from rashba_diffusion.geometry import cross_section
+    from rashba_diffusion.model import RashbaModel
+    from rashba_diffusion.parameters import ParameterError
+
+    g = cross_section(MPI.COMM_WORLD, 10.0, 1.0)
+    mf = fem.Function(fem.functionspace(g.msh, ("Lagrange", 1, (3,))))
+    mf.interpolate(lambda x: np.vstack([np.full(x.shape[1], 0.9), 0 * x[0], 0 * x[0]]))
+    with pytest.raises(ParameterError, match=r"\|m\| = 1"):
+        RashbaModel(g, paper_film(), DRIVE, mf)
+
+
+def test_summary_reports_hall_free_bulk_for_the_wire():
+    film = paper_film(5e-2)
+    r = solve_wire(film, DRIVE, (0.0, 0.0, 1.0), WireSpec(WIDE))
+    hf = solve_bulk(film, DRIVE, (0.0, 0.0, 1.0), hall_free_normal=(0, 1, 0))
+    assert r.summary["T_perp_bulk_hall_free_J_per_m2"] == pytest.approx(hf.T_perp_j_per_m2, rel=1e-14)
