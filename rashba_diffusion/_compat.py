@@ -36,6 +36,7 @@ __all__ = [
     "DOLFINX_VERSION",
     "model_to_mesh",
     "assemble_rhs",
+    "lift_and_set_bc",
 ]
 
 
@@ -54,13 +55,17 @@ def model_to_mesh(model, comm, rank: int, gdim: int):
     return msh, ct, ft, {}
 
 
-def assemble_rhs(L_form, a_form, bcs) -> PETSc.Vec:
-    """Assemble b for A x = b with Dirichlet lifting (0.10/0.11 signatures)."""
-    b = fem_petsc.assemble_vector(L_form)
+def lift_and_set_bc(b: PETSc.Vec, a_form, bcs) -> PETSc.Vec:
+    """b -= A_bc g (lifting), then b = g on Dirichlet dofs (0.10/0.11 signatures)."""
     fem_petsc.apply_lifting(b, [a_form], bcs=[bcs])
     b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
     fem_petsc.set_bc(b, bcs)
     return b
+
+
+def assemble_rhs(L_form, a_form, bcs) -> PETSc.Vec:
+    """Assemble b for A x = b with Dirichlet lifting."""
+    return lift_and_set_bc(fem_petsc.assemble_vector(L_form), a_form, bcs)
 
 
 def function_vector(u: fem.Function) -> PETSc.Vec:

@@ -84,19 +84,25 @@ def film_from_args(a: argparse.Namespace) -> Film:
     )
 
 
-def _effective_fields(a, summary: dict) -> None:
+def _effective_field_inputs(a) -> tuple[float, float] | None:
+    """(Ms in A/m, thickness in nm) if effective fields were asked for, validated."""
     from .parameters import check_positive
-    from .torque import effective_fields_tesla
 
     if (a.ms_a_per_m is None) != (a.thickness_nm is None):
         raise ParameterError("give both --ms-a-per-m (A/m, > 0) and --thickness-nm (nm, > 0) for effective fields")
     if a.ms_a_per_m is None:
+        return None
+    return check_positive("ms_a_per_m", a.ms_a_per_m, "A/m"), check_positive("thickness_nm", a.thickness_nm, "nm")
+
+
+def _add_effective_fields(summary: dict, inputs: tuple[float, float] | None) -> None:
+    from .torque import effective_fields_tesla
+
+    if inputs is None:
         return
-    ms = check_positive("ms_a_per_m", a.ms_a_per_m, "A/m")
-    t = check_positive("thickness_nm", a.thickness_nm, "nm")
     for suffix in ("", "_bulk"):
         b_fl, b_dl = effective_fields_tesla(
-            summary[f"T_perp{suffix}_J_per_m2"], summary[f"T_par{suffix}_J_per_m2"], ms, t
+            summary[f"T_perp{suffix}_J_per_m2"], summary[f"T_par{suffix}_J_per_m2"], *inputs
         )
         summary[f"B_FL{suffix}_T"], summary[f"B_DL{suffix}_T"] = b_fl, b_dl
 
@@ -118,6 +124,7 @@ def cmd_bulk(a: argparse.Namespace) -> int:
     film = film_from_args(a)
     drive = Drive(a.efield_v_per_m, a.e_direction)
     m = unit_vector("m", a.m)
+    fields = _effective_field_inputs(a)
     r = solve_bulk(film, drive, m)
     summary = {
         "T_perp_bulk_J_per_m2": r.T_perp_j_per_m2,
@@ -127,7 +134,7 @@ def cmd_bulk(a: argparse.Namespace) -> int:
         "s_hbar_per_m2": r.s_per_m2.tolist(),
         "m": list(m),
     }
-    _effective_fields(a, summary)
+    _add_effective_fields(summary, fields)
     _emit(a, summary)
     return 0
 
@@ -139,10 +146,7 @@ def cmd_wire(a: argparse.Namespace) -> int:
     drive = Drive(a.efield_v_per_m, a.e_direction)
     m = unit_vector("m", a.m)
     spec = WireSpec(width_nm=a.width_nm, geometry=a.geometry, length_nm=a.length_nm, cell_nm=a.cell_nm, degree=a.degree)
-    if a.ms_a_per_m is not None or a.thickness_nm is not None:
-        _effective_fields(
-            a, {"T_perp_J_per_m2": 0.0, "T_par_J_per_m2": 0.0, "T_perp_bulk_J_per_m2": 0.0, "T_par_bulk_J_per_m2": 0.0}
-        )  # validate before the solve
+    fields = _effective_field_inputs(a)
     # everything is validated: only now import DOLFINx and solve
     from ._compat import MPI
     from .io import write_wire_outputs
@@ -150,7 +154,7 @@ def cmd_wire(a: argparse.Namespace) -> int:
 
     comm = MPI.COMM_WORLD
     result = solve_wire(film, drive, m, spec, comm)
-    _effective_fields(a, result.summary)
+    _add_effective_fields(result.summary, fields)
     if a.out:
         title = f"α = {film.alpha_ev_nm:g} eV·nm, W = {spec.width_nm:g} nm, m = {tuple(round(x, 3) for x in m)}"
         write_wire_outputs(a.out, result, title, plot=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._compat import MPI, fem, io
+from ._compat import fem, io
 
 PROFILE_COLUMNS = ("y_nm", "s_x", "s_y", "s_z", "nu", "T_perp", "T_par")
 #: units of the profile columns (written in the CSV header comment)
@@ -140,4 +140,4 @@ def write_wire_outputs(outdir: str | os.PathLike, result, title: str, plot: bool
     comm.barrier()
 
 
-__all__ = ["MPI", "atomic_write_bytes", "atomic_write_text", "profile_csv", "summary_json", "write_wire_outputs"]
+__all__ = ["atomic_write_bytes", "atomic_write_text", "profile_csv", "summary_json", "write_wire_outputs"]

@@ -6,7 +6,7 @@ import time
 
 import numpy as np
 
-from ._compat import MPI, PETSc, assemble_rhs, fem, fem_petsc, function_vector
+from ._compat import MPI, PETSc, assemble_rhs, fem, fem_petsc, function_vector, lift_and_set_bc
 from .model import RashbaModel
 
 DEFAULT_PETSC_OPTIONS = {
@@ -98,9 +98,7 @@ class LinearSolver:
         b1 = fem_petsc.create_vector(m.V)
         with b1.localForm() as loc:
             loc.set(0.0)
-        fem_petsc.apply_lifting(b1, [m.a], bcs=[bcs_one])
-        b1.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
-        fem_petsc.set_bc(b1, bcs_one)
+        lift_and_set_bc(b1, m.a, bcs_one)
         y = fem.Function(m.V)
         self._solve_rhs(b1, y)
         b1.destroy()

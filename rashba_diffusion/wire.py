@@ -98,7 +98,7 @@ def evaluate_points(u: fem.Function, points: np.ndarray) -> np.ndarray:
     tree = dgeom.bb_tree(msh, msh.topology.dim)
     cand = dgeom.compute_collisions_points(tree, points)
     coll = dgeom.compute_colliding_cells(msh, cand, points)
-    bs = u.function_space.dofmap.index_map_bs * 1  # value size of a blocked space
+    bs = u.function_space.dofmap.index_map_bs  # value size of a blocked space
     idx, cells = [], []
     for i in range(points.shape[0]):
         links = coll.links(i)
