@@ -45,6 +45,9 @@ class Geometry:
         Facet tags where s = 0, and where ν = 0.
     midline
         Interior-facet tag of the cross-section x = Lx/2 (plane mode only).
+    cell_tags, cell_tag_names
+        Material (subdomain) tags of the cells and their names, e.g.
+        ``{"hm": 1, "fm": 2}``; ``None``/empty for a single-material film.
     """
 
     msh: mesh.Mesh
@@ -56,6 +59,8 @@ class Geometry:
     contacts: tuple[int, ...] = ()
     midline: int | None = None
     tag_names: dict[str, int] = field(default_factory=lambda: dict(TAG_NAMES))
+    cell_tags: mesh.MeshTags | None = None
+    cell_tag_names: dict[str, int] = field(default_factory=dict)
 
     @property
     def comm(self) -> MPI.Comm:
