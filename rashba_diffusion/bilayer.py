@@ -1,0 +1,641 @@
+"""Heavy-metal / ferromagnet bilayer: spin Hall source, mixing-conductance interface, spin-orbit torques.
+
+Spin drift-diffusion of the spin accumulation μ_s (3 components, energy; stored in eV, i.e. the spin voltage
+μ_s/e in volts) with the spin current density j_s[a][d] in charge units (A/m², the 2e/ħ convention: the spin
+angular-momentum current density is (ħ/2e) j_s).  See docs/model.md §11 for the derivation, the closed-form
+1D solution (:func:`analytic_efficiencies`) and every sign convention.
+
+Per subdomain (cell tags "hm", "fm"):
+
+    j_s[a][d] = −(σ/2e) ∂_d μ_a + J0[a][d],       ∂_d j_s[a][d] = −(σ/2e) L(μ)_a
+
+HM: L(μ) = μ/λ_N²,  J0 = θ_SH ε_adk j_k (spin Hall).   FM: L(μ) = μ/λ_sf² + μ×m/λ_J² + m×(μ×m)/λ_φ².
+Interface z = 0 ("interface" facets), spin current from HM to FM (flow +ẑ):
+
+    mixing:      j_s⊥ = (1/e)[Re G m×(Δμ×m) + Im G Δμ×m],  longitudinal spin current blocked,
+                 Δμ = μ_N − μ_F  (μ_F ≡ 0 for an ideal transverse spin sink: HM unknowns only)
+    continuous:  one field μ across HM and FM.
+
+The mixing interface with a finite FM uses two fields on the whole mesh (6 components), each pinned to zero
+outside its own layer, coupled by an interior-facet integral: μ is discontinuous across the interface.
+
+Scaled system: lengths in nm, μ in V, every term divided by σ_N, so the coefficients are O(1) numbers
+(σ/σ_N, 1/λ² in nm⁻², G/σ_N in nm⁻¹, J0/σ_N in V/nm).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+from scipy import constants as sc
+
+from .parameters import NM, ParameterError, check_finite, check_positive, unit_vector
+
+InterfaceKind = Literal["mixing", "continuous"]
+BilayerGeometryKind = Literal["1d", "2d"]
+
+#: ħ/2e: spin current in charge units (A/m²) -> angular-momentum current density (J/m²)
+HBAR_OVER_2E = sc.hbar / (2.0 * sc.e)
+#: the charge current flows along x̂; the interface normal (HM -> FM) is +ẑ
+CURRENT_DIRECTION = np.array([1.0, 0.0, 0.0])
+INTERFACE_NORMAL = np.array([0.0, 0.0, 1.0])
+#: σ̂ = n̂ × ĵ: the polarization of the bare spin Hall current that flows into the FM (θ_SH > 0); ŷ
+SIGMA_HAT = np.cross(INTERFACE_NORMAL, CURRENT_DIRECTION)
+#: names of the tags (the same as rashba_diffusion.meshes' bilayer generators)
+CELL_TAGS = {"hm": 1, "fm": 2}
+FACET_TAGS = {"interface": 1, "hm_bottom": 2, "fm_top": 3, "sides": 4}
+#: |σ̂ × m| below this: the DL/FL basis degenerates (m ∥ σ̂)
+PARALLEL_TOLERANCE = 1e-9
+#: default cell size as a fraction of the shortest length (1D / 2D), Lagrange degree 2
+CELL_FRACTION = {"1d": 0.05, "2d": 0.25}
+#: default 2D width in units of the longest HM/FM length: the middle is then free of edge effects
+WIDTH_IN_LENGTHS = 16.0
+
+EPS = np.zeros((3, 3, 3))
+EPS[0, 1, 2] = EPS[1, 2, 0] = EPS[2, 0, 1] = 1.0
+EPS[0, 2, 1] = EPS[2, 1, 0] = EPS[1, 0, 2] = -1.0
+
+
+# --------------------------------------------------------------------------- materials
+@dataclass(frozen=True)
+class HeavyMetal:
+    """The heavy-metal layer (no exchange).
+
+    Parameters
+    ----------
+    thickness_nm
+        d_N in nm (> 0).
+    lambda_nm
+        Spin-diffusion length λ_N in nm (> 0).
+    sigma_s_per_m
+        Conductivity σ_N in S/m (> 0).
+    theta_sh
+        Spin Hall angle θ_SH (dimensionless, finite, either sign; convention in docs/model.md §11).
+    """
+
+    thickness_nm: float
+    lambda_nm: float
+    sigma_s_per_m: float
+    theta_sh: float
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "thickness_nm", check_positive("hm_thickness_nm", self.thickness_nm, "nm"))
+        object.__setattr__(self, "lambda_nm", check_positive("hm_lambda_nm", self.lambda_nm, "nm"))
+        object.__setattr__(self, "sigma_s_per_m", check_positive("hm_sigma_s_per_m", self.sigma_s_per_m, "S/m"))
+        object.__setattr__(self, "theta_sh", check_finite("theta_sh", self.theta_sh, "(dimensionless)"))
+
+
+@dataclass(frozen=True)
+class Ferromagnet:
+    """The ferromagnetic layer.
+
+    With none of ``lambda_j_nm``, ``lambda_phi_nm``, ``lambda_sf_nm`` given it is an ideal transverse spin sink
+    (μ_F ≡ 0 behind the mixing interface) and ``thickness_nm`` only enters the effective fields.  With any of
+    them given it is a finite layer of thickness d_F (then required) in which a missing length means that
+    process is off (λ = ∞).
+
+    Parameters
+    ----------
+    thickness_nm
+        d_F in nm (> 0).
+    sigma_s_per_m
+        Conductivity σ_F in S/m (> 0); ``None``: σ_N of the heavy metal (no conductivity contrast).
+    lambda_j_nm, lambda_phi_nm, lambda_sf_nm
+        Exchange-precession, transverse-dephasing and spin-flip lengths in nm (> 0, ``inf`` allowed).
+    ms_a_per_m
+        Saturation magnetization in A/m (> 0), for the effective fields only.
+    """
+
+    thickness_nm: float | None = None
+    sigma_s_per_m: float | None = None
+    lambda_j_nm: float | None = None
+    lambda_phi_nm: float | None = None
+    lambda_sf_nm: float | None = None
+    ms_a_per_m: float | None = None
+
+    def __post_init__(self) -> None:
+        for name, unit, inf_ok in (
+            ("thickness_nm", "nm", False), ("sigma_s_per_m", "S/m", False), ("lambda_j_nm", "nm", True),
+            ("lambda_phi_nm", "nm", True), ("lambda_sf_nm", "nm", True), ("ms_a_per_m", "A/m", False),
+        ):  # fmt: skip
+            v = getattr(self, name)
+            if v is not None:
+                object.__setattr__(self, name, check_positive(f"fm_{name}", v, unit, allow_inf=inf_ok))
+        if not self.is_ideal_sink and self.thickness_nm is None:
+            raise ParameterError(
+                "fm_thickness_nm = None nm is invalid for a finite ferromagnet (its lengths are given); "
+                "valid range: (0, inf)"
+            )
+
+    @property
+    def is_ideal_sink(self) -> bool:
+        return self.lambda_j_nm is None and self.lambda_phi_nm is None and self.lambda_sf_nm is None
+
+    def inverse_lengths_sq_per_nm2(self) -> dict[str, float]:
+        """1/λ² in nm⁻² of the three FM processes (0 for a process that is off)."""
+        out = {}
+        for key, lam in (("sf", self.lambda_sf_nm), ("j", self.lambda_j_nm), ("phi", self.lambda_phi_nm)):
+            out[key] = 0.0 if lam is None or math.isinf(lam) else 1.0 / lam**2
+        return out
+
+
+@dataclass(frozen=True)
+class Interface:
+    """The HM/FM interface.
+
+    Parameters
+    ----------
+    kind
+        ``"mixing"``: spin-mixing-conductance jump condition; ``"continuous"``: transparent (μ continuous; needs
+        a finite FM).
+    g_mix_real_s_per_m2, g_mix_imag_s_per_m2
+        Re G↑↓ (≥ 0, dissipative) and Im G↑↓ (finite) in S/m² (conductance per area; j_s = (G/e) μ_s).
+    """
+
+    kind: InterfaceKind = "mixing"
+    g_mix_real_s_per_m2: float = 0.0
+    g_mix_imag_s_per_m2: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("mixing", "continuous"):
+            raise ParameterError(f"interface = {self.kind!r} is invalid; valid values: 'mixing', 'continuous'")
+        gr = check_finite("g_mix_real_s_per_m2", self.g_mix_real_s_per_m2, "S/m²")
+        if gr < 0:
+            raise ParameterError(f"g_mix_real_s_per_m2 = {gr!r} S/m² is invalid; valid range: [0, inf)")
+        gi = check_finite("g_mix_imag_s_per_m2", self.g_mix_imag_s_per_m2, "S/m²")
+        object.__setattr__(self, "g_mix_real_s_per_m2", gr)
+        object.__setattr__(self, "g_mix_imag_s_per_m2", gi)
+
+    @property
+    def g_complex(self) -> complex:
+        return complex(self.g_mix_real_s_per_m2, self.g_mix_imag_s_per_m2)
+
+
+def check_combination(fm: Ferromagnet, interface: Interface) -> None:
+    """Reject a continuous interface to an ideal sink (there is no FM layer to be continuous with)."""
+    if interface.kind == "continuous" and fm.is_ideal_sink:
+        raise ParameterError(
+            "interface = 'continuous' needs a finite ferromagnet: give fm_lambda_j_nm, fm_lambda_phi_nm or "
+            "fm_lambda_sf_nm (nm, > 0), or use interface = 'mixing'"
+        )
+
+
+def spin_hall_source(theta_sh: float, j_a_per_m2: np.ndarray) -> np.ndarray:
+    """The bare spin Hall current J0[a][d] = θ_SH ε_adk j_k (A/m²): flow along n̂ carries spin θ_SH n̂ × j."""
+    return theta_sh * np.einsum("adk,k->ad", EPS, np.asarray(j_a_per_m2, dtype=float))
+
+
+# --------------------------------------------------------------------------- closed form
+def analytic_efficiencies(hm: HeavyMetal, fm: Ferromagnet, interface: Interface) -> tuple[float, float]:
+    """(ξ_DL, ξ_FL) of the 1D bilayer in closed form (docs/model.md §11.4).
+
+    ξ = θ_SH (1 − sech(d_N/λ_N)) · c with c = f G_s/(G_s + g_N) (complex; ξ_DL = Re c, ξ_FL = −Im c), where
+    g_N = (σ_N/2λ_N) tanh(d_N/λ_N), G_s the transverse conductance of interface + FM in the complex notation
+    i ≡ m× (ideal sink: conj G; continuous: G_F; mixing + finite FM: in series) and f the share of the
+    absorbed transverse spin current that goes to the magnetization (not lost by spin flip).
+    Independent of m (spin-rotation symmetry about m).
+    """
+    check_combination(fm, interface)
+    lam = hm.lambda_nm * NM
+    delta = hm.thickness_nm / hm.lambda_nm
+    g_n = hm.sigma_s_per_m / (2.0 * lam) * math.tanh(delta)
+    f = 1.0
+    if fm.is_ideal_sink:
+        g_s = interface.g_complex.conjugate()
+    else:
+        k = fm.inverse_lengths_sq_per_nm2()
+        q2 = complex(k["sf"] + k["phi"], -k["j"]) / NM**2  # 1/m²
+        q = np.sqrt(q2)  # principal root: Re q > 0
+        sigma_f = fm.sigma_s_per_m or hm.sigma_s_per_m
+        g_f = 0.5 * sigma_f * q * np.tanh(q * fm.thickness_nm * NM)
+        f = (q2 - k["sf"] / NM**2) / q2
+        if interface.kind == "continuous":
+            g_s = g_f
+        else:
+            gc = interface.g_complex.conjugate()
+            g_s = 0.0 if gc == 0 else 1.0 / (1.0 / gc + 1.0 / g_f)
+    c = f * g_s / (g_s + g_n) * hm.theta_sh * (1.0 - 1.0 / math.cosh(delta))
+    return float(c.real), float(-c.imag)
+
+
+# --------------------------------------------------------------------------- geometry
+@dataclass(frozen=True)
+class BilayerSpec:
+    """Discretization of the bilayer (lengths in nm).
+
+    ``geometry = "1d"``: the film, infinite in-plane (coordinate z); ``"2d"``: the cross-section (y, z) of a
+    stripe of width ``width_nm`` with free side faces.  ``cell_nm = None``: a fraction of the shortest length.
+    """
+
+    geometry: BilayerGeometryKind = "1d"
+    width_nm: float | None = None
+    cell_nm: float | None = None
+    degree: int = 2
+
+    def __post_init__(self) -> None:
+        if self.geometry not in ("1d", "2d"):
+            raise ParameterError(f"geometry = {self.geometry!r} is invalid; valid values: '1d', '2d'")
+        if self.width_nm is not None:
+            object.__setattr__(self, "width_nm", check_positive("width_nm", self.width_nm, "nm"))
+        if self.cell_nm is not None:
+            object.__setattr__(self, "cell_nm", check_positive("cell_nm", self.cell_nm, "nm"))
+        if self.degree not in (1, 2, 3):
+            raise ParameterError(f"degree = {self.degree!r} is invalid; valid values: 1, 2, 3")
+
+
+def _lengths_nm(hm: HeavyMetal, fm: Ferromagnet) -> list[float]:
+    out = [hm.lambda_nm, hm.thickness_nm]
+    if not fm.is_ideal_sink:
+        out += [v for v in (fm.lambda_j_nm, fm.lambda_phi_nm, fm.lambda_sf_nm, fm.thickness_nm)
+                if v is not None and math.isfinite(v)]
+    return out
+
+
+def default_cell_nm(hm: HeavyMetal, fm: Ferromagnet, spec: BilayerSpec) -> float:
+    return spec.cell_nm or CELL_FRACTION[spec.geometry] * min(_lengths_nm(hm, fm))
+
+
+def default_width_nm(hm: HeavyMetal, fm: Ferromagnet, spec: BilayerSpec) -> float:
+    return spec.width_nm or WIDTH_IN_LENGTHS * max(_lengths_nm(hm, fm))
+
+
+def _layer_coordinate(t: np.ndarray, n_hm: int, h_hm: float, h_fm: float) -> np.ndarray:
+    """Map the cell index coordinate t ∈ [0, n_hm + n_fm] to z: HM cells of h_hm below 0, FM cells of h_fm above."""
+    return np.where(t <= n_hm, (t - n_hm) * h_hm, (t - n_hm) * h_fm)
+
+
+def bilayer_mesh(comm, hm_thickness_nm: float, fm_thickness_nm: float | None, cell_nm: float,
+                 width_nm: float | None = None):
+    """A structured 1D (z) or 2D (y, z) bilayer with the tag names of ``meshes.bilayer_cross_section``.
+
+    HM at −d_N ≤ z ≤ 0, FM at 0 ≤ z ≤ d_F (absent when ``fm_thickness_nm`` is None: the interface is then the
+    top boundary), y ∈ [0, W].  Cells "hm"/"fm"; facets "interface", "hm_bottom", "fm_top", "sides".
+    """
+    from ._compat import mesh
+    from .geometry import Geometry
+
+    d_n = check_positive("hm_thickness_nm", hm_thickness_nm, "nm")
+    h = check_positive("cell_nm", cell_nm, "nm")
+    n_hm = max(2, math.ceil(d_n / h))
+    d_f = 0.0 if fm_thickness_nm is None else check_positive("fm_thickness_nm", fm_thickness_nm, "nm")
+    n_fm = 0 if fm_thickness_nm is None else max(2, math.ceil(d_f / h))
+    h_hm, h_fm = d_n / n_hm, (d_f / n_fm if n_fm else 0.0)
+    n = n_hm + n_fm
+    if width_nm is None:
+        msh = mesh.create_interval(comm, n, [0.0, float(n)])
+        zaxis = 0
+    else:
+        w = check_positive("width_nm", width_nm, "nm")
+        n_y = max(2, math.ceil(w / h))
+        msh = mesh.create_rectangle(comm, [[0.0, 0.0], [float(n_y), float(n)]], [n_y, n],
+                                    cell_type=mesh.CellType.triangle)
+        zaxis = 1
+        msh.geometry.x[:, 0] *= w / n_y
+    x = msh.geometry.x
+    # the coordinates are integers up to round-off: snap, then map each layer affinely
+    x[:, zaxis] = _layer_coordinate(np.round(x[:, zaxis]), n_hm, h_hm, h_fm)
+    tdim, fdim = msh.topology.dim, msh.topology.dim - 1
+    tol = 1e-6 * min(h_hm, h_fm) if n_fm else 1e-6 * h_hm
+
+    cells_hm = mesh.locate_entities(msh, tdim, lambda p: p[zaxis] <= tol)
+    cells_fm = mesh.locate_entities(msh, tdim, lambda p: p[zaxis] >= -tol)
+    ents = np.concatenate([cells_hm, cells_fm]).astype(np.int32)
+    vals = np.concatenate([np.full(cells_hm.size, CELL_TAGS["hm"]),
+                           np.full(cells_fm.size, CELL_TAGS["fm"])]).astype(np.int32)
+    order = np.argsort(ents)
+    ct = mesh.meshtags(msh, tdim, ents[order], vals[order])
+
+    msh.topology.create_connectivity(fdim, tdim)
+    markers = {
+        "interface": lambda p: np.abs(p[zaxis]) < tol,
+        "hm_bottom": lambda p: np.abs(p[zaxis] + d_n) < tol,
+        "fm_top": lambda p: np.abs(p[zaxis] - d_f) < tol if n_fm else np.zeros(p.shape[1], dtype=bool),
+    }
+    if width_nm is not None:
+        markers["sides"] = lambda p: (np.abs(p[0]) < tol) | (np.abs(p[0] - width_nm) < tol)
+    fe, fv = [], []
+    for name, marker in markers.items():
+        f = mesh.locate_entities(msh, fdim, marker)
+        fe.append(f)
+        fv.append(np.full(f.size, FACET_TAGS[name]))
+    ents = np.concatenate(fe).astype(np.int32)
+    vals = np.concatenate(fv).astype(np.int32)
+    order = np.argsort(ents)
+    ft = mesh.meshtags(msh, fdim, ents[order], vals[order])
+    cell_names = {"hm": CELL_TAGS["hm"]} | ({"fm": CELL_TAGS["fm"]} if n_fm else {})
+    return Geometry(
+        msh=msh, facet_tags=ft, mode="cross_section" if width_nm is None else "plane",
+        width_nm=width_nm if width_nm is not None else d_n + d_f, spin_sinks=(), contacts=(),
+        tag_names={k: v for k, v in FACET_TAGS.items() if k in markers}, cell_tags=ct, cell_tag_names=cell_names,
+    )
+
+
+# --------------------------------------------------------------------------- the model
+class BilayerModel:
+    """Weak form of the bilayer on a :class:`geometry.Geometry` with cell tags "hm" (and "fm").
+
+    The mesh axes are the last ``tdim`` physical axes: z (1D), (y, z) (2D), (x, y, z) (3D); the current flows
+    along x̂ and the interface normal is +ẑ.  ``a``, ``L``, ``bcs``, ``V`` and ``pin_bc`` are what
+    :class:`solver.LinearSolver` needs.
+
+    Parameters
+    ----------
+    sources
+        Bare spin currents J0[a][d] in A/m² per layer, e.g. ``{"hm": spin_hall_source(...)}``.
+    """
+
+    def __init__(self, geometry, hm: HeavyMetal, fm: Ferromagnet, interface: Interface, m,
+                 sources: dict[str, np.ndarray], degree: int = 2):
+        from ._compat import PETSc, fem, ufl
+
+        check_combination(fm, interface)
+        self.geometry, self.hm, self.fm, self.interface = geometry, hm, fm, interface
+        msh = geometry.msh
+        self.tdim = msh.topology.dim
+        names = geometry.cell_tag_names or {}
+        if "hm" not in names:
+            raise ParameterError(f"the bilayer mesh needs a cell tag 'hm'; tags found: {names}")
+        self.has_fm_cells = "fm" in names
+        if not fm.is_ideal_sink and not self.has_fm_cells:
+            raise ParameterError(f"a finite ferromagnet needs a cell tag 'fm' in the mesh; tags found: {names}")
+        if "interface" not in geometry.tag_names:
+            raise ParameterError(f"the bilayer mesh needs a facet tag 'interface'; tags found: {geometry.tag_names}")
+        #: "single": HM only (ideal sink) or one field across HM+FM (continuous); "split": μ_N and μ_F
+        self.layout = "split" if (interface.kind == "mixing" and not fm.is_ideal_sink) else "single"
+        ncomp = 6 if self.layout == "split" else 3
+        self.V = fem.functionspace(msh, ("Lagrange", int(degree), (ncomp,)))
+        self.degree = int(degree)
+        self.pin_bc = None
+        scalar = PETSc.ScalarType
+        self.m_const = fem.Constant(msh, np.zeros(3, dtype=scalar))
+        self.m_value = np.asarray(unit_vector("m", m))
+        self.m_const.value[:] = self.m_value
+        self.source = {k: fem.Constant(msh, np.zeros((3, 3), dtype=scalar)) for k in ("hm", "fm")}
+        self.set_sources(sources)
+        self.dx = ufl.Measure("dx", domain=msh, subdomain_data=geometry.cell_tags)
+        iface = geometry.tag_names["interface"]
+        if self.has_fm_cells:  # interface between two layers of cells: interior facets
+            self.dGamma = ufl.Measure("dS", domain=msh, subdomain_data=geometry.facet_tags, subdomain_id=iface)
+            self.restrict = lambda e: e("+")  # every field is continuous within its layer: either side will do
+        else:
+            self.dGamma = ufl.Measure("ds", domain=msh, subdomain_data=geometry.facet_tags, subdomain_id=iface)
+            self.restrict = lambda e: e
+        self._build_forms()
+        self._build_bcs()
+
+    def set_sources(self, sources: dict[str, np.ndarray]) -> None:
+        """Change the bare spin currents (A/m²) in place; no recompilation."""
+        unknown = set(sources) - set(self.source)
+        if unknown:
+            raise ParameterError(f"sources for unknown layers {sorted(unknown)}; valid: 'hm', 'fm'")
+        for k, c in self.source.items():
+            c.value[:] = np.asarray(sources.get(k, np.zeros((3, 3))), dtype=float) / self.hm.sigma_s_per_m * NM
+
+    def grad3(self, f) -> list:
+        """(∂x, ∂y, ∂z) of a scalar; mesh axes are the last tdim physical axes."""
+        offset = 3 - self.tdim
+        return [None] * offset + [f.dx(i) for i in range(self.tdim)]
+
+    # -- pieces of the weak form -----------------------------------------------
+    def _cross(self, u, v):
+        return [u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]]
+
+    def _transverse(self, u):
+        """m × (u × m) = u − (u·m) m for |m| = 1."""
+        m = self.m_const
+        um = u[0] * m[0] + u[1] * m[1] + u[2] * m[2]
+        return [u[a] - um * m[a] for a in range(3)]
+
+    def mixing_current(self, dmu) -> list:
+        """Interface spin current HM -> FM divided by σ_N (V/nm): (G_r m×(Δμ×m) + G_i Δμ×m)/σ_N."""
+        scale = NM / self.hm.sigma_s_per_m
+        gr = self.interface.g_mix_real_s_per_m2 * scale
+        gi = self.interface.g_mix_imag_s_per_m2 * scale
+        t = self._transverse(dmu)
+        c = self._cross(dmu, self.m_const)
+        return [gr * t[a] + gi * c[a] for a in range(3)]
+
+    def fm_loss(self, mu, kind: str) -> list:
+        """The FM's local terms L(μ): spin flip, exchange precession and dephasing (nm⁻² · V)."""
+        k = self.fm.inverse_lengths_sq_per_nm2()
+        t = self._transverse(mu)
+        c = self._cross(mu, self.m_const)
+        parts = {"sf": mu, "j": c, "phi": t}
+        keys = ("j", "phi") if kind == "torque" else ("sf", "j", "phi")
+        return [sum(k[key] * parts[key][a] for key in keys if k[key] != 0.0) for a in range(3)]
+
+    def _layer_residual(self, mu, w, layer: str):
+        from ._compat import ufl
+
+        if layer == "hm":
+            rel = self.hm.sigma_s_per_m / self.hm.sigma_s_per_m
+            loss = [mu[a] / self.hm.lambda_nm**2 for a in range(3)]
+        else:
+            rel = (self.fm.sigma_s_per_m or self.hm.sigma_s_per_m) / self.hm.sigma_s_per_m
+            loss = self.fm_loss(mu, "all")
+        src = self.source[layer]
+        terms = []
+        for a in range(3):
+            gmu, gw = self.grad3(mu[a]), self.grad3(w[a])
+            for d in range(3):
+                if gw[d] is not None:
+                    terms.append(0.5 * rel * gmu[d] * gw[d] - src[a, d] * gw[d])
+            if not (isinstance(loss[a], int) and loss[a] == 0):
+                terms.append(0.5 * rel * loss[a] * w[a])
+        return sum(terms[1:], terms[0]) * self.dx(self.geometry.cell_tag_names[layer])
+
+    def _build_forms(self) -> None:
+        from ._compat import fem, ufl
+
+        U, W = ufl.TrialFunction(self.V), ufl.TestFunction(self.V)
+        mu_n, w_n = [U[i] for i in range(3)], [W[i] for i in range(3)]
+        residual = self._layer_residual(mu_n, w_n, "hm")
+        r = self.restrict
+        if self.layout == "split":
+            mu_f, w_f = [U[i] for i in range(3, 6)], [W[i] for i in range(3, 6)]
+            residual += self._layer_residual(mu_f, w_f, "fm")
+            j = self.mixing_current([r(mu_n[a]) - r(mu_f[a]) for a in range(3)])
+            residual += sum(j[a] * (r(w_n[a]) - r(w_f[a])) for a in range(3)) * self.dGamma
+        elif self.interface.kind == "continuous":
+            residual += self._layer_residual(mu_n, w_n, "fm")
+        else:  # ideal sink: μ_F ≡ 0
+            j = self.mixing_current([r(mu_n[a]) for a in range(3)])
+            residual += sum(j[a] * r(w_n[a]) for a in range(3)) * self.dGamma
+        self.a = fem.form(ufl.lhs(residual))
+        self.L = fem.form(ufl.rhs(residual))
+
+    def _build_bcs(self) -> None:
+        """Zero every component outside the layer it lives on (dofs not touching one of its cells)."""
+        from ._compat import PETSc, fem
+
+        msh = self.geometry.msh
+        ct = self.geometry.cell_tags
+        names = self.geometry.cell_tag_names
+        msh.topology.create_connectivity(self.tdim, self.tdim)
+        imap = msh.topology.index_map(self.tdim)
+        all_cells = np.arange(imap.size_local + imap.num_ghosts, dtype=np.int32)
+        if self.layout == "split":
+            layers = {"hm": range(0, 3), "fm": range(3, 6)}
+        elif self.interface.kind == "continuous":
+            layers = {}
+        else:
+            layers = {"hm": range(0, 3)}
+        self.bcs = []
+        for layer, comps in layers.items():
+            own = ct.find(names[layer])
+            for i in comps:
+                active = fem.locate_dofs_topological(self.V.sub(i), self.tdim, own)
+                every = fem.locate_dofs_topological(self.V.sub(i), self.tdim, all_cells)
+                idle = np.setdiff1d(every, active).astype(np.int32)
+                self.bcs.append(fem.dirichletbc(PETSc.ScalarType(0.0), idle, self.V.sub(i)))
+
+    # -- post-processing ---------------------------------------------------------
+    def torque_vector_j_per_m2(self, U) -> tuple[np.ndarray, float]:
+        """(T, A): the torque per area on the FM (J/m²) averaged over the interface, and A (nm^(tdim−1)).
+
+        Ideal sink: the transverse spin current absorbed at the interface; finite FM: the exchange-precession
+        and dephasing terms integrated over the FM (spin flip hands spin to the lattice, not to m).
+        """
+        from ._compat import MPI, fem, ufl
+
+        comm = self.geometry.msh.comm
+        r = self.restrict
+
+        def integral(expr, meas):
+            return comm.allreduce(fem.assemble_scalar(fem.form(expr * meas)), op=MPI.SUM)
+
+        area = integral(ufl.as_ufl(1.0) if not self.has_fm_cells else ufl.as_ufl(1.0), self.dGamma)
+        T = np.zeros(3)
+        if self.fm.is_ideal_sink:
+            j = self.mixing_current([r(U[a]) for a in range(3)])  # V/nm after division by σ_N
+            for a in range(3):
+                T[a] = integral(j[a], self.dGamma) / area * self.hm.sigma_s_per_m / NM
+        else:
+            off = 3 if self.layout == "split" else 0
+            loss = self.fm_loss([U[off + a] for a in range(3)], "torque")
+            sigma_f = self.fm.sigma_s_per_m or self.hm.sigma_s_per_m
+            dx_fm = self.dx(self.geometry.cell_tag_names["fm"])
+            for a in range(3):
+                if isinstance(loss[a], int):
+                    continue
+                T[a] = integral(loss[a], dx_fm) / area * 0.5 * sigma_f / NM
+        return HBAR_OVER_2E * T, area
+
+
+def decompose_dl_fl(T: np.ndarray, m: np.ndarray, sigma: np.ndarray = SIGMA_HAT) -> tuple[float, float]:
+    """(T_DL, T_FL) with T = T_DL m×(σ̂×m) + T_FL σ̂×m (NaN when m ∥ σ̂)."""
+    from .torque import decompose
+
+    t_fl, t_dl = decompose(T, np.asarray(m, dtype=float), np.asarray(sigma, dtype=float))
+    return t_dl, t_fl
+
+
+def probe_polarization(m: np.ndarray) -> np.ndarray:
+    """A unit vector ⟂ m (for the linear-response efficiencies when m ∥ σ̂)."""
+    m = np.asarray(m, dtype=float)
+    p = np.cross(CURRENT_DIRECTION, m)
+    if np.linalg.norm(p) < 0.5:
+        p = np.cross(INTERFACE_NORMAL, m)
+    return p / np.linalg.norm(p)
+
+
+@dataclass
+class BilayerResult:
+    """Summary (SI) and the solution of a bilayer solve."""
+
+    summary: dict
+    solution: object
+    model: BilayerModel
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def solve_bilayer(hm: HeavyMetal, fm: Ferromagnet, interface: Interface, m, j_a_per_m2: float,
+                  spec: BilayerSpec | None = None, comm=None, geometry=None,
+                  extra_sources: dict[str, np.ndarray] | None = None) -> BilayerResult:
+    """Solve the bilayer and report torques and efficiencies ξ = (2e/ħ) T / j_N (validated before any solve).
+
+    ``geometry`` (a tagged :class:`geometry.Geometry`, e.g. from ``meshes.bilayer_cross_section``) replaces
+    the structured mesh that ``spec`` describes.  ``j_a_per_m2`` is the charge current density j_N in the HM
+    (along x̂); the FM carries (σ_F/σ_N) j_N.
+
+    When m ∥ σ̂ the torque of the spin Hall source vanishes and the DL/FL basis degenerates.  In 1D the
+    efficiencies are then the linear-response coefficients: the same solve with the source polarized along
+    a unit p ⟂ m, which by the spin-rotation symmetry about m gives T = T_DL p + T_FL p×m with the same
+    coefficients as for any other direction (docs/model.md §11.5).  In 2D/3D they are reported as NaN.
+    """
+    from ._compat import MPI
+    from .solver import LinearSolver
+    from .torque import effective_fields_tesla
+
+    spec = spec or BilayerSpec()
+    m = np.asarray(unit_vector("m", m))
+    j_n = check_finite("j_a_per_m2", j_a_per_m2, "A/m²")
+    if j_n == 0.0:
+        raise ParameterError("j_a_per_m2 = 0.0 A/m² is invalid (the efficiencies divide by it); valid range: ≠ 0")
+    check_combination(fm, interface)
+    comm = comm or MPI.COMM_WORLD
+    t_start = time.perf_counter()
+    h = default_cell_nm(hm, fm, spec)
+    width = default_width_nm(hm, fm, spec) if spec.geometry == "2d" else None
+    if geometry is None:
+        d_f = None if fm.is_ideal_sink else fm.thickness_nm
+        geometry = bilayer_mesh(comm, hm.thickness_nm, d_f, h, width)
+    j_vec = j_n * CURRENT_DIRECTION
+    sources = {"hm": spin_hall_source(hm.theta_sh, j_vec)}
+    for k, v in (extra_sources or {}).items():
+        sources[k] = sources.get(k, np.zeros((3, 3))) + np.asarray(v)
+    model = BilayerModel(geometry, hm, fm, interface, m, sources, degree=spec.degree)
+    solver = LinearSolver(model)
+    t0 = time.perf_counter()
+    U = solver.solve()
+    solve_seconds = time.perf_counter() - t0
+    T, area = model.torque_vector_j_per_m2(U)
+    t_dl, t_fl = decompose_dl_fl(T, m)
+    probe = False
+    if not math.isfinite(t_dl) and model.tdim == 1 and not extra_sources:
+        p = probe_polarization(m)
+        flow = sources["hm"].T @ SIGMA_HAT  # flow vector of the σ̂-polarized part
+        model.set_sources({"hm": sources["hm"] + np.outer(p - SIGMA_HAT, flow)})
+        Up = solver.solve()
+        Tp, _ = model.torque_vector_j_per_m2(Up)
+        # T_p = T_DL p + T_FL p×m
+        t_dl, t_fl = float(Tp @ p), float(Tp @ np.cross(p, m))
+        model.set_sources(sources)
+        probe = True
+    to_xi = 1.0 / (HBAR_OVER_2E * j_n)
+    xi_dl_a, xi_fl_a = analytic_efficiencies(hm, fm, interface)
+    ndofs = model.V.dofmap.index_map.size_global * model.V.dofmap.index_map_bs
+    summary = {
+        "xi_DL": t_dl * to_xi,
+        "xi_FL": t_fl * to_xi,
+        "T_DL_J_per_m2": t_dl,
+        "T_FL_J_per_m2": t_fl,
+        "xi_DL_analytic_1d": xi_dl_a,
+        "xi_FL_analytic_1d": xi_fl_a,
+        "T_vector_J_per_m2": T.tolist(),
+        "sigma_hat": SIGMA_HAT.tolist(),
+        "linear_response_probe": probe,
+        "dofs": int(ndofs),
+        "ranks": comm.size,
+        "geometry": "1d" if model.tdim == 1 else f"{model.tdim}d",
+        "interface": interface.kind,
+        "fm": "ideal_sink" if fm.is_ideal_sink else "finite",
+        "cell_nm": h,
+        "width_nm": width,
+        "interface_measure": area,
+        "degree": spec.degree,
+        "m": m.tolist(),
+        "j_a_per_m2": j_n,
+        "solve_seconds": solve_seconds,
+        "total_seconds": time.perf_counter() - t_start,
+    }
+    if fm.ms_a_per_m is not None and fm.thickness_nm is not None:
+        b_fl, b_dl = effective_fields_tesla(t_fl, t_dl, fm.ms_a_per_m, fm.thickness_nm)
+        summary["B_FL_T"], summary["B_DL_T"] = b_fl, b_dl
+    timings = dict(solver.timings)
+    solver.destroy()
+    return BilayerResult(summary=summary, solution=U, model=model, timings=timings)
