@@ -165,7 +165,7 @@ class Interface:
             raise ParameterError(f"interface = {self.kind!r} is invalid; valid values: 'mixing', 'continuous'")
         gr = check_finite("g_mix_real_s_per_m2", self.g_mix_real_s_per_m2, "S/m²")
         if gr < 0:
-            raise ParameterError(f"g_mix_real_s_per_m2 = {gr!r} S/m² is invalid; valid range: [0, inf)")
+            raise ParameterError(f"g_mix_real_s_per_m2 = {gr:g} S/m² is invalid; valid range: [0, inf)")
         gi = check_finite("g_mix_imag_s_per_m2", self.g_mix_imag_s_per_m2, "S/m²")
         object.__setattr__(self, "g_mix_real_s_per_m2", gr)
         object.__setattr__(self, "g_mix_imag_s_per_m2", gi)
@@ -429,10 +429,8 @@ class BilayerModel:
         return [sum(k[key] * parts[key][a] for key in keys if k[key] != 0.0) for a in range(3)]
 
     def _layer_residual(self, mu, w, layer: str):
-        from ._compat import ufl
-
         if layer == "hm":
-            rel = self.hm.sigma_s_per_m / self.hm.sigma_s_per_m
+            rel = 1.0  # σ_N / σ_N
             loss = [mu[a] / self.hm.lambda_nm**2 for a in range(3)]
         else:
             rel = (self.fm.sigma_s_per_m or self.hm.sigma_s_per_m) / self.hm.sigma_s_per_m
@@ -508,7 +506,7 @@ class BilayerModel:
         def integral(expr, meas):
             return comm.allreduce(fem.assemble_scalar(fem.form(expr * meas)), op=MPI.SUM)
 
-        area = integral(ufl.as_ufl(1.0) if not self.has_fm_cells else ufl.as_ufl(1.0), self.dGamma)
+        area = integral(ufl.as_ufl(1.0), self.dGamma)
         T = np.zeros(3)
         if self.fm.is_ideal_sink:
             j = self.mixing_current([r(U[a]) for a in range(3)])  # V/nm after division by σ_N
@@ -524,6 +522,15 @@ class BilayerModel:
                     continue
                 T[a] = integral(loss[a], dx_fm) / area * 0.5 * sigma_f / NM
         return HBAR_OVER_2E * T, area
+
+
+def absorbed_spin_current(mu_v: np.ndarray, m: np.ndarray, interface: Interface) -> np.ndarray:
+    """Mixing-interface spin current (A/m², HM -> FM) for a spin accumulation μ (V, shape (3,) or (3, N))
+    in front of an ideal sink: Re G m×(μ×m) + Im G μ×m (numpy twin of :meth:`BilayerModel.mixing_current`)."""
+    mu = np.asarray(mu_v, dtype=float)
+    mm = np.asarray(m, dtype=float).reshape((3,) + (1,) * (mu.ndim - 1))
+    transverse = mu - np.sum(mu * mm, axis=0) * mm
+    return interface.g_mix_real_s_per_m2 * transverse + interface.g_mix_imag_s_per_m2 * np.cross(mu, mm, axis=0)
 
 
 def decompose_dl_fl(T: np.ndarray, m: np.ndarray, sigma: np.ndarray = SIGMA_HAT) -> tuple[float, float]:
@@ -639,3 +646,76 @@ def solve_bilayer(hm: HeavyMetal, fm: Ferromagnet, interface: Interface, m, j_a_
     timings = dict(solver.timings)
     solver.destroy()
     return BilayerResult(summary=summary, solution=U, model=model, timings=timings)
+
+
+# --------------------------------------------------------------------------- command line
+#: defaults of ``rashba-diffusion bilayer``: the issue's example (Pt-like HM, Pt/Co-like interface)
+CLI_DEFAULTS = {"hm_thickness_nm": 3.0, "hm_lambda_nm": 1.4, "hm_sigma_s_per_m": 7e6, "theta_sh": 0.19,
+                "g_mix_real_s_per_m2": 5e14, "g_mix_imag_s_per_m2": 1e14, "j_a_per_m2": 1e11}
+
+
+def add_parser(sub) -> None:
+    """Register ``rashba-diffusion bilayer`` on the CLI's subparsers."""
+    from .cli import _vector
+
+    d = CLI_DEFAULTS
+    p = sub.add_parser("bilayer", help="heavy-metal/ferromagnet bilayer: spin Hall torques, ξ_DL and ξ_FL")
+    g = p.add_argument_group("heavy metal")
+    g.add_argument("--hm-thickness-nm", type=float, default=d["hm_thickness_nm"], help="d_N (nm)")
+    g.add_argument("--hm-lambda-nm", type=float, default=d["hm_lambda_nm"], help="spin-diffusion length λ_N (nm)")
+    g.add_argument("--hm-sigma-s-per-m", type=float, default=d["hm_sigma_s_per_m"], help="conductivity σ_N (S/m)")
+    g.add_argument("--theta-sh", type=float, default=d["theta_sh"], help="spin Hall angle θ_SH")
+    g = p.add_argument_group("interface")
+    g.add_argument("--interface", choices=("mixing", "continuous"), default="mixing",
+                   help="mixing-conductance jump (default) or transparent (needs a finite FM)")
+    g.add_argument("--g-mix-real-s-per-m2", type=float, default=d["g_mix_real_s_per_m2"], help="Re G↑↓ (S/m²)")
+    g.add_argument("--g-mix-imag-s-per-m2", type=float, default=d["g_mix_imag_s_per_m2"], help="Im G↑↓ (S/m²)")
+    g = p.add_argument_group("ferromagnet (an ideal transverse spin sink unless a length is given)")
+    g.add_argument("--fm-thickness-nm", type=float, default=None, help="d_F (nm)")
+    g.add_argument("--fm-sigma-s-per-m", type=float, default=None, help="σ_F (S/m); default σ_N")
+    g.add_argument("--fm-lambda-j-nm", type=float, default=None, help="exchange-precession length λ_J (nm)")
+    g.add_argument("--fm-lambda-phi-nm", type=float, default=None, help="transverse dephasing length λ_φ (nm)")
+    g.add_argument("--fm-lambda-sf-nm", type=float, default=None, help="spin-flip length λ_sf (nm)")
+    g.add_argument("--ms-a-per-m", type=float, default=None, help="Ms (A/m), with --fm-thickness-nm: effective fields")
+    g = p.add_argument_group("drive, magnetization, discretization")
+    g.add_argument("--j-a-per-m2", type=float, default=d["j_a_per_m2"], help="charge current density j_N in the HM "
+                   "along x̂ (A/m²)")
+    g.add_argument("--m", type=_vector, default=(0.0, 1.0, 0.0), help="unit magnetization (default 0,1,0)")
+    g.add_argument("--geometry", choices=("1d", "2d"), default="1d",
+                   help="1d: film infinite in-plane (default); 2d: (y, z) cross-section of a stripe")
+    g.add_argument("--width-nm", type=float, default=None, help="2D stripe width (nm); default 16 × longest length")
+    g.add_argument("--cell-nm", type=float, default=None, help="cell size (nm); default from the shortest length")
+    g.add_argument("--degree", type=int, choices=(1, 2, 3), default=2, help="Lagrange degree")
+    g.add_argument("--out", default=None, help="directory for summary.json")
+    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    p.set_defaults(func=cmd_bilayer)
+
+
+def cmd_bilayer(a) -> int:
+    """Handler of ``rashba-diffusion bilayer``: validate everything, then solve and print."""
+    from .cli import _emit
+
+    hm = HeavyMetal(a.hm_thickness_nm, a.hm_lambda_nm, a.hm_sigma_s_per_m, a.theta_sh)
+    fm = Ferromagnet(thickness_nm=a.fm_thickness_nm, sigma_s_per_m=a.fm_sigma_s_per_m, lambda_j_nm=a.fm_lambda_j_nm,
+                     lambda_phi_nm=a.fm_lambda_phi_nm, lambda_sf_nm=a.fm_lambda_sf_nm, ms_a_per_m=a.ms_a_per_m)
+    if fm.ms_a_per_m is not None and fm.thickness_nm is None:
+        raise ParameterError("give --fm-thickness-nm (nm, > 0) with --ms-a-per-m for the effective fields")
+    interface = Interface(a.interface, a.g_mix_real_s_per_m2, a.g_mix_imag_s_per_m2)
+    check_combination(fm, interface)
+    spec = BilayerSpec(geometry=a.geometry, width_nm=a.width_nm, cell_nm=a.cell_nm, degree=a.degree)
+    m = unit_vector("m", a.m)
+    j_n = check_finite("j_a_per_m2", a.j_a_per_m2, "A/m²")
+    if j_n == 0.0:
+        raise ParameterError("j_a_per_m2 = 0.0 A/m² is invalid (the efficiencies divide by it); valid range: ≠ 0")
+    # everything is validated: only now import DOLFINx and solve
+    from ._compat import MPI
+    from .io import atomic_write_text, summary_json
+
+    comm = MPI.COMM_WORLD
+    result = solve_bilayer(hm, fm, interface, m, j_n, spec, comm)
+    if a.out and comm.rank == 0:
+        from pathlib import Path
+
+        atomic_write_text(Path(a.out) / "summary.json", summary_json(result.summary))
+    _emit(a, result.summary, comm.rank)
+    return 0
