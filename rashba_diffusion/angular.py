@@ -56,6 +56,8 @@ Z = np.array([0.0, 0.0, 1.0])
 BASIS_NAMES = ("eq35", "eq40", "garello", "symmetric")
 #: labels of the Eq. 40 coefficients, in the order of :func:`eq40_basis`
 EQ40_LABELS = ("T0_perp", "T0_par", "Tx_perp", "Tyz_perp", "Tx_par", "Tyz_par")
+#: a design-matrix column (basis function) with norm below this fraction of the largest is treated as zero
+RANK_TOLERANCE = 1e-12
 
 
 # -- directions -------------------------------------------------------------
@@ -409,10 +411,13 @@ def fit_angular(m_samples, torque_vectors, basis: str | AngularBasis = "symmetri
     b = make_basis(basis, order=order, coefficients=coefficients, direction=direction)
     A = design_matrix(b, m)
     y = T.ravel()
-    # scale columns to unit norm so that the rank test is not fooled by units
+    # Scale columns to unit norm so that a basis function that is merely small
+    # is not mistaken for a missing one; one that vanishes on every sample up to
+    # round-off (e.g. m·û = 0 on all samples) is left alone and counts as rank loss.
     norms = np.linalg.norm(A, axis=0)
-    scale = np.where(norms > 0, norms, 1.0)
-    sol, _, rank, sv = np.linalg.lstsq(A / scale, y, rcond=None)
+    vanishing = norms <= RANK_TOLERANCE * max(float(norms.max()), np.finfo(float).tiny)
+    scale = np.where(vanishing, 1.0, norms)
+    sol, _, rank, _ = np.linalg.lstsq(A / scale, y, rcond=RANK_TOLERANCE)
     values = sol / scale
     sv_a = np.linalg.svd(A, compute_uv=False)
     resid = A @ values - y
