@@ -59,7 +59,7 @@ if FAST:
     phi = np.arange(0.0, 360.0, 60.0)
     spec = WireSpec(50.0, cell_nm=0.5)
 else:
-    theta = np.linspace(2.5, 177.5, 36)
+    theta = np.linspace(0.0, 180.0, 37)
     phi = np.arange(0.0, 360.0, 15.0)
     spec = WireSpec(50.0)  # default wire mesh
 TH, PH, M = direction_grid(theta, phi)
@@ -153,7 +153,7 @@ fig.tight_layout()
 fig.savefig(FIGDIR / "angular_theta.png", dpi=120)
 
 # %%
-thetas_shown = [t for t in theta if abs(t - 45.0) < 8 or abs(t - 90.0) < 8][:2] or [theta[len(theta) // 2]]
+thetas_shown = sorted({float(theta[np.argmin(np.abs(theta - t))]) for t in (45.0, 90.0)})
 fig, axes = plt.subplots(2, 2, figsize=(10, 7), sharex=True)
 ph_fine = np.linspace(0.0, 360.0, 361)
 for col, name in enumerate(("bulk", "wire")):
