@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -50,6 +51,9 @@ from .parameters import (
     ParameterError,
     unit_vector,
 )
+
+if TYPE_CHECKING:  # the wire module loads DOLFINx; keep this module importable without it
+    from .wire import WireSpec
 
 Z = np.array([0.0, 0.0, 1.0])
 #: names accepted by :func:`make_basis`
@@ -401,6 +405,12 @@ def fit_angular(m_samples, torque_vectors, basis: str | AngularBasis = "symmetri
         condition number of the design matrix.  A rank-deficient design (too
         few or too symmetric samples) is reported, not hidden: the minimum-norm
         solution is returned and ``full_rank`` is False.
+
+    Notes
+    -----
+    A fit is only a test of a basis when the data over-determine it: with p
+    distinct values of sin²θ on the grid, a ``symmetric``/``garello`` basis of
+    order ≥ p interpolates rather than fits (and may lose rank).
     """
     m = _check_m(m_samples)
     T = np.asarray(torque_vectors, dtype=float)
@@ -455,10 +465,11 @@ def bulk_torques(film: Film | Coefficients, drive: Drive, m_samples, *, hall_fre
     ``hall_free_normal`` as in :func:`bulk.solve_bulk` (the wire's interior reference).
     """
     m = _check_m(m_samples)
-    return np.array([solve_bulk(film, drive, mi, hall_free_normal=hall_free_normal).torque for mi in m])
+    c = film if isinstance(film, Coefficients) else film.coefficients()  # derive the coefficients once
+    return np.array([solve_bulk(c, drive, mi, hall_free_normal=hall_free_normal).torque for mi in m])
 
 
-def wire_torques(film: Film, drive: Drive, m_samples, spec, comm=None, petsc_options: dict | None = None,
+def wire_torques(film: Film, drive: Drive, m_samples, spec: WireSpec, comm=None, petsc_options: dict | None = None,
                  progress: Callable[[int, int], None] | None = None) -> np.ndarray:
     """Width-averaged torque vectors of the wire, shape (N, 3), 1/(nm² fs).
 
