@@ -1,0 +1,204 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Angular dependence of the Rashba torque: bulk and wire
+#
+# For m over a (θ, φ) grid (θ from the film normal ẑ, φ from the current
+# direction x̂) we compute the torque vector of the infinite medium (exact
+# 3×3 solve of Eq. 26) and the width-averaged torque of the wire's 1D
+# cross-section (one finite-element solve per direction, one model and one
+# factorization pattern for all of them), and fit them with the angular bases
+# of `rashba_diffusion.angular` (see docs/angular.md):
+#
+# * `eq35`: T⊥ û×m + T∥ m×(û×m) only;
+# * `eq40`: Eq. 40 with its prefactors γθ, χθ (6 amplitudes);
+# * `garello`: Eq. 35 plus (m·Ê)-terms in powers of sin²θ (Garello et al. 2013);
+# * `symmetric`: the complete C∞v expansion in powers of sin²θ.
+#
+# The plots show the "apparent" T⊥(θ, φ), T∥(θ, φ), i.e. the projections of
+# the torque on û×m and m×(û×m), which would be constants if Eq. 35 held.
+# `RASHBA_FAST=1` runs a coarse grid on a coarse mesh (the test suite);
+# the full mode writes `docs/figures/angular_*.png` (run it from the
+# repository root: `python notebooks/03_angular_dependence.py`).
+
+# %%
+import os
+from pathlib import Path
+
+import numpy as np
+
+from rashba_diffusion import Drive, paper_film
+from rashba_diffusion.angular import (
+    EQ40_LABELS,
+    bulk_torques,
+    direction_grid,
+    eq41_coefficients,
+    fit_angular,
+    make_basis,
+    wire_torques,
+)
+from rashba_diffusion.torque import decompose, torque_to_j_per_m2
+from rashba_diffusion.wire import WireSpec
+
+FAST = os.environ.get("RASHBA_FAST") == "1"
+FIGDIR = Path(os.environ.get("RASHBA_FIGURES", "." if FAST else "docs/figures"))
+film = paper_film(5e-2)  # the paper's strong-coupling point of Figs. 2-3
+c = film.coefficients()
+drive = Drive(1e5)
+u_hat = drive.transverse
+if FAST:
+    theta = np.linspace(15.0, 165.0, 6)
+    phi = np.arange(0.0, 360.0, 60.0)
+    spec = WireSpec(50.0, cell_nm=0.5)
+else:
+    theta = np.linspace(0.0, 180.0, 37)
+    phi = np.arange(0.0, 360.0, 15.0)
+    spec = WireSpec(50.0)  # default wire mesh
+TH, PH, M = direction_grid(theta, phi)
+print(f"{M.shape[0]} directions, wire W = {spec.width_nm:g} nm")
+
+# %% [markdown]
+# ## Torque vectors: bulk (open and Hall-free) and wire
+
+# %%
+T_bulk = bulk_torques(c, drive, M)
+# the wire's own reference: no transverse charge current (docs/model.md §8)
+T_hall = bulk_torques(c, drive, M, hall_free_normal=np.cross([0.0, 0.0, 1.0], drive.direction))
+T_wire = wire_torques(film, drive, M, spec)
+data = {"bulk": T_bulk, "bulk (Hall-free)": T_hall, "wire": T_wire}
+
+# %% [markdown]
+# ## Fits: residual of each basis
+
+# %%
+BASES = [("eq35", 1), ("eq40", 1), ("garello", 1), ("garello", 2), ("symmetric", 1), ("symmetric", 2),
+         ("symmetric", 3)]
+fits = {}
+for name, T in data.items():
+    for b, order in BASES:
+        f = fit_angular(M, T, b, order=order, coefficients=c)
+        fits[name, b, order] = f
+        print(f"angular fit {name:17s} {b:9s} order {order}: {len(f.labels):2d} terms, rank {f.rank:2d}, "
+              f"cond {f.condition:8.2e}, relative residual {f.relative_residual:.2e}")
+assert fits["bulk", "eq40", 1].relative_residual < 1e-10  # Eq. 40's form is exact in the open infinite medium
+
+# %% [markdown]
+# ## Eq. 40 amplitudes: fitted vs Eq. 41 (printed and re-derived), in J/m²
+
+# %%
+printed = eq41_coefficients(c, drive, printed=True)
+derived = eq41_coefficients(c, drive, printed=False)
+print(f"{'term':9s} {'bulk fit':>12s} {'Eq.41 printed':>14s} {'re-derived':>12s} {'Hall-free fit':>14s} "
+      f"{'wire fit':>12s}")
+for k in EQ40_LABELS:
+    vals = [fits["bulk", "eq40", 1].coefficients[k], printed[k], derived[k],
+            fits["bulk (Hall-free)", "eq40", 1].coefficients[k], fits["wire", "eq40", 1].coefficients[k]]
+    print(f"{k:9s} " + " ".join(f"{torque_to_j_per_m2(v):+12.4e}  " for v in vals))
+rel = {k: fits["wire", "eq40", 1].coefficients[k] / fits["bulk (Hall-free)", "eq40", 1].coefficients[k] - 1
+       for k in EQ40_LABELS}
+print("wire / Hall-free bulk − 1: " + ", ".join(f"{k} {v:+.3f}" for k, v in rel.items()))
+
+# %% [markdown]
+# ## Apparent T⊥, T∥ versus θ and φ, with the Eq. 40 fit
+
+# %%
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+J = torque_to_j_per_m2(1.0)
+eq40 = make_basis("eq40", coefficients=c)
+
+
+def apparent(T):
+    """(T⊥, T∥) of Eq. 35 at each sample, J/m² (NaN where m ∥ û)."""
+    p, q = decompose(T.T, M.T, u_hat)
+    return p * J, q * J
+
+
+def model_curve(name, m):
+    return eq40(m) @ fits[name, "eq40", 1].values
+
+
+FIGDIR.mkdir(parents=True, exist_ok=True)
+phis_shown = [p for p in (0.0, 45.0, 60.0, 120.0) if p in phi][:3]
+fig, axes = plt.subplots(2, 2, figsize=(10, 7), sharex=True)
+th_fine = np.linspace(0.5, 179.5, 300)
+for col, name in enumerate(("bulk", "wire")):
+    a_perp, a_par = apparent(data[name])
+    for j, p in enumerate(phis_shown):
+        sel = PH == p
+        _, _, mf = direction_grid(th_fine, [p])
+        tp, tq = decompose(model_curve(name, mf).T, mf.T, u_hat)
+        colr = f"C{j}"
+        axes[0, col].plot(TH[sel], a_perp[sel], "o", color=colr, ms=3, label=f"φ = {p:g}°")
+        axes[0, col].plot(th_fine, tp * J, "-", color=colr, lw=1)
+        axes[1, col].plot(TH[sel], a_par[sel], "o", color=colr, ms=3)
+        axes[1, col].plot(th_fine, tq * J, "-", color=colr, lw=1)
+    axes[0, col].set_title(f"{name}: points = solve, lines = Eq. 40 fit")
+    axes[1, col].set_xlabel("θ (deg)")
+axes[0, 0].set_ylabel("apparent T⊥ (J/m²)")
+axes[1, 0].set_ylabel("apparent T∥ (J/m²)")
+axes[0, 0].legend()
+fig.tight_layout()
+fig.savefig(FIGDIR / "angular_theta.png", dpi=120)
+
+# %%
+thetas_shown = sorted({float(theta[np.argmin(np.abs(theta - t))]) for t in (45.0, 90.0)})
+fig, axes = plt.subplots(2, 2, figsize=(10, 7), sharex=True)
+ph_fine = np.linspace(0.0, 360.0, 361)
+for col, name in enumerate(("bulk", "wire")):
+    a_perp, a_par = apparent(data[name])
+    for j, t in enumerate(thetas_shown):
+        sel = TH == t
+        _, _, mf = direction_grid([t], ph_fine)
+        tp, tq = decompose(model_curve(name, mf).T, mf.T, u_hat)
+        colr = f"C{j}"
+        axes[0, col].plot(PH[sel], a_perp[sel], "o", color=colr, ms=3, label=f"θ = {t:g}°")
+        axes[0, col].plot(ph_fine, tp * J, "-", color=colr, lw=1)
+        axes[1, col].plot(PH[sel], a_par[sel], "o", color=colr, ms=3)
+        axes[1, col].plot(ph_fine, tq * J, "-", color=colr, lw=1)
+    axes[0, col].set_title(f"{name}: points = solve, lines = Eq. 40 fit")
+    axes[1, col].set_xlabel("φ (deg)")
+axes[0, 0].set_ylabel("apparent T⊥ (J/m²)")
+axes[1, 0].set_ylabel("apparent T∥ (J/m²)")
+axes[0, 0].legend()
+fig.tight_layout()
+fig.savefig(FIGDIR / "angular_phi.png", dpi=120)
+
+# %% [markdown]
+# ## How much of the torque is not Eq. 35, and how well each basis captures it
+
+# %%
+fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
+eq35 = make_basis("eq35")
+for ax, name in zip(axes[:2], ("bulk", "wire"), strict=True):
+    T = data[name]
+    rest = T - eq35(M) @ fits[name, "eq35", 1].values
+    frac = np.linalg.norm(rest, axis=1) / np.max(np.linalg.norm(T, axis=1))
+    im = ax.pcolormesh(phi, theta, frac.reshape(theta.size, phi.size), shading="nearest")
+    ax.set_title(f"{name}: |T − Eq. 35 fit| / max|T|")
+    ax.set_xlabel("φ (deg)")
+    ax.set_ylabel("θ (deg)")
+    fig.colorbar(im, ax=ax)
+labels = [f"{b}{o if b in ('garello', 'symmetric') else ''}" for b, o in BASES]
+x = np.arange(len(BASES))
+for k, name in enumerate(data):
+    axes[2].bar(x + 0.27 * (k - 1), [max(fits[name, b, o].relative_residual, 1e-17) for b, o in BASES], 0.27,
+                label=name)
+axes[2].set_yscale("log")
+axes[2].set_xticks(x, labels, rotation=45, ha="right")
+axes[2].set_ylabel("relative residual")
+axes[2].legend(fontsize=8)
+fig.tight_layout()
+fig.savefig(FIGDIR / "angular_residuals.png", dpi=120)
+print(f"figures written to {FIGDIR}")
