@@ -44,6 +44,7 @@ import numpy as np
 
 from ._compat import MPI, model_to_mesh
 from .geometry import CONTACT_LEFT, CONTACT_RIGHT, EDGE_HIGH, EDGE_LOW, MIDLINE, TAG_NAMES, Geometry
+from .mesh_files import load_mesh  # noqa: F401  (re-exported: meshes.load_mesh is the documented entry)
 from .parameters import ParameterError, check_positive
 
 # --- physical-group numbers written by the generators -----------------------
@@ -662,7 +663,8 @@ class BilayerStripeMesh(_Spec):
         gmsh.model.mesh.generate(3)
 
     def roles(self) -> dict:
-        return dict(width_nm=self.width_nm, length_nm=self.length_nm, spin_sinks=(), contacts=(), midline=None)
+        return dict(width_nm=self.width_nm, length_nm=self.length_nm, spin_sinks=(),
+                    contacts=(CONTACT_LEFT, CONTACT_RIGHT), midline=None)
 
 
 SPECS: dict[str, type[_Spec]] = {
