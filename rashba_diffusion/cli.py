@@ -1,4 +1,4 @@
-"""Command line: ``rashba-diffusion wire|bulk``.  Units in flag names are the contract."""
+"""Command line: ``rashba-diffusion wire|bulk|mesh``.  Units in flag names are the contract."""
 
 from __future__ import annotations
 
@@ -191,6 +191,9 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("bulk", help="the infinite medium (Eq. 26), no geometry")
     _add_material(b)
     b.set_defaults(func=cmd_bulk)
+    from .mesh_cli import add_parser as add_mesh_parser
+
+    add_mesh_parser(sub)
     return p
 
 

@@ -99,7 +99,7 @@ def _meshio_arrays(path: Path, cell_data_key: str | None):
 
     try:
         m = meshio.read(str(path))
-    except Exception as e:  # meshio raises several types for unknown/unreadable formats
+    except (Exception, SystemExit) as e:  # meshio raises several types, and exits on some unreadable files
         raise ParameterError(f"mesh file {str(path)!r} could not be read by meshio: {e}") from None
     tdim = 3 if any(b.type == "tetra" for b in m.cells) else 2
     if not any(b.type == MESHIO_CELLS[tdim] for b in m.cells):
