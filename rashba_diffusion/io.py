@@ -56,6 +56,9 @@ def atomic_write_with(path: str | os.PathLike, write) -> None:
     os.close(fd)
     try:
         write(tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would make the result private
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
