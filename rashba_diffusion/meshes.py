@@ -677,6 +677,7 @@ def generate(spec: _Spec, comm: MPI.Comm = MPI.COMM_WORLD, msh_path: str | os.Pa
 
     ``msh_path`` also saves the gmsh model there (atomically, by rank 0).
     """
+    _check_msh_path(msh_path)
     with _gmsh_model(spec.kind) as gmsh:
         if comm.rank == 0:
             spec.build(gmsh)
@@ -695,16 +696,21 @@ def generate(spec: _Spec, comm: MPI.Comm = MPI.COMM_WORLD, msh_path: str | os.Pa
     )
 
 
+def _check_msh_path(path: str | os.PathLike | None) -> None:
+    """Checked on every rank before gmsh runs, so that no rank waits for a failed one."""
+    if path is not None and Path(path).suffix != ".msh":
+        raise ParameterError(f"mesh file = {str(path)!r} is invalid; valid values: a path ending in .msh")
+
+
 def _save_model(gmsh, path: str | os.PathLike) -> None:
     from .io import atomic_write_with
 
-    if Path(path).suffix != ".msh":
-        raise ParameterError(f"mesh file = {str(path)!r} is invalid; valid values: a path ending in .msh")
     atomic_write_with(path, gmsh.write)
 
 
 def write_msh(spec: _Spec, path: str | os.PathLike, comm: MPI.Comm = MPI.COMM_WORLD) -> dict:
     """Save the gmsh model of ``spec`` as ``path`` (.msh) on rank 0; return a summary (rank 0) or ``{}``."""
+    _check_msh_path(path)
     info: dict = {}
     if comm.rank == 0:
         with _gmsh_model(spec.kind) as gmsh:

@@ -157,6 +157,12 @@ def test_bad_tag_map_lists_the_tags_found(tag_map, required, words, tmp_path):
     assert "cells: 2 (hm), 3 (fm); facets: 7 (interface), 8 (hm_bottom), 9 (fm_top), 10 (sides)" in msg
 
 
+def test_msh_path_must_end_in_msh(tmp_path):
+    with pytest.raises(ParameterError, match="a path ending in .msh"):
+        meshes.write_msh(SPECS["bilayer"](), tmp_path / "b.vtu")
+    assert not (tmp_path / "b.vtu").exists()
+
+
 def test_unreadable_or_missing_file(tmp_path):
     with pytest.raises(ParameterError, match="does not exist"):
         meshes.load_mesh(tmp_path / "nope.msh")
