@@ -22,6 +22,8 @@ from mpi4py import MPI  # noqa: E402
 from petsc4py import PETSc  # noqa: E402
 
 DOLFINX_VERSION = dolfinx.__version__
+#: a facet of a conforming simplex mesh borders at most two cells
+MAX_FACET_TO_CELL_LINKS = 2
 
 __all__ = [
     "MPI",
@@ -35,24 +37,62 @@ __all__ = [
     "ufl",
     "DOLFINX_VERSION",
     "model_to_mesh",
+    "mesh_from_arrays",
     "assemble_rhs",
     "lift_and_set_bc",
 ]
 
 
+def shared_facet_partitioner():
+    """Cell partitioner that ghosts the cells across process boundaries.
+
+    Interior-facet integrals (``dS``: the wire's mid-line, a bilayer interface)
+    over facets on a process boundary need both neighbouring cells on the
+    rank; without these ghosts DOLFINx refuses to assemble them in parallel.
+    """
+    return mesh.create_cell_partitioner(mesh.GhostMode.shared_facet, MAX_FACET_TO_CELL_LINKS)
+
+
 def model_to_mesh(model, comm, rank: int, gdim: int):
-    """gmsh model -> (mesh, cell_tags, facet_tags, physical_groups).
+    """gmsh model -> (mesh, cell_tags, facet_tags, physical_groups), ghosted by shared facets.
 
     0.10+ returns a ``MeshData`` object; 0.9 returned a tuple (no physical
     group names).
     """
     from dolfinx.io import gmsh as dgmsh
 
-    data = dgmsh.model_to_mesh(model, comm, rank, gdim=gdim)
+    data = dgmsh.model_to_mesh(model, comm, rank, gdim=gdim, partitioner=shared_facet_partitioner())
     if hasattr(data, "mesh"):
         return data.mesh, data.cell_tags, data.facet_tags, dict(data.physical_groups)
     msh, ct, ft = data[:3]
     return msh, ct, ft, {}
+
+
+def mesh_from_arrays(comm, cells, x, gdim: int, cell_values, facets, facet_values):
+    """Linear simplex mesh + cell and facet tags from arrays held on rank 0.
+
+    ``cells`` (n, tdim+1) and ``facets`` (k, tdim) index the rows of ``x``;
+    other ranks pass empty arrays of the right width.  Returns
+    ``(mesh, cell_tags, facet_tags)``, distributed as ``model_to_mesh`` does.
+    """
+    import basix.ufl
+    import numpy as np
+    from dolfinx.graph import adjacencylist
+    from dolfinx.io import distribute_entity_data
+
+    tdim = cells.shape[1] - 1
+    shape = {2: "triangle", 3: "tetrahedron"}[tdim]
+    domain = ufl.Mesh(basix.ufl.element("Lagrange", shape, 1, shape=(gdim,)))
+    msh = mesh.create_mesh(comm, np.asarray(cells, dtype=np.int64), domain, np.asarray(x[:, :gdim], dtype=float),
+                           shared_facet_partitioner())
+    tags = []
+    for dim, ents, vals in ((tdim, cells, cell_values), (tdim - 1, facets, facet_values)):
+        local_ents, local_vals = distribute_entity_data(
+            msh, dim, np.asarray(ents, dtype=np.int64), np.asarray(vals, dtype=np.int32)
+        )
+        msh.topology.create_connectivity(dim, tdim)
+        tags.append(mesh.meshtags_from_entities(msh, dim, adjacencylist(local_ents), local_vals.astype(np.int32)))
+    return msh, tags[0], tags[1]
 
 
 def lift_and_set_bc(b: PETSc.Vec, a_form, bcs) -> PETSc.Vec:

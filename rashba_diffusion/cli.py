@@ -1,4 +1,4 @@
-"""Command line: ``rashba-diffusion wire|bulk``.  Units in flag names are the contract."""
+"""Command line: ``rashba-diffusion wire|bulk|mesh``.  Units in flag names are the contract."""
 
 from __future__ import annotations
 
@@ -147,6 +147,10 @@ def cmd_wire(a: argparse.Namespace) -> int:
     m = unit_vector("m", a.m)
     spec = WireSpec(width_nm=a.width_nm, geometry=a.geometry, length_nm=a.length_nm, cell_nm=a.cell_nm, degree=a.degree)
     fields = _effective_field_inputs(a)
+    if a.mesh is not None:  # the film on a mesh file (Hall bar, notch, ...)
+        from .film_mesh import cmd_wire_mesh
+
+        return cmd_wire_mesh(a, film, drive, m, fields)
     # everything is validated: only now import DOLFINx and solve
     from ._compat import MPI
     from .io import write_wire_outputs
@@ -186,6 +190,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="cell size (nm; at the edges in 2D); default from the shortest physical length",
     )
     g.add_argument("--degree", type=int, choices=(1, 2, 3), default=2, help="Lagrange degree")
+    g.add_argument("--mesh", default=None, help="solve on this 2D mesh file (.msh or meshio); overrides --geometry")
+    g.add_argument("--tag-map", default=None, help="JSON (or .json file) mapping our tag names to the mesh's tags")
     g.add_argument("--out", default=None, help="directory for fields (VTX .bp), profile.csv, profile.png, summary.json")
     w.set_defaults(func=cmd_wire)
     b = sub.add_parser("bulk", help="the infinite medium (Eq. 26), no geometry")
@@ -194,6 +200,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .bilayer import add_parser as add_bilayer_parser
 
     add_bilayer_parser(sub)
+    from .mesh_cli import add_parser as add_mesh_parser
+
+    add_mesh_parser(sub)
     return p
 
 

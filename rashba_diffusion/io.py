@@ -43,6 +43,29 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> None:
     atomic_write_bytes(path, text.encode())
 
 
+def atomic_write_with(path: str | os.PathLike, write) -> None:
+    """Atomically create ``path`` with a writer that only takes a file name.
+
+    ``write(tmp)`` writes a temporary file with the same suffix (writers such as
+    gmsh and meshio pick the format from it) in the same directory, which then
+    replaces ``path``.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
+    os.close(fd)
+    try:
+        write(tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would make the result private
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
 def summary_json(summary: dict) -> str:
     return json.dumps(summary, indent=2, sort_keys=True) + "\n"
 
@@ -140,4 +163,7 @@ def write_wire_outputs(outdir: str | os.PathLike, result, title: str, plot: bool
     comm.barrier()
 
 
-__all__ = ["atomic_write_bytes", "atomic_write_text", "profile_csv", "summary_json", "write_wire_outputs"]
+__all__ = [
+    "atomic_write_bytes", "atomic_write_text", "atomic_write_with", "profile_csv", "summary_json",
+    "write_wire_outputs",
+]

@@ -1,0 +1,130 @@
+"""The Rashba film on any 2D mesh: a Hall bar, a notched wire, a mesh file.
+
+The weak form, boundary roles and solver are the wire's (:class:`model.RashbaModel`,
+:class:`solver.LinearSolver`): s = 0 on the geometry's spin-sink facets,
+ν = 0 on its contacts, zero normal current elsewhere.  Reported: the torques
+averaged over the film's area and, where the geometry has a mid-line, over
+the mid-line (the wire's cross-section average).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ._compat import MPI, fem, ufl
+from .bulk import solve_bulk
+from .geometry import Geometry
+from .model import RashbaModel
+from .parameters import Drive, Film, ParameterError, unit_vector
+from .solver import LinearSolver
+from .torque import torque_to_j_per_m2
+from .wire import torque_ufl
+
+
+@dataclass
+class FilmResult:
+    """Summary (SI) and the solution of a film solve on a given mesh."""
+
+    summary: dict
+    solution: fem.Function
+    model: RashbaModel
+
+
+def solve_film(film: Film, drive: Drive, m, geometry: Geometry, degree: int = 2,
+               petsc_options: dict | None = None) -> FilmResult:
+    """Solve the Rashba film on ``geometry`` (plane mode, 2D) and average the torques.
+
+    Raises
+    ------
+    ParameterError
+        If the mesh is not 2D (before any solve).
+    """
+    m = unit_vector("m", m)
+    if geometry.mode != "plane" or geometry.msh.topology.dim != 2:
+        raise ParameterError(f"mesh dimension = {geometry.msh.topology.dim} is invalid for the film; valid: 2 "
+                             "(the film plane)")
+    comm = geometry.comm
+    t_start = time.perf_counter()
+    model = RashbaModel(geometry, film, drive, m, degree=degree)
+    solver = LinearSolver(model, petsc_options)
+    t0 = time.perf_counter()
+    U = solver.solve()
+    solve_seconds = time.perf_counter() - t0
+    t_perp, t_par = torque_ufl(model, U)
+
+    def integral(expr, measure) -> float:
+        return comm.allreduce(fem.assemble_scalar(fem.form(expr * measure)), op=MPI.SUM)
+
+    dx = ufl.dx(domain=geometry.msh)
+    area = integral(ufl.as_ufl(1.0), dx)
+    summary = {
+        "T_perp_J_per_m2": torque_to_j_per_m2(integral(t_perp, dx) / area),
+        "T_par_J_per_m2": torque_to_j_per_m2(integral(t_par, dx) / area),
+        "area_nm2": area,
+    }
+    if geometry.midline is not None:
+        dS = ufl.dS(domain=geometry.msh, subdomain_data=geometry.facet_tags, subdomain_id=geometry.midline)
+        length = integral(ufl.as_ufl(1.0), dS)
+        summary["T_perp_midline_J_per_m2"] = torque_to_j_per_m2(integral(t_perp("+"), dS) / length)
+        summary["T_par_midline_J_per_m2"] = torque_to_j_per_m2(integral(t_par("+"), dS) / length)
+        summary["midline_nm"] = length
+    bulk = solve_bulk(film, drive, m)
+    summary |= {
+        "T_perp_bulk_J_per_m2": bulk.T_perp_j_per_m2,
+        "T_par_bulk_J_per_m2": bulk.T_par_j_per_m2,
+        "dofs": int(model.V.dofmap.index_map.size_global * model.V.dofmap.index_map_bs),
+        "ranks": comm.size,
+        "solve_seconds": solve_seconds,
+        "total_seconds": time.perf_counter() - t_start,
+        "geometry": "mesh",
+        "degree": degree,
+        "m": list(m),
+        "efield_v_per_m": drive.efield_v_per_m,
+        "e_direction": list(drive.direction),
+        "spin_sinks": list(geometry.spin_sinks),
+        "contacts": list(geometry.contacts),
+    }
+    return FilmResult(summary=summary, solution=U, model=model)
+
+
+def parse_tag_map(text: str | None) -> dict | None:
+    """A tag map from JSON text or from a .json file's path (``None`` stays ``None``)."""
+    if text is None:
+        return None
+    source = Path(text).read_text() if text.endswith(".json") and os.path.isfile(text) else text
+    try:
+        value = json.loads(source)
+    except json.JSONDecodeError as e:
+        raise ParameterError(f"tag_map = {text!r} is not JSON ({e}); valid: e.g. "
+                             '\'{"film": 1, "edges": [1, 2], "contact_left": 3}\'') from None
+    if not isinstance(value, dict):
+        raise ParameterError(f"tag_map = {text!r} is invalid; valid: a JSON object {{our name: tag(s)}}")
+    return value
+
+
+def cmd_wire_mesh(a, film: Film, drive: Drive, m, fields) -> int:
+    """``rashba-diffusion wire --mesh FILE [--tag-map JSON]``: the film on a mesh file."""
+    from .cli import _add_effective_fields, _emit
+    from .io import atomic_write_text, summary_json, write_fields
+    from .mesh_files import load_mesh
+
+    tag_map = parse_tag_map(a.tag_map)
+    comm = MPI.COMM_WORLD
+    geometry = load_mesh(a.mesh, comm, tag_map)
+    result = solve_film(film, drive, m, geometry, degree=a.degree)
+    result.summary["mesh"] = str(a.mesh)
+    _add_effective_fields(result.summary, fields)
+    if a.out:
+        out = Path(a.out)
+        if comm.rank == 0:
+            out.mkdir(parents=True, exist_ok=True)
+        comm.barrier()
+        write_fields(out, result.solution)
+        if comm.rank == 0:
+            atomic_write_text(out / "summary.json", summary_json(result.summary))
+    _emit(a, result.summary, comm.rank)
+    return 0

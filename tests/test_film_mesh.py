@@ -1,0 +1,92 @@
+"""The Rashba film on arbitrary 2D meshes: a notch of vanishing depth is the straight wire."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from rashba_diffusion import meshes
+from rashba_diffusion.film_mesh import solve_film
+from rashba_diffusion.parameters import Drive, ParameterError, paper_film
+from rashba_diffusion.wire import WireSpec, solve_wire
+
+from .conftest import mpiexec
+
+FILM = paper_film(5e-2)
+DRIVE = Drive(1e5)
+M = (0.0, 0.6, 0.8)
+L, W, H, NOTCH_W = 40.0, 20.0, 1.0, 4.0
+KEYS = ("T_perp", "T_par")
+
+
+def notch(depth: float):
+    lam = FILM.coefficients().shortest_length_nm()
+    # the refinement the 2D wire uses (wire.build_geometry), so that only the notch differs
+    return meshes.notched_wire(L, W, depth, NOTCH_W, H, cell_bulk_nm=min(8 * H, W / 10),
+                               edge_layer_nm=min(W / 4, 8 * lam))
+
+
+def test_notch_depth_to_zero_reproduces_the_straight_wire():
+    wire = solve_wire(FILM, DRIVE, M, WireSpec(W, "2d", length_nm=L, cell_nm=H)).summary
+    flat = solve_film(FILM, DRIVE, M, notch(0.0)).summary
+    assert flat["midline_nm"] == pytest.approx(W) and flat["area_nm2"] == pytest.approx(L * W)
+    for k in KEYS:  # another mesh of the same rectangle: equal to discretization error
+        assert flat[f"{k}_midline_J_per_m2"] == pytest.approx(wire[f"{k}_J_per_m2"], rel=1e-4)
+    # shallower and shallower notches approach the wire at the constriction, linearly in the depth
+    gaps = []
+    for depth in (1.0, 0.5, 0.25):
+        s = solve_film(FILM, DRIVE, M, notch(depth)).summary
+        assert s["midline_nm"] == pytest.approx(W - 2 * depth)
+        gaps.append(abs(s["T_perp_midline_J_per_m2"] - wire["T_perp_J_per_m2"]))
+    assert gaps[0] > gaps[1] > gaps[2]
+    assert 1.5 < gaps[0] / gaps[1] < 2.5 and 1.5 < gaps[1] / gaps[2] < 2.5
+    assert gaps[2] < 0.02 * abs(wire["T_perp_J_per_m2"])
+
+
+def test_film_needs_a_2d_mesh():
+    g = meshes.bilayer_stripe_3d(10.0, 5.0, 1.0, 1.0, 0.5)
+    with pytest.raises(ParameterError, match="mesh dimension = 3"):
+        solve_film(FILM, DRIVE, M, g)
+
+
+def run(args, env):
+    return subprocess.run([sys.executable, "-m", "rashba_diffusion.cli", *args], env=env, capture_output=True,
+                          text=True, timeout=600)
+
+
+def test_cli_wire_on_a_mesh_file_with_a_tag_map(tmp_path, cli_env):
+    msh = tmp_path / "n.msh"
+    p = run(["mesh", "notch", "--length-nm", str(L), "--width-nm", str(W), "--notch-depth-nm", "0",
+             "--notch-width-nm", str(NOTCH_W), "--cell-nm", str(H), "-o", str(msh), "--xdmf"], cli_env)
+    assert p.returncode == 0, p.stderr
+    base = ["wire", "--m", ",".join(map(str, M)), "--json"]
+    named = run([*base, "--mesh", str(msh)], cli_env)
+    assert named.returncode == 0, named.stderr
+    tag_map = json.dumps({"edges": 6, "contact_left": 3, "contact_right": 4, "midline": 5})
+    mapped = run([*base, "--mesh", str(tmp_path / "n.xdmf"), "--tag-map", tag_map], cli_env)
+    assert mapped.returncode == 0, mapped.stderr
+    a, b = json.loads(named.stdout), json.loads(mapped.stdout)
+    assert a["spin_sinks"] == b["spin_sinks"] == [6] and a["contacts"] == b["contacts"] == [3, 4]
+    for k in KEYS:  # the same mesh through two file formats
+        assert b[f"{k}_midline_J_per_m2"] == pytest.approx(a[f"{k}_midline_J_per_m2"], rel=1e-10)
+    bad = run([*base, "--mesh", str(tmp_path / "n.xdmf"), "--tag-map", '{"edges": 2}'], cli_env)
+    assert bad.returncode == 2
+    assert "unknown facet tag 2" in bad.stderr and "facets: 3, 4, 5, 6" in bad.stderr
+
+
+@pytest.mark.mpi
+@pytest.mark.skipif(mpiexec() is None, reason="no mpiexec")
+def test_film_on_a_hall_bar_same_on_two_ranks(tmp_path, cli_env):
+    msh = tmp_path / "hb.msh"
+    meshes.write_msh(meshes.HallBarMesh(L, W, 6.0, 6.0, H), msh)
+    args = ["wire", "--m", ",".join(map(str, M)), "--json", "--mesh", str(msh)]
+    one = run(args, cli_env)
+    two = subprocess.run([mpiexec(), "-n", "2", sys.executable, "-m", "rashba_diffusion.cli", *args], env=cli_env,
+                         capture_output=True, text=True, timeout=600)
+    assert one.returncode == 0 and two.returncode == 0, one.stderr + two.stderr
+    a, b = json.loads(one.stdout), json.loads(two.stdout)
+    assert (a["ranks"], b["ranks"]) == (1, 2) and a["dofs"] == b["dofs"]
+    assert a["area_nm2"] == pytest.approx(L * W + 4 * 6.0 * 6.0)
+    for k in KEYS:
+        assert b[f"{k}_J_per_m2"] == pytest.approx(a[f"{k}_J_per_m2"], rel=1e-8)

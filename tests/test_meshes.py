@@ -1,0 +1,239 @@
+"""Mesh generators and mesh files: every named tag has the measure that plane
+geometry says it must (areas, volumes, lengths), on 1 and 2 ranks, after a
+write -> load round trip, and a bad tag map is refused with the tags found."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from rashba_diffusion import meshes
+from rashba_diffusion._compat import MPI, fem, ufl
+from rashba_diffusion.mesh_files import convert_msh
+from rashba_diffusion.parameters import ParameterError
+
+from .conftest import mpiexec
+
+# small dimensions (nm) so that every mesh has a few hundred cells
+L, W, ARM_W, ARM_L = 60.0, 20.0, 6.0, 10.0
+DEPTH, NOTCH_W = 4.0, 6.0
+D_N, D_F = 3.0, 2.0
+N_ARMS = 2
+
+
+def measures(g) -> dict[str, float]:
+    """Measure of every named cell set and facet set (facets: exterior + interior), and of the whole boundary."""
+    msh = g.msh
+    dx = ufl.Measure("dx", domain=msh, subdomain_data=g.cell_tags)
+    ds = ufl.Measure("ds", domain=msh, subdomain_data=g.facet_tags)
+    dS = ufl.Measure("dS", domain=msh, subdomain_data=g.facet_tags)
+    one = fem.Constant(msh, 1.0)
+
+    def integral(form) -> float:
+        return msh.comm.allreduce(fem.assemble_scalar(fem.form(form)), op=MPI.SUM)
+
+    out = {n: integral(one * dx(t)) for n, t in g.cell_tag_names.items()}
+    out |= {n: integral(one * ds(t)) + integral(one("+") * dS(t)) for n, t in g.tag_names.items()}
+    out["boundary"] = integral(one * ufl.ds(domain=msh))
+    if "hm" in g.cell_tag_names:  # first moment of the heavy metal in z (the last mesh coordinate)
+        z = ufl.SpatialCoordinate(msh)[msh.geometry.dim - 1]
+        out["hm_z_moment"] = integral(z * dx(g.cell_tag_names["hm"]))
+        out["interface_z"] = integral(abs(z("+")) * dS(g.tag_names["interface"]))
+    return out
+
+
+def expected(kind: str) -> dict[str, float]:
+    """The same measures from plane geometry."""
+    if kind == "wire":
+        return {"film": L * W, "edge_low": L, "edge_high": L, "contact_left": W, "contact_right": W, "midline": W,
+                "boundary": 2 * (L + W)}
+    if kind == "hall-bar":
+        probes = {f"probe_{side}_{k}": ARM_W for k in (1, 2) for side in ("top", "bottom")}
+        edges = 2 * L - 2 * N_ARMS * ARM_W + 4 * N_ARMS * ARM_L
+        return {"film": L * W + 2 * N_ARMS * ARM_W * ARM_L, "contact_left": W, "contact_right": W, "edges": edges,
+                **probes, "boundary": edges + 2 * W + 2 * N_ARMS * ARM_W}
+    if kind == "notch":  # double-sided: two notches
+        edges = 2 * L + 4 * DEPTH
+        return {"film": L * W - 2 * NOTCH_W * DEPTH, "contact_left": W, "contact_right": W, "edges": edges,
+                "midline": W - 2 * DEPTH, "boundary": edges + 2 * W}
+    if kind == "bilayer":
+        return {"hm": W * D_N, "fm": W * D_F, "interface": W, "hm_bottom": W, "fm_top": W, "sides": 2 * (D_N + D_F),
+                "boundary": 2 * W + 2 * (D_N + D_F), "hm_z_moment": -W * D_N**2 / 2, "interface_z": 0.0}
+    if kind == "bilayer-3d":
+        d = D_N + D_F
+        return {"hm": L * W * D_N, "fm": L * W * D_F, "interface": L * W, "hm_bottom": L * W, "fm_top": L * W,
+                "sides": 2 * L * d, "contact_left": W * d, "contact_right": W * d,
+                "boundary": 2 * L * W + 2 * L * d + 2 * W * d, "hm_z_moment": -L * W * D_N**2 / 2,
+                "interface_z": 0.0}
+    raise KeyError(kind)
+
+
+SPECS = {
+    "wire": lambda: meshes.WireMesh(L, W, 1.0),
+    "hall-bar": lambda: meshes.HallBarMesh(L, W, ARM_W, ARM_L, 1.0),
+    "notch": lambda: meshes.NotchedWireMesh(L, W, DEPTH, NOTCH_W, 1.0),
+    "bilayer": lambda: meshes.BilayerCrossSectionMesh(W, D_N, D_F, 0.2),
+    "bilayer-3d": lambda: meshes.BilayerStripeMesh(L, W, D_N, D_F, 0.5, lateral_cell_nm=5.0),
+}
+
+
+def assert_measures(got: dict, kind: str) -> None:
+    want = expected(kind)
+    assert set(got) == set(want)
+    scale = max(abs(v) for v in want.values())
+    for k, v in want.items():
+        assert got[k] == pytest.approx(v, rel=1e-10, abs=1e-10 * scale), k
+
+
+@pytest.mark.parametrize("kind", SPECS)
+def test_generator_tags_have_the_geometric_measures(kind, tmp_path):
+    path = tmp_path / f"{kind}.msh"
+    g = meshes.generate(SPECS[kind](), MPI.COMM_WORLD, msh_path=path)
+    assert g.mode == "plane"
+    got = measures(g)
+    assert_measures(got, kind)
+    # round trip through the .msh file, names from the file
+    back = meshes.load_mesh(path, MPI.COMM_WORLD)
+    assert back.tag_names == g.tag_names and back.cell_tag_names == g.cell_tag_names
+    assert back.spin_sinks == g.spin_sinks and back.contacts == g.contacts and back.midline == g.midline
+    # a loaded mesh knows only its bounding box: (width, length) = extents along (x1, x0), or (x0, x0) for the
+    # bilayer cross-section whose coordinates are (y, z)
+    width, length = {"hall-bar": (W + 2 * ARM_L, L), "bilayer": (W, W)}.get(kind, (W, L))
+    assert (back.width_nm, back.length_nm) == pytest.approx((width, length))
+    assert_measures(measures(back), kind)
+
+
+def test_wire_2d_is_the_wire_generator():
+    a = meshes.wire(L, W, 1.0)
+    from rashba_diffusion.geometry import wire_2d
+
+    b = wire_2d(MPI.COMM_WORLD, L, W, 1.0)
+    np.testing.assert_array_equal(a.msh.geometry.x, b.msh.geometry.x)
+    assert a.tag_names == b.tag_names
+
+
+def test_bilayer_layers_are_refined_toward_the_interface():
+    h = meshes.layer_heights(D_N, 0.1, 0.8, 1.3)
+    assert sum(h) == pytest.approx(D_N) and h[0] <= 0.1 and max(h) <= 0.8
+    assert all(b >= a for a, b in zip(h, h[1:], strict=False))
+    g = meshes.bilayer_cross_section(W, D_N, D_F, 0.1, growth=1.3, cell_max_nm=0.8)
+    z = np.unique(np.round(g.msh.geometry.x[:, 1], 12))
+    gaps = np.diff(z)
+    near = gaps[np.argmin(np.abs(z[:-1]))]  # the layer just above z = 0
+    assert near <= 0.1 + 1e-12 and gaps.max() > 3 * near
+
+
+def test_meshio_round_trip_with_a_numeric_tag_map(tmp_path):
+    meshes.write_msh(SPECS["bilayer-3d"](), tmp_path / "s.msh")
+    convert_msh(tmp_path / "s.msh", tmp_path / "s.xdmf")
+    # XDMF keeps numbers only: map them by hand
+    tag_map = {"hm": 2, "fm": 3, "interface": 7, "hm_bottom": 8, "fm_top": 9, "sides": [10],
+               "contact_left": 3, "contact_right": 4}
+    back = meshes.load_mesh(tmp_path / "s.xdmf", MPI.COMM_WORLD, tag_map, required={"hm", "fm", "interface"})
+    assert_measures(measures(back), "bilayer-3d")
+    # two file tags under one name (bottom and top faces); unmapped tags (sides, contacts) are dropped
+    merged = meshes.load_mesh(tmp_path / "s.xdmf", MPI.COMM_WORLD, {"hm": 2, "fm": 3, "interface": 7,
+                                                                   "outer": [8, 9]})
+    assert measures(merged)["outer"] == pytest.approx(2 * L * W)
+    assert merged.tag_names == {"interface": 7, "outer": 8}
+
+
+@pytest.mark.parametrize("tag_map, required, words", [
+    ({"hm": 5, "fm": 3}, (), ["unknown cell tag 5"]),
+    ({"hm": 2}, {"hm", "fm"}, ["required", "'fm'", "missing"]),
+    ({"hm": 2, "fm": 3, "interface": "interfase"}, (), ["'interfase'", "no physical group"]),
+    ({"hm": 2, "fm": 3, "top": 9, "outer": [8, 9]}, (), ["facet tag 9", "both"]),
+    ({"fm": 3, "odd": [7, "hm"]}, (), ["mixes cell and facet"]),
+])
+def test_bad_tag_map_lists_the_tags_found(tag_map, required, words, tmp_path):
+    meshes.write_msh(SPECS["bilayer"](), tmp_path / "b.msh")
+    with pytest.raises(ParameterError) as err:
+        meshes.load_mesh(tmp_path / "b.msh", MPI.COMM_WORLD, tag_map, required)
+    msg = str(err.value)
+    for w in words:
+        assert w in msg
+    assert "cells: 2 (hm), 3 (fm); facets: 7 (interface), 8 (hm_bottom), 9 (fm_top), 10 (sides)" in msg
+
+
+def test_msh_path_must_end_in_msh(tmp_path):
+    with pytest.raises(ParameterError, match="a path ending in .msh"):
+        meshes.write_msh(SPECS["bilayer"](), tmp_path / "b.vtu")
+    assert not (tmp_path / "b.vtu").exists()
+
+
+def test_unreadable_or_missing_file(tmp_path):
+    with pytest.raises(ParameterError, match="does not exist"):
+        meshes.load_mesh(tmp_path / "nope.msh")
+    (tmp_path / "junk.vtu").write_text("not a mesh")
+    with pytest.raises(ParameterError, match="could not be read by meshio"):
+        meshes.load_mesh(tmp_path / "junk.vtu")
+
+
+@pytest.mark.parametrize("make, words", [
+    (lambda: meshes.WireMesh(-1.0, W, 1.0), ["length_nm = -1.0 nm", "(0, inf)"]),
+    (lambda: meshes.HallBarMesh(L, W, ARM_W, ARM_L, 1.0, arm_positions_nm=(20.0, 24.0)), ["arm_positions_nm",
+                                                                                         "must not touch"]),
+    (lambda: meshes.HallBarMesh(L, W, ARM_W, ARM_L, 1.0, arm_positions_nm=(1.0,)), ["arm_positions_nm", "nm"]),
+    (lambda: meshes.NotchedWireMesh(L, W, 10.0, NOTCH_W, 1.0), ["notch_depth_nm = 10.0 nm", "[0, width_nm/2 = 10)"]),
+    (lambda: meshes.NotchedWireMesh(L, W, 2.0, L, 1.0), ["notch_width_nm", "(0, length_nm = 60)"]),
+    (lambda: meshes.BilayerCrossSectionMesh(W, D_N, 0.1, 0.2), ["cell_nm = 0.2 nm", "fm_thickness_nm"]),
+    (lambda: meshes.BilayerCrossSectionMesh(W, D_N, D_F, 0.2, growth=0.5), ["growth = 0.5", "[1, 10]"]),
+    (lambda: meshes.BilayerStripeMesh(L, W, 0.0, D_F, 0.2), ["hm_thickness_nm = 0.0 nm"]),
+    (lambda: meshes.BilayerStripeMesh(L, W, D_N, D_F, 0.2, cell_max_nm=0.1), ["cell_max_nm = 0.1 nm"]),
+])
+def test_bad_geometry_is_refused_before_gmsh(make, words):
+    with pytest.raises(ParameterError) as err:
+        make()
+    for w in words:
+        assert w in str(err.value)
+
+
+def run_cli(args, env, ranks=1):
+    cmd = [sys.executable, "-m", "rashba_diffusion.cli", *args]
+    if ranks > 1:
+        cmd = [mpiexec(), "-n", str(ranks), *cmd]
+    return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
+
+
+def test_cli_writes_msh_and_xdmf(tmp_path, cli_env):
+    out = tmp_path / "n.msh"
+    p = run_cli(["mesh", "notch", "--length-nm", str(L), "--width-nm", str(W), "--notch-depth-nm", str(DEPTH),
+                 "--notch-width-nm", str(NOTCH_W), "--cell-nm", "1", "-o", str(out), "--xdmf", "--json"], cli_env)
+    assert p.returncode == 0, p.stderr
+    info = json.loads(p.stdout)
+    assert info["facet_tags"] == {"contact_left": 3, "contact_right": 4, "edges": 6, "midline": 5}
+    assert_measures(measures(meshes.load_mesh(out)), "notch")
+    tag_map = {"film": 1, "contact_left": 3, "contact_right": 4, "edges": 6, "midline": 5}
+    assert_measures(measures(meshes.load_mesh(tmp_path / "n.xdmf", tag_map=tag_map)), "notch")
+    bad = run_cli(["mesh", "bilayer", "--width-nm", "10", "--hm-thickness-nm", "1", "--fm-thickness-nm", "1",
+                   "--cell-nm", "2", "-o", str(tmp_path / "b.msh")], cli_env)
+    assert bad.returncode == 2 and "cell_nm = 2.0 nm is invalid" in bad.stderr
+    assert not (tmp_path / "b.msh").exists()
+
+
+MPI_SCRIPT = """
+import json, sys
+from rashba_diffusion import meshes
+from rashba_diffusion._compat import MPI
+from tests.test_meshes import SPECS, measures
+g = meshes.generate(SPECS[sys.argv[1]](), MPI.COMM_WORLD, msh_path=sys.argv[2])
+back = meshes.load_mesh(sys.argv[2], MPI.COMM_WORLD)
+res = {"generated": measures(g), "loaded": measures(back), "ranks": MPI.COMM_WORLD.size}
+if MPI.COMM_WORLD.rank == 0:
+    print(json.dumps(res))
+"""
+
+
+@pytest.mark.mpi
+@pytest.mark.skipif(mpiexec() is None, reason="no mpiexec")
+@pytest.mark.parametrize("kind", ["bilayer-3d", "bilayer"])
+def test_generators_and_load_on_two_ranks(kind, tmp_path, cli_env):
+    cmd = [mpiexec(), "-n", "2", sys.executable, "-c", MPI_SCRIPT, kind, str(tmp_path / "m.msh")]
+    p = subprocess.run(cmd, env=cli_env, capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    res = json.loads(p.stdout)
+    assert res["ranks"] == 2
+    assert_measures(res["generated"], kind)
+    assert_measures(res["loaded"], kind)
