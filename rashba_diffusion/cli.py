@@ -191,6 +191,9 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("bulk", help="the infinite medium (Eq. 26), no geometry")
     _add_material(b)
     b.set_defaults(func=cmd_bulk)
+    from .sweep import add_parser as add_sweep_parser
+
+    add_sweep_parser(sub)
     return p
 
 
