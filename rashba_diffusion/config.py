@@ -79,10 +79,20 @@ def _err(key: str, problem: str) -> ConfigError:
     return ConfigError(f"config key '{key}': {problem}")
 
 
+def _cos_sin_deg(a: float) -> tuple[float, float]:
+    """(cos a, sin a) for a in degrees, exact at multiples of 90° (so that m = ŷ is exactly ŷ)."""
+    r = a % 360.0
+    exact = {0.0: (1.0, 0.0), 90.0: (0.0, 1.0), 180.0: (-1.0, 0.0), 270.0: (0.0, -1.0)}
+    if r in exact:
+        return exact[r]
+    return math.cos(math.radians(a)), math.sin(math.radians(a))
+
+
 def angles_to_m(theta_deg: float, phi_deg: float) -> tuple[float, float, float]:
     """m = (sinθ cosφ, sinθ sinφ, cosθ) for polar angle θ from ẑ and azimuth φ from x̂ (degrees)."""
-    t, p = math.radians(theta_deg), math.radians(phi_deg)
-    return (math.sin(t) * math.cos(p), math.sin(t) * math.sin(p), math.cos(t))
+    ct, st = _cos_sin_deg(theta_deg)
+    cp, sp = _cos_sin_deg(phi_deg)
+    return (st * cp, st * sp, ct)
 
 
 def _number(key: str, v: Any) -> float:

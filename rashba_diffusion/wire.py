@@ -22,7 +22,7 @@ from .bulk import solve_bulk
 from .model import RashbaModel
 from .parameters import Drive, Film, ParameterError, check_positive, unit_vector
 from .solver import LinearSolver
-from .torque import decompose, torque_from_spin, torque_to_j_per_m2
+from .torque import PARALLEL_TOLERANCE, decompose, torque_from_spin, torque_to_j_per_m2
 
 GeometryKind = Literal["1d", "2d"]
 #: default cell size as a fraction of the shortest physical length
@@ -274,9 +274,12 @@ class WireSession:
         self.solver.solve(out=self.U)
         solve_seconds = time.perf_counter() - t0
         width = self.width_check_nm
-        avg_perp = self._integral(self._perp_form) / width
-        avg_par = self._integral(self._par_form) / width
         film, drive, m = model.film, model.drive, tuple(float(x) for x in model.m_value)
+        if np.linalg.norm(np.cross(drive.transverse, m)) < PARALLEL_TOLERANCE:
+            avg_perp = avg_par = math.nan  # m ∥ û: T⊥, T∥ undefined (as torque.decompose)
+        else:
+            avg_perp = self._integral(self._perp_form) / width
+            avg_par = self._integral(self._par_form) / width
         bulk = solve_bulk(film, drive, m)
         # the wire's own reference: no transverse charge current (docs/model.md §8)
         normal = np.cross([0.0, 0.0, 1.0], drive.direction)

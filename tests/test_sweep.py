@@ -203,3 +203,16 @@ def test_sweep_on_two_ranks_equals_one(tmp_path, cli_env):
     rows2 = read_csv(tmp_path / "r2" / "sweep.csv")
     assert {r["ranks"] for r in rows2} == {"2"}
     assert_same_rows(rows2, read_csv(one.out_dir / "sweep.csv"), rel=1e-8)
+
+
+def test_m_parallel_to_u_gives_nan_in_wire_and_bulk():
+    """At m ∥ û = ẑ × Ê the T⊥/T∥ decomposition is undefined: nan for the wire as for the bulk,
+    also when m comes from angles (θ = φ = 90° is exactly ŷ)."""
+    cfg = config_from_dict({"geometry": {"width_nm": 20}, "mesh": {"cell_nm": 0.5}, "sweep": {"mode": "zip", "axes": {
+        "theta_deg": [90, 90, 90], "phi_deg": [90, 270, 60]}}})
+    assert cfg.points[0].m == (0.0, 1.0, 0.0)
+    rows = run_sweep(cfg).rows
+    for r in rows[:2]:
+        for k in OUTPUT_COLUMNS[:6]:
+            assert math.isnan(r[k]), k
+    assert all(math.isfinite(rows[2][k]) for k in OUTPUT_COLUMNS[:6])
