@@ -103,9 +103,15 @@ def lift_and_set_bc(b: PETSc.Vec, a_form, bcs) -> PETSc.Vec:
     return b
 
 
-def assemble_rhs(L_form, a_form, bcs) -> PETSc.Vec:
-    """Assemble b for A x = b with Dirichlet lifting."""
-    return lift_and_set_bc(fem_petsc.assemble_vector(L_form), a_form, bcs)
+def assemble_rhs(L_form, a_form, bcs, b: PETSc.Vec | None = None) -> PETSc.Vec:
+    """Assemble b for A x = b with Dirichlet lifting (into ``b`` if given, zeroed first)."""
+    if b is None:
+        b = fem_petsc.assemble_vector(L_form)
+    else:
+        with b.localForm() as loc:
+            loc.set(0.0)
+        fem_petsc.assemble_vector(b, L_form)
+    return lift_and_set_bc(b, a_form, bcs)
 
 
 def function_vector(u: fem.Function) -> PETSc.Vec:

@@ -203,6 +203,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .mesh_cli import add_parser as add_mesh_parser
 
     add_mesh_parser(sub)
+    from .sweep import add_parser as add_sweep_parser
+
+    add_sweep_parser(sub)
     return p
 
 

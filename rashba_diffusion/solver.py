@@ -28,7 +28,12 @@ class LinearSolver:
 
     The matrix and KSP are created once.  :meth:`solve` re-assembles the
     matrix into the same sparsity pattern (parameters may have changed) and
-    refactors; the factorization serves the neutrality correction too.
+    refactors (MUMPS keeps its symbolic analysis, only the numeric
+    factorization is redone); the factorization serves the neutrality
+    correction too.  Everything that does not depend on the parameters (the
+    right-hand-side vectors, the ∫ν weights, the null-vector Dirichlet data)
+    is built once, so that a parameter sweep pays only assembly, one numeric
+    factorization and two back-substitutions per point.
     """
 
     _count = 0
@@ -47,6 +52,8 @@ class LinearSolver:
             opts[self.prefix + k] = v
         self.ksp.setFromOptions()
         self.timings: dict[str, float] = {}
+        self._b = fem_petsc.create_vector(model.V)
+        self._neutral = None  # (b1, y, ∫ν weights, Dirichlet data), built on first use
 
     def assemble_matrix(self) -> None:
         t0 = time.perf_counter()
@@ -67,21 +74,40 @@ class LinearSolver:
         if u.function_space.mesh.comm.allreduce(local_bad, op=MPI.LOR):
             raise SolveError("the solution contains NaN or Inf")
 
-    def solve(self) -> fem.Function:
-        """Assemble and solve; returns U = (s_x, s_y, s_z, ν)."""
+    def solve(self, out: fem.Function | None = None) -> fem.Function:
+        """Assemble and solve; returns U = (s_x, s_y, s_z, ν).
+
+        Parameters
+        ----------
+        out
+            Function of ``model.V`` to write the solution into (reused across
+            a sweep); a new one when ``None``.
+        """
         m = self.model
         self.assemble_matrix()
         t0 = time.perf_counter()
-        b = assemble_rhs(m.L, m.a, m.bcs)
+        b = assemble_rhs(m.L, m.a, m.bcs, self._b)
         self.timings["assemble_rhs"] = time.perf_counter() - t0
-        u = fem.Function(m.V, name="U")
+        u = fem.Function(m.V, name="U") if out is None else out
         t0 = time.perf_counter()
         self._solve_rhs(b, u)
-        b.destroy()
         if m.pin_bc is not None:
             self._restore_neutrality(u)
         self.timings["solve"] = time.perf_counter() - t0
         return u
+
+    def _neutrality_data(self):
+        if self._neutral is None:
+            from ._compat import ufl
+
+            m = self.model
+            # ∫ν dx = w·U with w_i = ∫φ_i dx on the ν dofs: one vector for all points
+            w_form = fem.form(ufl.TestFunction(m.V)[3] * ufl.dx(domain=m.V.mesh))
+            w = fem_petsc.assemble_vector(w_form)
+            w.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
+            bcs_one = [bc for bc in m.bcs if bc is not m.pin_bc] + [m.unit_pin_bc()]
+            self._neutral = (fem_petsc.create_vector(m.V), fem.Function(m.V), w, bcs_one)
+        return self._neutral
 
     def _restore_neutrality(self, u: fem.Function) -> None:
         """Add the multiple of the null vector that makes ∫ν dx = 0.
@@ -92,29 +118,22 @@ class LinearSolver:
         equations for every c.
         """
         m = self.model
+        b1, y, w, bcs_one = self._neutrality_data()
         # DOLFINx zeroes the pinned column as well as the row, so the unit
         # value must enter through lifting: b1 = -A[:, k], b1[k] = 1.
-        bcs_one = [bc for bc in m.bcs if bc is not m.pin_bc] + [m.unit_pin_bc()]
-        b1 = fem_petsc.create_vector(m.V)
         with b1.localForm() as loc:
             loc.set(0.0)
         lift_and_set_bc(b1, m.a, bcs_one)
-        y = fem.Function(m.V)
         self._solve_rhs(b1, y)
-        b1.destroy()
-        comm = m.V.mesh.comm
-        form_u = fem.form(u[3] * self._dx())
-        form_y = fem.form(y[3] * self._dx())
-        iu = comm.allreduce(fem.assemble_scalar(form_u), op=MPI.SUM)
-        iy = comm.allreduce(fem.assemble_scalar(form_y), op=MPI.SUM)
+        # owned entries only (PETSc dot): the same sums on any number of ranks
+        iu = w.dot(function_vector(u))
+        iy = w.dot(function_vector(y))
         u.x.array[:] -= (iu / iy) * y.x.array
         u.x.scatter_forward()
 
-    def _dx(self):
-        from ._compat import ufl
-
-        return ufl.dx(domain=self.model.V.mesh)
-
     def destroy(self) -> None:
-        self.ksp.destroy()
-        self.A.destroy()
+        for obj in (self.ksp, self.A, self._b):
+            obj.destroy()
+        if self._neutral is not None:
+            self._neutral[0].destroy()
+            self._neutral[2].destroy()
