@@ -54,7 +54,7 @@ def solve_film(film: Film, drive: Drive, m, geometry: Geometry, degree: int = 2,
     t0 = time.perf_counter()
     U = solver.solve()
     solve_seconds = time.perf_counter() - t0
-    t_perp, t_par = torque_ufl(model, U)
+    t_perp, t_par = torque_ufl(model, U, ufl.as_vector([float(x) for x in drive.transverse]))
 
     def integral(expr, measure) -> float:
         return comm.allreduce(fem.assemble_scalar(fem.form(expr * measure)), op=MPI.SUM)
