@@ -766,10 +766,20 @@ def add_parser(sub) -> None:
     g.add_argument("--j-a-per-m2", type=float, default=d["j_a_per_m2"], help="charge current density j_N in the HM "
                    "along x̂ (A/m²)")
     g.add_argument("--m", type=_vector, default=(0.0, 1.0, 0.0), help="unit magnetization (default 0,1,0)")
-    g.add_argument("--geometry", choices=("1d", "2d"), default="1d",
-                   help="1d: film infinite in-plane (default); 2d: (y, z) cross-section of a stripe")
-    g.add_argument("--width-nm", type=float, default=None, help="2D stripe width (nm); default 16 × longest length")
-    g.add_argument("--cell-nm", type=float, default=None, help="cell size (nm); default from the shortest length")
+    g.add_argument("--geometry", choices=("1d", "2d", "3d"), default="1d",
+                   help="1d: film infinite in-plane (default); 2d: (y, z) cross-section of a stripe; 3d: the gmsh "
+                   "stripe (x, y, z) with contacts at x = 0, L")
+    g.add_argument("--width-nm", type=float, default=None, help="2D/3D stripe width (nm); default 16 × longest "
+                   "length")
+    g.add_argument("--length-nm", type=float, default=None, help="3D stripe length along x̂ (nm); default the width")
+    g.add_argument("--cell-nm", type=float, default=None, help="cell size (nm; 3D: at the interface); default from "
+                   "the shortest length")
+    g.add_argument("--mesh", default=None, help="solve on this 2D (y, z) or 3D (x, y, z) mesh file (.msh or meshio), "
+                   "cells hm (fm), facets interface (contact_left, contact_right); overrides --geometry")
+    g.add_argument("--tag-map", default=None, help="JSON (or .json file) mapping our tag names to the mesh's tags")
+    g.add_argument("--charge-current", choices=("uniform", "contacts"), default=None,
+                   help="uniform j_N x̂ in the HM, or solved between contact_left/right (3D only); default contacts "
+                   "on a 3D mesh that has them, else uniform")
     g.add_argument("--degree", type=int, choices=(1, 2, 3), default=2, help="Lagrange degree")
     g.add_argument("--out", default=None, help="directory for summary.json")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
@@ -787,17 +797,36 @@ def cmd_bilayer(a) -> int:
         raise ParameterError("give --fm-thickness-nm (nm, > 0) with --ms-a-per-m for the effective fields")
     interface = Interface(a.interface, a.g_mix_real_s_per_m2, a.g_mix_imag_s_per_m2)
     check_combination(fm, interface)
-    spec = BilayerSpec(geometry=a.geometry, width_nm=a.width_nm, cell_nm=a.cell_nm, degree=a.degree)
+    spec = BilayerSpec(geometry=a.geometry, width_nm=a.width_nm, cell_nm=a.cell_nm, degree=a.degree,
+                       length_nm=a.length_nm, charge_current=a.charge_current)
     m = unit_vector("m", a.m)
     j_n = check_finite("j_a_per_m2", a.j_a_per_m2, "A/m²")
     if j_n == 0.0:
         raise ParameterError("j_a_per_m2 = 0.0 A/m² is invalid (the efficiencies divide by it); valid range: ≠ 0")
+    if a.charge_current == "contacts" and a.mesh is None and a.geometry != "3d":
+        raise ParameterError(f"charge_current = 'contacts' is invalid with geometry = {a.geometry!r}; valid: "
+                             "geometry '3d' or a 3D --mesh with contact facets")
+    tag_map = None
+    if a.mesh is not None:
+        from .film_mesh import parse_tag_map
+
+        tag_map = parse_tag_map(a.tag_map)
+    elif spec.geometry == "3d":
+        stripe_spec(hm, fm, spec)  # validates the stripe's dimensions before gmsh runs
     # everything is validated: only now import DOLFINx and solve
     from ._compat import MPI
     from .io import atomic_write_text, summary_json
 
     comm = MPI.COMM_WORLD
-    result = solve_bilayer(hm, fm, interface, m, j_n, spec, comm)
+    geometry = None
+    if a.mesh is not None:
+        from .mesh_files import load_mesh
+
+        required = {"hm", "interface"} | (set() if fm.is_ideal_sink else {"fm"})
+        geometry = load_mesh(a.mesh, comm, tag_map, required)
+    result = solve_bilayer(hm, fm, interface, m, j_n, spec, comm, geometry=geometry)
+    if a.mesh is not None:
+        result.summary["mesh"] = str(a.mesh)
     if a.out and comm.rank == 0:
         from pathlib import Path
 
