@@ -36,7 +36,8 @@ from scipy import constants as sc
 from .parameters import NM, ParameterError, check_finite, check_positive, unit_vector
 
 InterfaceKind = Literal["mixing", "continuous"]
-BilayerGeometryKind = Literal["1d", "2d"]
+BilayerGeometryKind = Literal["1d", "2d", "3d"]
+ChargeCurrentKind = Literal["uniform", "contacts"]
 
 #: ħ/2e: spin current in charge units (A/m²) -> angular-momentum current density (J/m²)
 HBAR_OVER_2E = sc.hbar / (2.0 * sc.e)
@@ -50,8 +51,8 @@ CELL_TAGS = {"hm": 1, "fm": 2}
 FACET_TAGS = {"interface": 1, "hm_bottom": 2, "fm_top": 3, "sides": 4}
 #: |σ̂ × m| below this: the DL/FL basis degenerates (m ∥ σ̂)
 PARALLEL_TOLERANCE = 1e-9
-#: default cell size as a fraction of the shortest length (1D / 2D), Lagrange degree 2
-CELL_FRACTION = {"1d": 0.05, "2d": 0.25}
+#: default cell size (3D: the cell height at the interface) as a fraction of the shortest length, Lagrange degree 2
+CELL_FRACTION = {"1d": 0.05, "2d": 0.25, "3d": 0.25}
 #: default 2D width in units of the longest HM/FM length: the middle is then free of edge effects
 WIDTH_IN_LENGTHS = 16.0
 
@@ -225,24 +226,34 @@ def analytic_efficiencies(hm: HeavyMetal, fm: Ferromagnet, interface: Interface)
 # --------------------------------------------------------------------------- geometry
 @dataclass(frozen=True)
 class BilayerSpec:
-    """Discretization of the bilayer (lengths in nm).
+    """Discretization and drive of the bilayer (lengths in nm).
 
     ``geometry = "1d"``: the film, infinite in-plane (coordinate z); ``"2d"``: the cross-section (y, z) of a
-    stripe of width ``width_nm`` with free side faces.  ``cell_nm = None``: a fraction of the shortest length.
+    stripe of width ``width_nm`` with free side faces (structured mesh); ``"3d"``: the stripe
+    ``meshes.bilayer_stripe_3d`` of length ``length_nm`` (default: the width) along the current, with contacts at
+    x = 0 and x = L.  ``cell_nm = None``: a fraction of the shortest length (3D: the cell height at the interface,
+    growing away from it up to ``BULK_CELL_RATIO`` times, the in-plane cells as large as that).
+
+    ``charge_current``: ``"uniform"`` (j_N x̂ in the HM) or ``"contacts"`` (the potential solved between the
+    contact facets, :mod:`bilayer_charge`; 3D meshes only); ``None``: contacts when the mesh is 3D and has them.
     """
 
     geometry: BilayerGeometryKind = "1d"
     width_nm: float | None = None
     cell_nm: float | None = None
     degree: int = 2
+    length_nm: float | None = None
+    charge_current: ChargeCurrentKind | None = None
 
     def __post_init__(self) -> None:
-        if self.geometry not in ("1d", "2d"):
-            raise ParameterError(f"geometry = {self.geometry!r} is invalid; valid values: '1d', '2d'")
-        if self.width_nm is not None:
-            object.__setattr__(self, "width_nm", check_positive("width_nm", self.width_nm, "nm"))
-        if self.cell_nm is not None:
-            object.__setattr__(self, "cell_nm", check_positive("cell_nm", self.cell_nm, "nm"))
+        if self.geometry not in ("1d", "2d", "3d"):
+            raise ParameterError(f"geometry = {self.geometry!r} is invalid; valid values: '1d', '2d', '3d'")
+        for name in ("width_nm", "cell_nm", "length_nm"):
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, check_positive(name, getattr(self, name), "nm"))
+        if self.charge_current not in (None, "uniform", "contacts"):
+            raise ParameterError(f"charge_current = {self.charge_current!r} is invalid; valid values: 'uniform', "
+                                 "'contacts'")
         if self.degree not in (1, 2, 3):
             raise ParameterError(f"degree = {self.degree!r} is invalid; valid values: 1, 2, 3")
 
@@ -261,6 +272,26 @@ def default_cell_nm(hm: HeavyMetal, fm: Ferromagnet, spec: BilayerSpec) -> float
 
 def default_width_nm(hm: HeavyMetal, fm: Ferromagnet, spec: BilayerSpec) -> float:
     return spec.width_nm or WIDTH_IN_LENGTHS * max(_lengths_nm(hm, fm))
+
+
+#: fewest in-plane cells across the 3D stripe's width and length by default
+MIN_LATERAL_CELLS = 4
+
+
+def stripe_spec(hm: HeavyMetal, fm: Ferromagnet, spec: BilayerSpec):
+    """The validated :class:`meshes.BilayerStripeMesh` of ``spec.geometry = "3d"`` (nothing is meshed yet).
+
+    An ideal-sink FM (no thickness given) is one cell layer of height ``cell_nm``: its unknowns are pinned to 0.
+    """
+    from .meshes import BULK_CELL_RATIO, BilayerStripeMesh
+
+    h = default_cell_nm(hm, fm, spec)
+    width = default_width_nm(hm, fm, spec)
+    length = spec.length_nm or width
+    d_f = fm.thickness_nm or h
+    lateral = min(BULK_CELL_RATIO * h, width / MIN_LATERAL_CELLS, length / MIN_LATERAL_CELLS)
+    return BilayerStripeMesh(length, width, hm.thickness_nm, d_f, h, cell_max_nm=max(lateral, h),
+                             lateral_cell_nm=lateral)
 
 
 def _layer_coordinate(t: np.ndarray, n_hm: int, h_hm: float, h_fm: float) -> np.ndarray:
@@ -346,10 +377,14 @@ class BilayerModel:
     ----------
     sources
         Bare spin currents J0[a][d] in A/m² per layer, e.g. ``{"hm": spin_hall_source(...)}``.
+    current_shape
+        ``None``, or a UFL vector ĵ(r) (physical axes x, y, z; dimensionless) that adds the spin Hall source
+        θ_SH ε_adk j_N ĵ_k(r) of a non-uniform charge current in the HM (:mod:`bilayer_charge`); its amplitude
+        j_N is set by :meth:`set_current` (A/m²).
     """
 
     def __init__(self, geometry, hm: HeavyMetal, fm: Ferromagnet, interface: Interface, m,
-                 sources: dict[str, np.ndarray], degree: int = 2):
+                 sources: dict[str, np.ndarray], degree: int = 2, current_shape=None):
         from ._compat import PETSc, fem, ufl
 
         check_combination(fm, interface)
@@ -376,6 +411,9 @@ class BilayerModel:
         self.m_const.value[:] = self.m_value
         self.source = {k: fem.Constant(msh, np.zeros((3, 3), dtype=scalar)) for k in ("hm", "fm")}
         self.set_sources(sources)
+        self.current_shape = current_shape
+        #: θ_SH j_N / σ_N in V/nm: the amplitude of the spin Hall source of ``current_shape``
+        self.current_amplitude = fem.Constant(msh, scalar(0.0))
         self.dx = ufl.Measure("dx", domain=msh, subdomain_data=geometry.cell_tags)
         iface = geometry.tag_names["interface"]
         if self.has_fm_cells:  # interface between two layers of cells: interior facets
@@ -394,6 +432,19 @@ class BilayerModel:
             raise ParameterError(f"sources for unknown layers {sorted(unknown)}; valid: 'hm', 'fm'")
         for k, c in self.source.items():
             c.value[:] = np.asarray(sources.get(k, np.zeros((3, 3))), dtype=float) / self.hm.sigma_s_per_m * NM
+
+    def set_current(self, j_a_per_m2: float) -> None:
+        """Set j_N (A/m²), the HM mean of j_x, of the ``current_shape`` spin Hall source; no recompilation."""
+        self.current_amplitude.value = self.hm.theta_sh * j_a_per_m2 / self.hm.sigma_s_per_m * NM
+
+    def _hm_source(self):
+        """J0[a][d]/σ_N (V/nm) in the HM: the constant part plus that of ``current_shape``."""
+        src = self.source["hm"]
+        if self.current_shape is None:
+            return [[src[a, d] for d in range(3)] for a in range(3)]
+        js = self.current_shape
+        return [[src[a, d] + self.current_amplitude * sum(EPS[a, d, k] * js[k] for k in range(3) if EPS[a, d, k])
+                 for d in range(3)] for a in range(3)]
 
     def grad3(self, f) -> list:
         """(∂x, ∂y, ∂z) of a scalar; mesh axes are the last tdim physical axes."""
@@ -435,19 +486,19 @@ class BilayerModel:
         else:
             rel = (self.fm.sigma_s_per_m or self.hm.sigma_s_per_m) / self.hm.sigma_s_per_m
             loss = self.fm_loss(mu, "all")
-        src = self.source[layer]
+        src = self._hm_source() if layer == "hm" else [[self.source[layer][a, d] for d in range(3)] for a in range(3)]
         terms = []
         for a in range(3):
             gmu, gw = self.grad3(mu[a]), self.grad3(w[a])
             for d in range(3):
                 if gw[d] is not None:
-                    terms.append(0.5 * rel * gmu[d] * gw[d] - src[a, d] * gw[d])
+                    terms.append(0.5 * rel * gmu[d] * gw[d] - src[a][d] * gw[d])
             if not (isinstance(loss[a], int) and loss[a] == 0):
                 terms.append(0.5 * rel * loss[a] * w[a])
         return sum(terms[1:], terms[0]) * self.dx(self.geometry.cell_tag_names[layer])
 
     def _build_forms(self) -> None:
-        from ._compat import fem, ufl
+        from ._compat import PETSc, fem, ufl
 
         U, W = ufl.TrialFunction(self.V), ufl.TestFunction(self.V)
         mu_n, w_n = [U[i] for i in range(3)], [W[i] for i in range(3)]
@@ -463,6 +514,13 @@ class BilayerModel:
         else:  # ideal sink: μ_F ≡ 0
             j = self.mixing_current([r(mu_n[a]) for a in range(3)])
             residual += sum(j[a] * r(w_n[a]) for a in range(3)) * self.dGamma
+            if self.has_fm_cells:
+                # a mesh with FM cells (gmsh bilayers): the HM field is pinned to 0 there, but the FM-only dofs
+                # must be in the sparsity pattern for the Dirichlet rows' unit diagonal: a term of value 0
+                # (a Constant, which UFL does not simplify away) puts them there without changing the system
+                zero = fem.Constant(self.geometry.msh, PETSc.ScalarType(0.0))
+                residual += zero * sum(mu_n[a] * w_n[a] for a in range(3)) * self.dx(
+                    self.geometry.cell_tag_names["fm"])
         self.a = fem.form(ufl.lhs(residual))
         self.L = fem.form(ufl.rhs(residual))
 
@@ -562,12 +620,17 @@ class BilayerResult:
 
 def solve_bilayer(hm: HeavyMetal, fm: Ferromagnet, interface: Interface, m, j_a_per_m2: float,
                   spec: BilayerSpec | None = None, comm=None, geometry=None,
-                  extra_sources: dict[str, np.ndarray] | None = None) -> BilayerResult:
+                  extra_sources: dict[str, np.ndarray] | None = None,
+                  petsc_options: dict | None = None) -> BilayerResult:
     """Solve the bilayer and report torques and efficiencies ξ = (2e/ħ) T / j_N (validated before any solve).
 
-    ``geometry`` (a tagged :class:`geometry.Geometry`, e.g. from ``meshes.bilayer_cross_section``) replaces
-    the structured mesh that ``spec`` describes.  ``j_a_per_m2`` is the charge current density j_N in the HM
-    (along x̂); the FM carries (σ_F/σ_N) j_N.
+    ``geometry`` (a tagged :class:`geometry.Geometry`: ``meshes.bilayer_cross_section`` (2D, coordinates
+    (y, z)), ``meshes.bilayer_stripe_3d`` (3D, (x, y, z)) or ``meshes.load_mesh`` of a file) replaces the mesh
+    that ``spec`` describes; cell tags "hm" (and "fm" for a finite FM), facet tag "interface" at z = 0 with the
+    FM above.  ``j_a_per_m2`` is the charge current density j_N in the HM along x̂: uniform (the FM carries
+    (σ_F/σ_N) j_N), or with ``charge_current = "contacts"`` the mean j_x over the HM of the current solved
+    between the contacts.  The torque is the average over the interface.  ``petsc_options`` go to both linear
+    solvers (default MUMPS LU).
 
     When m ∥ σ̂ the torque of the spin Hall source vanishes and the DL/FL basis degenerates.  In 1D the
     efficiencies are then the linear-response coefficients: the same solve with the source polarized along
@@ -586,24 +649,45 @@ def solve_bilayer(hm: HeavyMetal, fm: Ferromagnet, interface: Interface, m, j_a_
     check_combination(fm, interface)
     comm = comm or MPI.COMM_WORLD
     t_start = time.perf_counter()
-    h = default_cell_nm(hm, fm, spec)
-    width = default_width_nm(hm, fm, spec) if spec.geometry == "2d" else None
-    if geometry is None:
+    h, width = None, None
+    if geometry is None and spec.geometry == "3d":
+        stripe = stripe_spec(hm, fm, spec)
+        from .meshes import generate
+
+        geometry = generate(stripe, comm)
+        h, width = stripe.cell_nm, stripe.width_nm
+    elif geometry is None:
+        h = default_cell_nm(hm, fm, spec)
+        width = default_width_nm(hm, fm, spec) if spec.geometry == "2d" else None
         d_f = None if fm.is_ideal_sink else fm.thickness_nm
         geometry = bilayer_mesh(comm, hm.thickness_nm, d_f, h, width)
-    j_vec = j_n * CURRENT_DIRECTION
-    sources = {"hm": spin_hall_source(hm.theta_sh, j_vec)}
+    else:
+        width = geometry.width_nm
+    charge = spec.charge_current
+    if charge is None:
+        has_contacts = all(n in (geometry.tag_names or {}) for n in ("contact_left", "contact_right"))
+        charge = "contacts" if geometry.msh.topology.dim == 3 and has_contacts else "uniform"
+    sources = {}
+    shape = None
+    if charge == "contacts":
+        from .bilayer_charge import current_shape
+
+        sigma_ratio = (fm.sigma_s_per_m or hm.sigma_s_per_m) / hm.sigma_s_per_m
+        shape, _ = current_shape(geometry, sigma_ratio, petsc_options)
+    else:
+        sources["hm"] = spin_hall_source(hm.theta_sh, j_n * CURRENT_DIRECTION)
     for k, v in (extra_sources or {}).items():
         sources[k] = sources.get(k, np.zeros((3, 3))) + np.asarray(v)
-    model = BilayerModel(geometry, hm, fm, interface, m, sources, degree=spec.degree)
-    solver = LinearSolver(model)
+    model = BilayerModel(geometry, hm, fm, interface, m, sources, degree=spec.degree, current_shape=shape)
+    model.set_current(j_n)
+    solver = LinearSolver(model, petsc_options)
     t0 = time.perf_counter()
     U = solver.solve()
     solve_seconds = time.perf_counter() - t0
     T, area = model.torque_vector_j_per_m2(U)
     t_dl, t_fl = decompose_dl_fl(T, m)
     probe = False
-    if not math.isfinite(t_dl) and model.tdim == 1 and not extra_sources:
+    if not math.isfinite(t_dl) and model.tdim == 1 and not extra_sources and shape is None:
         p = probe_polarization(m)
         flow = sources["hm"].T @ SIGMA_HAT  # flow vector of the σ̂-polarized part
         model.set_sources({"hm": sources["hm"] + np.outer(p - SIGMA_HAT, flow)})
@@ -629,6 +713,7 @@ def solve_bilayer(hm: HeavyMetal, fm: Ferromagnet, interface: Interface, m, j_a_
         "dofs": int(ndofs),
         "ranks": comm.size,
         "geometry": "1d" if model.tdim == 1 else f"{model.tdim}d",
+        "charge_current": charge,
         "interface": interface.kind,
         "fm": "ideal_sink" if fm.is_ideal_sink else "finite",
         "cell_nm": h,
@@ -681,10 +766,20 @@ def add_parser(sub) -> None:
     g.add_argument("--j-a-per-m2", type=float, default=d["j_a_per_m2"], help="charge current density j_N in the HM "
                    "along x̂ (A/m²)")
     g.add_argument("--m", type=_vector, default=(0.0, 1.0, 0.0), help="unit magnetization (default 0,1,0)")
-    g.add_argument("--geometry", choices=("1d", "2d"), default="1d",
-                   help="1d: film infinite in-plane (default); 2d: (y, z) cross-section of a stripe")
-    g.add_argument("--width-nm", type=float, default=None, help="2D stripe width (nm); default 16 × longest length")
-    g.add_argument("--cell-nm", type=float, default=None, help="cell size (nm); default from the shortest length")
+    g.add_argument("--geometry", choices=("1d", "2d", "3d"), default="1d",
+                   help="1d: film infinite in-plane (default); 2d: (y, z) cross-section of a stripe; 3d: the gmsh "
+                   "stripe (x, y, z) with contacts at x = 0, L")
+    g.add_argument("--width-nm", type=float, default=None, help="2D/3D stripe width (nm); default 16 × longest "
+                   "length")
+    g.add_argument("--length-nm", type=float, default=None, help="3D stripe length along x̂ (nm); default the width")
+    g.add_argument("--cell-nm", type=float, default=None, help="cell size (nm; 3D: at the interface); default from "
+                   "the shortest length")
+    g.add_argument("--mesh", default=None, help="solve on this 2D (y, z) or 3D (x, y, z) mesh file (.msh or meshio), "
+                   "cells hm (fm), facets interface (contact_left, contact_right); overrides --geometry")
+    g.add_argument("--tag-map", default=None, help="JSON (or .json file) mapping our tag names to the mesh's tags")
+    g.add_argument("--charge-current", choices=("uniform", "contacts"), default=None,
+                   help="uniform j_N x̂ in the HM, or solved between contact_left/right (3D only); default contacts "
+                   "on a 3D mesh that has them, else uniform")
     g.add_argument("--degree", type=int, choices=(1, 2, 3), default=2, help="Lagrange degree")
     g.add_argument("--out", default=None, help="directory for summary.json")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
@@ -702,17 +797,36 @@ def cmd_bilayer(a) -> int:
         raise ParameterError("give --fm-thickness-nm (nm, > 0) with --ms-a-per-m for the effective fields")
     interface = Interface(a.interface, a.g_mix_real_s_per_m2, a.g_mix_imag_s_per_m2)
     check_combination(fm, interface)
-    spec = BilayerSpec(geometry=a.geometry, width_nm=a.width_nm, cell_nm=a.cell_nm, degree=a.degree)
+    spec = BilayerSpec(geometry=a.geometry, width_nm=a.width_nm, cell_nm=a.cell_nm, degree=a.degree,
+                       length_nm=a.length_nm, charge_current=a.charge_current)
     m = unit_vector("m", a.m)
     j_n = check_finite("j_a_per_m2", a.j_a_per_m2, "A/m²")
     if j_n == 0.0:
         raise ParameterError("j_a_per_m2 = 0.0 A/m² is invalid (the efficiencies divide by it); valid range: ≠ 0")
+    if a.charge_current == "contacts" and a.mesh is None and a.geometry != "3d":
+        raise ParameterError(f"charge_current = 'contacts' is invalid with geometry = {a.geometry!r}; valid: "
+                             "geometry '3d' or a 3D --mesh with contact facets")
+    tag_map = None
+    if a.mesh is not None:
+        from .film_mesh import parse_tag_map
+
+        tag_map = parse_tag_map(a.tag_map)
+    elif spec.geometry == "3d":
+        stripe_spec(hm, fm, spec)  # validates the stripe's dimensions before gmsh runs
     # everything is validated: only now import DOLFINx and solve
     from ._compat import MPI
     from .io import atomic_write_text, summary_json
 
     comm = MPI.COMM_WORLD
-    result = solve_bilayer(hm, fm, interface, m, j_n, spec, comm)
+    geometry = None
+    if a.mesh is not None:
+        from .mesh_files import load_mesh
+
+        required = {"hm", "interface"} | (set() if fm.is_ideal_sink else {"fm"})
+        geometry = load_mesh(a.mesh, comm, tag_map, required)
+    result = solve_bilayer(hm, fm, interface, m, j_n, spec, comm, geometry=geometry)
+    if a.mesh is not None:
+        result.summary["mesh"] = str(a.mesh)
     if a.out and comm.rank == 0:
         from pathlib import Path
 
