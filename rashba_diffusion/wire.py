@@ -128,16 +128,28 @@ class WireResult:
 
 
 def solve_wire(film: Film, drive: Drive, m, spec: WireSpec, comm: MPI.Comm = MPI.COMM_WORLD,
-               petsc_options: dict | None = None) -> WireResult:
-    """Solve the wire and post-process torques (validated before any solve)."""
+               petsc_options: dict | None = None, geometry: geo.Geometry | None = None) -> WireResult:
+    """Solve the wire and post-process torques (validated before any solve).
+
+    ``geometry`` replaces the mesh that ``spec`` would build (its width and
+    length must match ``spec``); the benchmarks use it for meshes of a given
+    size.  ``timings`` of the result holds the wall time of every phase:
+    ``mesh``, ``forms`` (form compilation, cached by FFCx after the first
+    run), ``matrix_create`` (sparsity pattern, KSP), the solver's phases
+    (:attr:`solver.LinearSolver.timings`) and ``postprocess``.
+    """
     m = unit_vector("m", m)
     t_start = time.perf_counter()
-    g = build_geometry(film, spec, comm)
+    g = geometry if geometry is not None else build_geometry(film, spec, comm)
+    t_mesh = time.perf_counter()
     model = RashbaModel(g, film, drive, m, degree=spec.degree)
+    t_forms = time.perf_counter()
     solver = LinearSolver(model, petsc_options)
     t0 = time.perf_counter()
     U = solver.solve()
     solve_seconds = time.perf_counter() - t0
+    timings = {"mesh": t_mesh - t_start, "forms": t_forms - t_mesh, "matrix_create": t0 - t_forms,
+               **solver.timings}
 
     t_perp, t_par = torque_ufl(model, U)
     if g.mode == "cross_section":
@@ -191,4 +203,6 @@ def solve_wire(film: Film, drive: Drive, m, spec: WireSpec, comm: MPI.Comm = MPI
         "e_direction": list(drive.direction),
         "width_check_nm": width,
     }
-    return WireResult(summary=summary, profile=profile, solution=U, model=model, timings=dict(solver.timings))
+    summary["krylov_iterations"] = solver.iterations
+    timings["postprocess"] = time.perf_counter() - t0 - solve_seconds
+    return WireResult(summary=summary, profile=profile, solution=U, model=model, timings=timings)
