@@ -48,7 +48,10 @@ def model_to_mesh(model, comm, rank: int, gdim: int):
     """
     from dolfinx.io import gmsh as dgmsh
 
-    data = dgmsh.model_to_mesh(model, comm, rank, gdim=gdim)
+    # shared-facet ghosting: interior-facet integrals (the wire's mid-line dS)
+    # need both cells of every facet on the rank that integrates it
+    partitioner = mesh.create_cell_partitioner(mesh.GhostMode.shared_facet, 2)  # 2: facets of a manifold mesh
+    data = dgmsh.model_to_mesh(model, comm, rank, gdim=gdim, partitioner=partitioner)
     if hasattr(data, "mesh"):
         return data.mesh, data.cell_tags, data.facet_tags, dict(data.physical_groups)
     msh, ct, ft = data[:3]
