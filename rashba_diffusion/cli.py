@@ -147,13 +147,16 @@ def cmd_wire(a: argparse.Namespace) -> int:
     m = unit_vector("m", a.m)
     spec = WireSpec(width_nm=a.width_nm, geometry=a.geometry, length_nm=a.length_nm, cell_nm=a.cell_nm, degree=a.degree)
     fields = _effective_field_inputs(a)
+    from .solver_options import parse_petsc_option_args
+
+    petsc_options = parse_petsc_option_args(a.petsc_option)
     # everything is validated: only now import DOLFINx and solve
     from ._compat import MPI
     from .io import write_wire_outputs
     from .wire import solve_wire
 
     comm = MPI.COMM_WORLD
-    result = solve_wire(film, drive, m, spec, comm)
+    result = solve_wire(film, drive, m, spec, comm, petsc_options=petsc_options)
     _add_effective_fields(result.summary, fields)
     if a.out:
         title = f"α = {film.alpha_ev_nm:g} eV·nm, W = {spec.width_nm:g} nm, m = {tuple(round(x, 3) for x in m)}"
@@ -187,10 +190,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     g.add_argument("--degree", type=int, choices=(1, 2, 3), default=2, help="Lagrange degree")
     g.add_argument("--out", default=None, help="directory for fields (VTX .bp), profile.csv, profile.png, summary.json")
+    w.add_argument("--petsc-option", action="append", default=[], metavar="KEY=VALUE",
+                   help="PETSc option of the linear solve, repeatable (e.g. preset=iterative, ksp_rtol=1e-10)")
     w.set_defaults(func=cmd_wire)
     b = sub.add_parser("bulk", help="the infinite medium (Eq. 26), no geometry")
     _add_material(b)
     b.set_defaults(func=cmd_bulk)
+    from .bench import add_parser as add_bench_parser
+
+    add_bench_parser(sub)
     return p
 
 
