@@ -29,6 +29,10 @@ class SolveError(RuntimeError):
     """The linear solve failed (KSP not converged, or NaN/Inf in the solution)."""
 
 
+#: accepted ratio of the true relative residual to ksp_rtol (left preconditioning
+#: bounds the preconditioned residual, which differs by the conditioning of M)
+TRUE_RESIDUAL_SLACK = 1e3
+
 _REASONS = {v: k for k, v in PETSc.KSP.ConvergedReason.__dict__.items() if isinstance(v, int)}
 
 
@@ -90,10 +94,31 @@ class LinearSolver:
                 f"KSP did not converge: reason {reason} ({_REASONS.get(reason, '?')}) after {self.iterations} "
                 f"iterations, residual norm {self.ksp.getResidualNorm():.3e}"
             )
+        if self.ksp.getType() != PETSc.KSP.Type.PREONLY:
+            self._check_true_residual(b, x)
         u.x.scatter_forward()
         local_bad = not np.all(np.isfinite(u.x.array))
         if u.function_space.mesh.comm.allreduce(local_bad, op=MPI.LOR):
             raise SolveError("the solution contains NaN or Inf")
+
+    def _check_true_residual(self, b: PETSc.Vec, x: PETSc.Vec) -> None:
+        """Krylov solves: ||b − A x|| must meet the tolerance (one extra product).
+
+        A preconditioned residual, or a variable preconditioner inside a
+        non-flexible method, can report convergence to a wrong solution.
+        """
+        r = b.duplicate()
+        self.A.mult(x, r)
+        r.aypx(-1.0, b)
+        rnorm, bnorm = r.norm(), b.norm()
+        r.destroy()
+        rtol, atol, _, _ = self.ksp.getTolerances()
+        if rnorm > max(TRUE_RESIDUAL_SLACK * rtol * bnorm, atol):
+            raise SolveError(
+                f"KSP reported {_REASONS.get(self.ksp.getConvergedReason(), '?')} after {self.iterations} iterations "
+                f"but the true residual ||b - Ax|| = {rnorm:.3e} exceeds {TRUE_RESIDUAL_SLACK:g} x rtol x ||b|| "
+                f"= {TRUE_RESIDUAL_SLACK * rtol * bnorm:.3e} (a variable preconditioner needs ksp_type fgmres)"
+            )
 
     def solve(self) -> fem.Function:
         """Assemble and solve; returns U = (s_x, s_y, s_z, ν).

@@ -37,10 +37,13 @@ DEFAULT_PETSC_OPTIONS = DIRECT_PETSC_OPTIONS
 #: PETSc); fieldsplit (spin | charge) with AMG on each block (diverges: the
 #: drift and Rashba terms couple the blocks strongly); ASM+ILU, kept as the
 #: ``asm`` preset: its iteration count doubles with every halving of h.
-#: Right preconditioning makes ``ksp_rtol`` a bound on the true residual.
+#: The smoother is itself a Krylov method, so the V-cycle is a (slightly)
+#: nonlinear operator: the outer method must be flexible GMRES (FGMRES, right
+#: preconditioning), which makes ``ksp_rtol`` a bound on the true residual.
+#: Plain GMRES around it "converges" to a wrong solution (found by the
+#: true-residual check of :meth:`solver.LinearSolver._solve_rhs`).
 ITERATIVE_PETSC_OPTIONS = {
-    "ksp_type": "gmres",
-    "ksp_pc_side": "right",
+    "ksp_type": "fgmres",
     "ksp_gmres_restart": 200,
     "ksp_rtol": 1e-9,
     "ksp_atol": 1e-50,
