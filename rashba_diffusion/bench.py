@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,14 +63,16 @@ class Entry:
 
     name: str
     description: str
-    jobs: callable
+    jobs: Callable[[str, tuple[int, ...], dict | None], list[Job]]
     requires: str | None = None
     notes: list[str] = field(default_factory=list)
 
     def available(self) -> tuple[bool, str]:
         if self.requires is None:
             return True, ""
-        if importlib.util.find_spec(f"rashba_diffusion.{self.requires}") is None:
+        spec = importlib.util.find_spec(f"rashba_diffusion.{self.requires}")
+        # only a module of this very checkout counts (an editable install may resolve another one)
+        if spec is None or spec.origin is None or Path(spec.origin).parent != Path(__file__).resolve().parent:
             return False, f"not available: module rashba_diffusion.{self.requires} is missing (not merged yet)"
         return True, ""
 
@@ -287,7 +290,7 @@ def report_markdown(report: dict) -> str:
         "### 2D wire (P2, MUMPS LU), phase wall times in s (max over ranks)",
         "",
         "| dofs | ranks | " + " | ".join(WIRE_PHASES) + " | full solve | bare LU | full/LU | peak RSS/rank (MiB) |",
-        "|---" * (len(WIRE_PHASES) + 7) + "|",
+        "|---" * (len(WIRE_PHASES) + 6) + "|",
     ]
     for r in sorted(_ok(report["results"], "wire"), key=lambda r: (r["dofs"], r["ranks"])):
         t = r["timings_s"]
