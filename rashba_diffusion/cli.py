@@ -151,13 +151,16 @@ def cmd_wire(a: argparse.Namespace) -> int:
         from .film_mesh import cmd_wire_mesh
 
         return cmd_wire_mesh(a, film, drive, m, fields)
+    from .solver_options import parse_petsc_option_args
+
+    petsc_options = parse_petsc_option_args(a.petsc_option)
     # everything is validated: only now import DOLFINx and solve
     from ._compat import MPI
     from .io import write_wire_outputs
     from .wire import solve_wire
 
     comm = MPI.COMM_WORLD
-    result = solve_wire(film, drive, m, spec, comm)
+    result = solve_wire(film, drive, m, spec, comm, petsc_options=petsc_options)
     _add_effective_fields(result.summary, fields)
     if a.out:
         title = f"α = {film.alpha_ev_nm:g} eV·nm, W = {spec.width_nm:g} nm, m = {tuple(round(x, 3) for x in m)}"
@@ -193,6 +196,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--mesh", default=None, help="solve on this 2D mesh file (.msh or meshio); overrides --geometry")
     g.add_argument("--tag-map", default=None, help="JSON (or .json file) mapping our tag names to the mesh's tags")
     g.add_argument("--out", default=None, help="directory for fields (VTX .bp), profile.csv, profile.png, summary.json")
+    w.add_argument("--petsc-option", action="append", default=[], metavar="KEY=VALUE",
+                   help="PETSc option of the linear solve, repeatable (e.g. preset=iterative, ksp_rtol=1e-10)")
     w.set_defaults(func=cmd_wire)
     b = sub.add_parser("bulk", help="the infinite medium (Eq. 26), no geometry")
     _add_material(b)
@@ -206,6 +211,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .sweep import add_parser as add_sweep_parser
 
     add_sweep_parser(sub)
+    from .bench import add_parser as add_bench_parser
+
+    add_bench_parser(sub)
     return p
 
 

@@ -1,0 +1,247 @@
+"""Benchmark cases, each run in its own process (``python -m rashba_diffusion.bench_cases CASE JSON``).
+
+A case returns one JSON-able dict: the discretization, the wall time of every
+phase (max over MPI ranks), the peak resident memory of every rank, and its
+results.  :mod:`bench` spawns the cases (through ``mpiexec -n 2`` for two ranks)
+so that each one has a fresh process: clean peak-memory numbers and no MPI
+state shared between runs.
+
+Cases
+-----
+``wire``          one 2D wire solve (:func:`wire.solve_wire`, P2, MUMPS by default) on
+                  a uniform mesh of the paper's wire sized for a target dof count,
+                  the bare MUMPS factorization of the same matrix, and (1 rank) the
+                  SciPy baseline (:mod:`baseline`) with the torque agreement.
+``film3d``        a 3D Rashba film box in "plane" mode (stand-in for the 3D bilayer)
+                  solved with the iterative preset: Krylov iterations and phases.
+``sweep_interim`` ``model.update`` + ``LinearSolver.solve`` over α values on one
+                  mesh: the interim seconds-per-point until the sweep engine exists.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import resource
+import sys
+import time
+
+import numpy as np
+
+from . import geometry as geo
+from ._compat import DOLFINX_VERSION, MPI, PETSc, fem_petsc, mesh
+from .model import RashbaModel
+from .parameters import Drive, paper_film
+from .solver import DIRECT_PETSC_OPTIONS, ITERATIVE_PETSC_OPTIONS, LinearSolver, resolve_petsc_options
+from .wire import WireSpec, build_geometry, solve_wire
+
+#: the paper's wire (Figs. 2-3): W = 50 nm, L = 4 W
+WIRE_WIDTH_NM = 50.0
+WIRE_LENGTH_NM = 200.0
+WIRE_ALPHA_EV_NM = 5e-2
+WIRE_M = (1.0, 0.0, 0.0)
+EFIELD_V_PER_M = 1e5
+#: P2 dofs of a uniform triangle mesh: 4 fields × (vertices + edges) ≈ 4 × 4 × (2 A / (√3 h²))
+P2_DOFS_PER_AREA_H2 = 4 * 4 * 2 / math.sqrt(3)
+#: the 3D film box (nm): thin film, cells across the width set the refinement
+BOX_LENGTH_NM, BOX_WIDTH_NM, BOX_THICKNESS_NM = 8.0, 4.0, 1.0
+#: α values of the interim sweep (the Fig. 3 range, log-spaced)
+SWEEP_ALPHA_RANGE_EV_NM = (5e-4, 5e-2)
+KB = 1024.0
+
+
+def _peak_rss_mb(comm: MPI.Comm) -> list[float]:
+    """Peak resident set size of every rank in MiB (Linux ru_maxrss is in KiB)."""
+    return comm.allgather(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / KB)
+
+
+def _max_over_ranks(comm: MPI.Comm, timings: dict[str, float]) -> dict[str, float]:
+    return {k: comm.allreduce(float(v), op=MPI.MAX) for k, v in timings.items()}
+
+
+def _versions() -> dict[str, str]:
+    return {
+        "dolfinx": DOLFINX_VERSION,
+        "petsc": ".".join(str(x) for x in PETSc.Sys.getVersion()),
+        "python": sys.version.split()[0],
+        "numpy": np.__version__,
+    }
+
+
+def wire_cell_nm(target_dofs: float) -> float:
+    """Uniform cell size (nm) that gives about ``target_dofs`` P2 dofs on the paper's wire."""
+    area = WIRE_LENGTH_NM * WIRE_WIDTH_NM
+    return min(math.sqrt(P2_DOFS_PER_AREA_H2 * area / float(target_dofs)), WIRE_WIDTH_NM / 4)
+
+
+def bare_factorization_seconds(A: PETSc.Mat) -> float:
+    """Wall time of the MUMPS LU factorization alone (``KSPSetUp``) of ``A``, max over ranks."""
+    ksp = PETSc.KSP().create(A.getComm())
+    ksp.setOperators(A)
+    ksp.setOptionsPrefix("bare_lu_")
+    opts = PETSc.Options()
+    for k, v in DIRECT_PETSC_OPTIONS.items():
+        opts["bare_lu_" + k] = v
+    ksp.setFromOptions()
+    A.getComm().tompi4py().barrier()
+    t0 = time.perf_counter()
+    ksp.setUp()
+    t = time.perf_counter() - t0
+    ksp.destroy()
+    for k in DIRECT_PETSC_OPTIONS:
+        del opts["bare_lu_" + k]
+    return A.getComm().tompi4py().allreduce(t, op=MPI.MAX)
+
+
+#: the phases of "the full wire solve": everything after the mesh and the forms
+FULL_SOLVE_PHASES = ("matrix_create", "assemble_matrix", "assemble_rhs", "setup", "solve", "neutrality", "postprocess")
+
+
+def run_wire(target_dofs: float, petsc_options: dict | None = None, baseline: bool = True) -> dict:
+    """One 2D wire solve at about ``target_dofs`` dofs, its bare factorization and the SciPy baseline."""
+    comm = MPI.COMM_WORLD
+    film, drive = paper_film(WIRE_ALPHA_EV_NM), Drive(EFIELD_V_PER_M)
+    h = wire_cell_nm(target_dofs)
+    spec = WireSpec(width_nm=WIRE_WIDTH_NM, geometry="2d", length_nm=WIRE_LENGTH_NM, cell_nm=h)
+    comm.barrier()
+    t0 = time.perf_counter()
+    g = geo.wire_2d(comm, WIRE_LENGTH_NM, WIRE_WIDTH_NM, h, cell_bulk_nm=h)
+    t_mesh = time.perf_counter() - t0
+    res = solve_wire(film, drive, WIRE_M, spec, comm, petsc_options=petsc_options, geometry=g)
+    timings = _max_over_ranks(comm, {**res.timings, "mesh": t_mesh})
+    full = sum(timings[k] for k in FULL_SOLVE_PHASES)
+    out = {
+        "case": "wire", "target_dofs": target_dofs, "dofs": res.summary["dofs"], "ranks": comm.size,
+        "cell_nm": h, "degree": spec.degree, "petsc_options": resolve_petsc_options(petsc_options),
+        "krylov_iterations": res.summary["krylov_iterations"], "timings_s": timings,
+        "full_solve_s": full, "end_to_end_s": full + timings["forms"],
+        "T_perp_J_per_m2": res.summary["T_perp_J_per_m2"], "T_par_J_per_m2": res.summary["T_par_J_per_m2"],
+    }  # fmt: skip
+    # the bare factorization of the same (re-assembled, identical) matrix
+    model = res.model
+    A = fem_petsc.assemble_matrix(model.a, bcs=model.bcs)
+    A.assemble()
+    out["bare_factorization_s"] = bare_factorization_seconds(A)
+    A.destroy()
+    out["full_over_factorization"] = full / out["bare_factorization_s"]
+    if baseline and comm.size == 1:
+        from .baseline import solve_wire_baseline
+
+        gx = g.msh.geometry
+        b = solve_wire_baseline(gx.x, gx.dofmaps(0) if callable(gx.dofmaps) else gx.dofmaps[0], WIRE_LENGTH_NM,
+                                WIRE_WIDTH_NM, film.coefficients(), drive, WIRE_M)
+        out["baseline"] = {"dofs": b.dofs, "timings_s": b.timings, "T_perp_J_per_m2": b.T_perp_J_per_m2,
+                           "T_par_J_per_m2": b.T_par_J_per_m2}
+        out["baseline_rel_diff"] = max(abs(b.T_perp_J_per_m2 / out["T_perp_J_per_m2"] - 1.0),
+                                       abs(b.T_par_J_per_m2 / out["T_par_J_per_m2"] - 1.0))
+        # same scope on both sides: everything after the mesh
+        out["speedup_vs_scipy"] = b.timings["total"] / out["end_to_end_s"]
+        out["baseline_over_factorization_scipy"] = b.timings["total"] / b.timings["factorization"]
+    out["peak_rss_mb"] = _peak_rss_mb(comm)
+    return out
+
+
+def film_box_3d(comm: MPI.Comm, cells_across: int) -> geo.Geometry:
+    """Tetrahedral box [0, L] × [0, W] × [0, t] with the wire's tags: sinks y = 0, W; contacts x = 0, L.
+
+    The z faces are free (zero normal current).  ``cells_across`` cells span W;
+    the cells are cubes split into tetrahedra, so L and t get proportional counts.
+    """
+    h = BOX_WIDTH_NM / cells_across
+    n = [max(1, round(d / h)) for d in (BOX_LENGTH_NM, BOX_WIDTH_NM, BOX_THICKNESS_NM)]
+    msh = mesh.create_box(comm, [np.zeros(3), np.array([BOX_LENGTH_NM, BOX_WIDTH_NM, BOX_THICKNESS_NM])], n,
+                          mesh.CellType.tetrahedron)
+    fdim = 2
+    msh.topology.create_connectivity(fdim, 3)
+    tol = 1e-9 * BOX_WIDTH_NM
+    where = (
+        (geo.EDGE_LOW, lambda x: np.abs(x[1]) < tol),
+        (geo.EDGE_HIGH, lambda x: np.abs(x[1] - BOX_WIDTH_NM) < tol),
+        (geo.CONTACT_LEFT, lambda x: np.abs(x[0]) < tol),
+        (geo.CONTACT_RIGHT, lambda x: np.abs(x[0] - BOX_LENGTH_NM) < tol),
+    )
+    ents = [mesh.locate_entities_boundary(msh, fdim, f) for _, f in where]
+    vals = [np.full(e.size, tag, dtype=np.int32) for (tag, _), e in zip(where, ents, strict=True)]
+    ent, first = np.unique(np.concatenate(ents).astype(np.int32), return_index=True)  # edges: first tag wins
+    ft = mesh.meshtags(msh, fdim, ent, np.concatenate(vals)[first])
+    return geo.Geometry(msh=msh, facet_tags=ft, mode="plane", width_nm=BOX_WIDTH_NM, length_nm=BOX_LENGTH_NM,
+                        contacts=(geo.CONTACT_LEFT, geo.CONTACT_RIGHT))
+
+
+def run_film3d(cells_across: int, degree: int = 2, petsc_options: dict | None = None) -> dict:
+    """Solve the 3D film box with the iterative preset (or ``petsc_options``); iterations and phases."""
+    comm = MPI.COMM_WORLD
+    opts = dict(ITERATIVE_PETSC_OPTIONS) if petsc_options is None else petsc_options
+    comm.barrier()
+    t0 = time.perf_counter()
+    g = film_box_3d(comm, cells_across)
+    t1 = time.perf_counter()
+    model = RashbaModel(g, paper_film(WIRE_ALPHA_EV_NM), Drive(EFIELD_V_PER_M), WIRE_M, degree=degree)
+    t2 = time.perf_counter()
+    solver = LinearSolver(model, opts)
+    t3 = time.perf_counter()
+    u = solver.solve()
+    timings = _max_over_ranks(comm, {"mesh": t1 - t0, "forms": t2 - t1, "matrix_create": t3 - t2, **solver.timings})
+    norm = u.x.petsc_vec.norm()
+    ndofs = model.V.dofmap.index_map.size_global * model.V.dofmap.index_map_bs
+    return {
+        "case": "film3d", "cells_across": cells_across, "cell_nm": BOX_WIDTH_NM / cells_across, "degree": degree,
+        "dofs": int(ndofs), "ranks": comm.size, "krylov_iterations": solver.iterations,
+        "petsc_options": solver.options, "timings_s": timings,
+        "full_solve_s": sum(timings[k] for k in FULL_SOLVE_PHASES if k in timings),
+        "solution_norm": norm, "peak_rss_mb": _peak_rss_mb(comm),
+    }  # fmt: skip
+
+
+def run_sweep_interim(n_alpha: int = 10, cell_nm: float | None = None) -> dict:
+    """Seconds per point of a plain loop ``model.update(film) ; solver.solve()`` over ``n_alpha`` α values.
+
+    The interim measure of ``sweep_seconds_per_point`` until the sweep engine
+    exists: the default 1D wire mesh (for the largest, finest-resolving α),
+    built once; forms compiled once; each point re-assembles and refactors.
+    """
+    comm = MPI.COMM_WORLD
+    alphas = np.geomspace(*SWEEP_ALPHA_RANGE_EV_NM, n_alpha)
+    film = paper_film(float(alphas[-1]))
+    spec = WireSpec(width_nm=WIRE_WIDTH_NM, cell_nm=cell_nm)
+    g = build_geometry(film, spec, comm)
+    model = RashbaModel(g, film, Drive(EFIELD_V_PER_M), WIRE_M, degree=spec.degree)
+    solver = LinearSolver(model)
+    comm.barrier()
+    t0 = time.perf_counter()
+    for a in alphas:
+        model.update(film=film.replace(alpha_ev_nm=float(a)))
+        solver.solve()
+    total = comm.allreduce(time.perf_counter() - t0, op=MPI.MAX)
+    ndofs = model.V.dofmap.index_map.size_global * model.V.dofmap.index_map_bs
+    return {
+        "case": "sweep_interim", "points": int(n_alpha), "dofs": int(ndofs), "ranks": comm.size,
+        "geometry": "1d", "loop_s": total, "seconds_per_point": total / n_alpha,
+        "label": "interim: model.update + LinearSolver.solve over α on one default 1D wire mesh (no sweep engine)",
+        "peak_rss_mb": _peak_rss_mb(comm),
+    }  # fmt: skip
+
+
+def _json_default(obj):
+    """numpy scalars -> Python numbers."""
+    if isinstance(obj, np.generic):
+        return obj.item()
+    raise TypeError(f"{type(obj).__name__} is not JSON serializable")
+
+
+CASES = {"wire": run_wire, "film3d": run_film3d, "sweep_interim": run_sweep_interim}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m rashba_diffusion.bench_cases CASE '{"kwarg": value}'``: rank 0 prints one JSON line."""
+    argv = sys.argv[1:] if argv is None else argv
+    name, kwargs = argv[0], json.loads(argv[1]) if len(argv) > 1 else {}
+    out = CASES[name](**kwargs)
+    out["versions"] = _versions()
+    if MPI.COMM_WORLD.rank == 0:
+        print("BENCH_RESULT " + json.dumps(out, default=_json_default), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
