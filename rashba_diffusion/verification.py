@@ -24,7 +24,7 @@ from .model import RashbaModel
 from .parameters import Coefficients, Drive, Film, ParameterError, check_positive
 from .solver import LinearSolver
 from .torque import torque_from_spin
-from .wire import evaluate_points
+from .wire import WireSpec, default_cell_nm, evaluate_points, solve_wire
 
 WallKind = Literal["neel", "bloch"]
 #: grading of the strip mesh toward y = 0, W (0: uniform; < 1 keeps the map monotone)
@@ -224,3 +224,45 @@ def _simpson(f: np.ndarray, x: np.ndarray) -> float:
     """Composite Simpson rule on an odd number of equally spaced points."""
     h = x[1] - x[0]
     return float(h / 3.0 * (f[0] + f[-1] + 4.0 * np.sum(f[1:-1:2]) + 2.0 * np.sum(f[2:-1:2])))
+
+
+# -- mesh convergence of the physics outputs ---------------------------------------
+#: the width-averaged torques whose convergence is studied
+TORQUE_KEYS = ("T_perp_J_per_m2", "T_par_J_per_m2")
+
+
+def observed_orders(values: list[float], ratio: float = 2.0) -> list[float]:
+    """p_i = log(|v_i − v_{i+1}| / |v_{i+1} − v_{i+2}|) / log(ratio) for cell sizes shrinking by ``ratio``."""
+    d = [values[i] - values[i + 1] for i in range(len(values) - 1)]
+    return [float(np.log(abs(d[i] / d[i + 1])) / np.log(ratio)) if d[i + 1] != 0 else float("nan")
+            for i in range(len(d) - 1)]
+
+
+def richardson(fine: float, finer: float, order: float, ratio: float = 2.0) -> float:
+    """Richardson extrapolation of two values on cells h and h/ratio converging at ``order``."""
+    return finer + (finer - fine) / (ratio**order - 1.0)
+
+
+def wire_mesh_study(film: Film, drive: Drive, m, width_nm: float = 50.0, degree: int = 2, levels: int = 5,
+                    coarsest_factor: float = 4.0) -> dict:
+    """Width-averaged torques of the 1D cross-section on cells h0·f/2^k, k < levels.
+
+    h0 is the default cell (:func:`wire.default_cell_nm`) and f = ``coarsest_factor``.
+    Returns, per torque key, the values, the observed orders of successive
+    differences, the Richardson value (finest pair, last observed order) and the
+    relative error of the default mesh against it.
+    """
+    spec0 = WireSpec(width_nm, degree=degree)
+    h0 = default_cell_nm(film, spec0)
+    default = solve_wire(film, drive, m, spec0).summary
+    cells = [h0 * coarsest_factor / 2**k for k in range(levels)]
+    runs = [solve_wire(film, drive, m, WireSpec(width_nm, cell_nm=h, degree=degree)).summary for h in cells]
+    out: dict = {"alpha_ev_nm": film.alpha_ev_nm, "degree": degree, "cells_nm": cells, "default_cell_nm": h0,
+                 "dofs": [r["dofs"] for r in runs], "default": {k: default[k] for k in TORQUE_KEYS}}
+    for key in TORQUE_KEYS:
+        vals = [r[key] for r in runs]
+        orders = observed_orders(vals)
+        extrap = richardson(vals[-2], vals[-1], orders[-1])
+        out[key] = {"values": vals, "observed_orders": orders, "richardson": extrap,
+                    "default_rel_error": abs(default[key] - extrap) / abs(extrap)}
+    return out
