@@ -15,11 +15,17 @@ Stated tolerances: every observed rate (successive halvings of h) is within
 0.2 of the theoretical one: L2 k+1 and H1 k for Lagrange degree k.
 """
 
+import json
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 import sympy as sp
 
 from rashba_diffusion import mms
+
+from .conftest import mpiexec
 
 RATE_TOLERANCE = 0.2
 
@@ -83,3 +89,25 @@ def test_manufactured_texture_is_unit():
     man = mms.default_manufactured(3)
     vals = _evaluate(man.m, _random_points(3, seed=2))
     np.testing.assert_allclose(np.linalg.norm(vals, axis=0), 1.0, rtol=0, atol=1e-14)
+
+
+MPI_SCRIPT = (
+    "import json; from rashba_diffusion import mms; from rashba_diffusion._compat import MPI; "
+    "r = mms.solve_mms(mms.default_manufactured(2), 12, 2); "
+    "MPI.COMM_WORLD.rank == 0 and print(json.dumps([r.l2, r.h1]))"
+)
+
+
+@pytest.mark.mpi
+def test_mms_errors_are_the_same_on_two_ranks(cli_env):
+    """The manufactured problem (distributed mesh, boundary data, error norms) on 1 and 2 ranks."""
+
+    def run(ranks):
+        cmd = [sys.executable, "-c", MPI_SCRIPT]
+        if ranks > 1:
+            cmd = [mpiexec(), "-n", str(ranks), *cmd]
+        p = subprocess.run(cmd, env=cli_env, capture_output=True, text=True, timeout=600)
+        assert p.returncode == 0, p.stderr
+        return json.loads(p.stdout)
+
+    np.testing.assert_allclose(run(2), run(1), rtol=1e-9)
