@@ -185,6 +185,17 @@ def check_combination(fm: Ferromagnet, interface: Interface) -> None:
         )
 
 
+def structure_key(fm: Ferromagnet, interface: Interface) -> tuple:
+    """What fixes the bilayer's weak form beyond its coefficients: FM kind, interface kind, FM processes on.
+
+    Two parameter sets with the same key (on the same mesh) share one :class:`BilayerModel` and its compiled
+    forms; only :meth:`BilayerModel.set_parameters` is needed between them.
+    """
+    k = fm.inverse_lengths_sq_per_nm2()
+    on = tuple((key, (not fm.is_ideal_sink) and k[key] != 0.0) for key in ("sf", "j", "phi"))
+    return ("ideal_sink" if fm.is_ideal_sink else "finite", interface.kind, on)
+
+
 def spin_hall_source(theta_sh: float, j_a_per_m2: np.ndarray) -> np.ndarray:
     """The bare spin Hall current J0[a][d] = θ_SH ε_adk j_k (A/m²): flow along n̂ carries spin θ_SH n̂ × j."""
     return theta_sh * np.einsum("adk,k->ad", EPS, np.asarray(j_a_per_m2, dtype=float))
@@ -410,6 +421,12 @@ class BilayerModel:
         self.m_value = np.asarray(unit_vector("m", m))
         self.m_const.value[:] = self.m_value
         self.source = {k: fem.Constant(msh, np.zeros((3, 3), dtype=scalar)) for k in ("hm", "fm")}
+        # material coefficients as Constants: a sweep over them reuses the compiled forms and the matrix
+        # (which FM processes are on is structural: see structure_key)
+        self.coef = {k: fem.Constant(msh, scalar(0.0))
+                     for k in ("inv_lambda_n_sq", "g_real", "g_imag", "sigma_f_rel", "sf", "j", "phi")}
+        self._structure = structure_key(fm, interface)
+        self.set_parameters(hm, fm, interface)
         self.set_sources(sources)
         self.current_shape = current_shape
         #: θ_SH j_N / σ_N in V/nm: the amplitude of the spin Hall source of ``current_shape``
@@ -424,6 +441,28 @@ class BilayerModel:
             self.restrict = lambda e: e
         self._build_forms()
         self._build_bcs()
+
+    def set_parameters(self, hm: HeavyMetal, fm: Ferromagnet, interface: Interface) -> None:
+        """Change the material and interface coefficients in place; no recompilation.
+
+        Raises
+        ------
+        ParameterError
+            If the change needs other forms (``structure_key`` differs: FM kind, interface kind, or which FM
+            processes are on); build a new model then.  Re-set the sources afterwards (they are scaled by σ_N).
+        """
+        check_combination(fm, interface)
+        if structure_key(fm, interface) != self._structure:
+            raise ParameterError(f"the bilayer model was built for {self._structure}, not "
+                                 f"{structure_key(fm, interface)}: build a new BilayerModel")
+        self.hm, self.fm, self.interface = hm, fm, interface
+        scale = NM / hm.sigma_s_per_m
+        k = fm.inverse_lengths_sq_per_nm2()
+        values = {"inv_lambda_n_sq": 1.0 / hm.lambda_nm**2, "g_real": interface.g_mix_real_s_per_m2 * scale,
+                  "g_imag": interface.g_mix_imag_s_per_m2 * scale,
+                  "sigma_f_rel": (fm.sigma_s_per_m or hm.sigma_s_per_m) / hm.sigma_s_per_m, **k}
+        for name, v in values.items():
+            self.coef[name].value = v
 
     def set_sources(self, sources: dict[str, np.ndarray]) -> None:
         """Change the bare spin currents (A/m²) in place; no recompilation."""
@@ -463,28 +502,26 @@ class BilayerModel:
 
     def mixing_current(self, dmu) -> list:
         """Interface spin current HM -> FM divided by σ_N (V/nm): (G_r m×(Δμ×m) + G_i Δμ×m)/σ_N."""
-        scale = NM / self.hm.sigma_s_per_m
-        gr = self.interface.g_mix_real_s_per_m2 * scale
-        gi = self.interface.g_mix_imag_s_per_m2 * scale
+        gr, gi = self.coef["g_real"], self.coef["g_imag"]
         t = self._transverse(dmu)
         c = self._cross(dmu, self.m_const)
         return [gr * t[a] + gi * c[a] for a in range(3)]
 
     def fm_loss(self, mu, kind: str) -> list:
         """The FM's local terms L(μ): spin flip, exchange precession and dephasing (nm⁻² · V)."""
-        k = self.fm.inverse_lengths_sq_per_nm2()
+        on = dict(self._structure[2])  # which processes are on (fixed for this model)
         t = self._transverse(mu)
         c = self._cross(mu, self.m_const)
         parts = {"sf": mu, "j": c, "phi": t}
         keys = ("j", "phi") if kind == "torque" else ("sf", "j", "phi")
-        return [sum(k[key] * parts[key][a] for key in keys if k[key] != 0.0) for a in range(3)]
+        return [sum(self.coef[key] * parts[key][a] for key in keys if on[key]) for a in range(3)]
 
     def _layer_residual(self, mu, w, layer: str):
         if layer == "hm":
             rel = 1.0  # σ_N / σ_N
-            loss = [mu[a] / self.hm.lambda_nm**2 for a in range(3)]
+            loss = [self.coef["inv_lambda_n_sq"] * mu[a] for a in range(3)]
         else:
-            rel = (self.fm.sigma_s_per_m or self.hm.sigma_s_per_m) / self.hm.sigma_s_per_m
+            rel = self.coef["sigma_f_rel"]
             loss = self.fm_loss(mu, "all")
         src = self._hm_source() if layer == "hm" else [[self.source[layer][a, d] for d in range(3)] for a in range(3)]
         terms = []
@@ -636,101 +673,169 @@ def solve_bilayer(hm: HeavyMetal, fm: Ferromagnet, interface: Interface, m, j_a_
     efficiencies are then the linear-response coefficients: the same solve with the source polarized along
     a unit p ⟂ m, which by the spin-rotation symmetry about m gives T = T_DL p + T_FL p×m with the same
     coefficients as for any other direction (docs/model.md §11.5).  In 2D/3D they are reported as NaN.
-    """
-    from ._compat import MPI
-    from .solver import LinearSolver
-    from .torque import effective_fields_tesla
 
-    spec = spec or BilayerSpec()
-    m = np.asarray(unit_vector("m", m))
+    A one-point :class:`BilayerSession` (``total_seconds`` includes the mesh and the forms).
+    """
+    t_start = time.perf_counter()
+    session = BilayerSession(hm, fm, interface, m, j_a_per_m2, spec, comm, geometry, extra_sources, petsc_options)
+    result = session.solve()
+    result.summary["total_seconds"] = time.perf_counter() - t_start
+    session.solver.destroy()
+    return result
+
+
+class BilayerSession:
+    """One mesh, one :class:`BilayerModel`, one solver, solved for many parameter sets (:func:`solve_bilayer`).
+
+    :meth:`solve` changes m, j_N and, through :meth:`BilayerModel.set_parameters`, every material and
+    interface coefficient without recompiling the forms or re-creating the matrix, as long as
+    :meth:`reusable` holds: the same mesh (for a generated mesh, the same d_N and finite-FM d_F; with
+    ``geometry`` given, any thicknesses: the mesh is the given one) and the same :func:`structure_key`
+    (and, for ``charge_current = "contacts"``, the same σ_F/σ_N).  Otherwise build a new session.
+    Parameters as for :func:`solve_bilayer` (validated here, before any mesh).
+    """
+
+    def __init__(self, hm: HeavyMetal, fm: Ferromagnet, interface: Interface, m, j_a_per_m2: float,
+                 spec: BilayerSpec | None = None, comm=None, geometry=None,
+                 extra_sources: dict[str, np.ndarray] | None = None, petsc_options: dict | None = None):
+        from ._compat import MPI
+        from .solver import LinearSolver
+
+        spec = spec or BilayerSpec()
+        self.m = np.asarray(unit_vector("m", m))
+        self.j_n = _check_current(j_a_per_m2)
+        check_combination(fm, interface)
+        self.spec, self.extra_sources = spec, extra_sources
+        self.hm, self.fm, self.interface = hm, fm, interface
+        self.comm = comm = comm or MPI.COMM_WORLD
+        self.given_geometry = geometry is not None
+        h, width = None, None
+        if geometry is None and spec.geometry == "3d":
+            stripe = stripe_spec(hm, fm, spec)
+            from .meshes import generate
+
+            geometry = generate(stripe, comm)
+            h, width = stripe.cell_nm, stripe.width_nm
+        elif geometry is None:
+            h = default_cell_nm(hm, fm, spec)
+            width = default_width_nm(hm, fm, spec) if spec.geometry == "2d" else None
+            d_f = None if fm.is_ideal_sink else fm.thickness_nm
+            geometry = bilayer_mesh(comm, hm.thickness_nm, d_f, h, width)
+        else:
+            width = geometry.width_nm
+        self.geometry, self.cell_nm, self.width_nm = geometry, h, width
+        charge = spec.charge_current
+        if charge is None:
+            has_contacts = all(n in (geometry.tag_names or {}) for n in ("contact_left", "contact_right"))
+            charge = "contacts" if geometry.msh.topology.dim == 3 and has_contacts else "uniform"
+        self.charge = charge
+        shape = None
+        if charge == "contacts":
+            from .bilayer_charge import current_shape
+
+            shape, _ = current_shape(geometry, _sigma_ratio(hm, fm), petsc_options)
+        self.shape = shape
+        self.model = BilayerModel(geometry, hm, fm, interface, self.m, self._sources(hm),
+                                  degree=spec.degree, current_shape=shape)
+        self.solver = LinearSolver(self.model, petsc_options)
+        self.ndofs = int(self.model.V.dofmap.index_map.size_global * self.model.V.dofmap.index_map_bs)
+
+    def _sources(self, hm: HeavyMetal) -> dict[str, np.ndarray]:
+        sources = {} if self.shape is not None else {"hm": spin_hall_source(hm.theta_sh, self.j_n * CURRENT_DIRECTION)}
+        for k, v in (self.extra_sources or {}).items():
+            sources[k] = sources.get(k, np.zeros((3, 3))) + np.asarray(v)
+        return sources
+
+    def mesh_key(self, hm: HeavyMetal, fm: Ferromagnet) -> tuple:
+        """What the generated mesh depends on besides ``spec`` (empty with a given geometry)."""
+        if self.given_geometry:
+            return ()
+        return (hm.thickness_nm, None if fm.is_ideal_sink and self.spec.geometry != "3d" else fm.thickness_nm)
+
+    def reusable(self, hm: HeavyMetal, fm: Ferromagnet, interface: Interface) -> bool:
+        """Whether :meth:`solve` can take these parameters without a new mesh or new forms."""
+        same_charge = self.shape is None or _sigma_ratio(hm, fm) == _sigma_ratio(self.hm, self.fm)
+        return (self.mesh_key(hm, fm) == self.mesh_key(self.hm, self.fm) and same_charge
+                and structure_key(fm, interface) == structure_key(self.fm, self.interface))
+
+    def solve(self, hm: HeavyMetal | None = None, fm: Ferromagnet | None = None,
+              interface: Interface | None = None, m=None, j_a_per_m2: float | None = None) -> BilayerResult:
+        """Solve for changed parameters (``None``: keep the current one); see :func:`solve_bilayer`."""
+        from .torque import effective_fields_tesla
+
+        t_start = time.perf_counter()
+        hm, fm, interface = hm or self.hm, fm or self.fm, interface or self.interface
+        if not self.reusable(hm, fm, interface):
+            raise ParameterError("these parameters need a new mesh or new forms (BilayerSession.reusable is "
+                                 "false): build a new BilayerSession")
+        self.m = self.m if m is None else np.asarray(unit_vector("m", m))
+        self.j_n = self.j_n if j_a_per_m2 is None else _check_current(j_a_per_m2)
+        self.hm, self.fm, self.interface = hm, fm, interface
+        model, solver, m = self.model, self.solver, self.m
+        model.set_parameters(hm, fm, interface)
+        model.m_value = m
+        model.m_const.value[:] = m
+        sources = self._sources(hm)
+        model.set_sources(sources)
+        model.set_current(self.j_n)
+        t0 = time.perf_counter()
+        U = solver.solve()
+        solve_seconds = time.perf_counter() - t0
+        T, area = model.torque_vector_j_per_m2(U)
+        t_dl, t_fl = decompose_dl_fl(T, m)
+        probe = False
+        if not math.isfinite(t_dl) and model.tdim == 1 and not self.extra_sources and self.shape is None:
+            p = probe_polarization(m)
+            flow = sources["hm"].T @ SIGMA_HAT  # flow vector of the σ̂-polarized part
+            model.set_sources({"hm": sources["hm"] + np.outer(p - SIGMA_HAT, flow)})
+            Up = solver.solve()
+            Tp, _ = model.torque_vector_j_per_m2(Up)
+            # T_p = T_DL p + T_FL p×m
+            t_dl, t_fl = float(Tp @ p), float(Tp @ np.cross(p, m))
+            model.set_sources(sources)
+            probe = True
+        to_xi = 1.0 / (HBAR_OVER_2E * self.j_n)
+        xi_dl_a, xi_fl_a = analytic_efficiencies(hm, fm, interface)
+        summary = {
+            "xi_DL": t_dl * to_xi,
+            "xi_FL": t_fl * to_xi,
+            "T_DL_J_per_m2": t_dl,
+            "T_FL_J_per_m2": t_fl,
+            "xi_DL_analytic_1d": xi_dl_a,
+            "xi_FL_analytic_1d": xi_fl_a,
+            "T_vector_J_per_m2": T.tolist(),
+            "sigma_hat": SIGMA_HAT.tolist(),
+            "linear_response_probe": probe,
+            "dofs": self.ndofs,
+            "ranks": self.comm.size,
+            "geometry": "1d" if model.tdim == 1 else f"{model.tdim}d",
+            "charge_current": self.charge,
+            "interface": interface.kind,
+            "fm": "ideal_sink" if fm.is_ideal_sink else "finite",
+            "cell_nm": self.cell_nm,
+            "width_nm": self.width_nm,
+            "interface_measure": area,
+            "degree": self.spec.degree,
+            "m": m.tolist(),
+            "j_a_per_m2": self.j_n,
+            "solve_seconds": solve_seconds,
+            "total_seconds": time.perf_counter() - t_start,
+        }
+        if fm.ms_a_per_m is not None and fm.thickness_nm is not None:
+            b_fl, b_dl = effective_fields_tesla(t_fl, t_dl, fm.ms_a_per_m, fm.thickness_nm)
+            summary["B_FL_T"], summary["B_DL_T"] = b_fl, b_dl
+        return BilayerResult(summary=summary, solution=U, model=model, timings=dict(solver.timings))
+
+
+def _check_current(j_a_per_m2: float) -> float:
     j_n = check_finite("j_a_per_m2", j_a_per_m2, "A/m²")
     if j_n == 0.0:
         raise ParameterError("j_a_per_m2 = 0.0 A/m² is invalid (the efficiencies divide by it); valid range: ≠ 0")
-    check_combination(fm, interface)
-    comm = comm or MPI.COMM_WORLD
-    t_start = time.perf_counter()
-    h, width = None, None
-    if geometry is None and spec.geometry == "3d":
-        stripe = stripe_spec(hm, fm, spec)
-        from .meshes import generate
+    return j_n
 
-        geometry = generate(stripe, comm)
-        h, width = stripe.cell_nm, stripe.width_nm
-    elif geometry is None:
-        h = default_cell_nm(hm, fm, spec)
-        width = default_width_nm(hm, fm, spec) if spec.geometry == "2d" else None
-        d_f = None if fm.is_ideal_sink else fm.thickness_nm
-        geometry = bilayer_mesh(comm, hm.thickness_nm, d_f, h, width)
-    else:
-        width = geometry.width_nm
-    charge = spec.charge_current
-    if charge is None:
-        has_contacts = all(n in (geometry.tag_names or {}) for n in ("contact_left", "contact_right"))
-        charge = "contacts" if geometry.msh.topology.dim == 3 and has_contacts else "uniform"
-    sources = {}
-    shape = None
-    if charge == "contacts":
-        from .bilayer_charge import current_shape
 
-        sigma_ratio = (fm.sigma_s_per_m or hm.sigma_s_per_m) / hm.sigma_s_per_m
-        shape, _ = current_shape(geometry, sigma_ratio, petsc_options)
-    else:
-        sources["hm"] = spin_hall_source(hm.theta_sh, j_n * CURRENT_DIRECTION)
-    for k, v in (extra_sources or {}).items():
-        sources[k] = sources.get(k, np.zeros((3, 3))) + np.asarray(v)
-    model = BilayerModel(geometry, hm, fm, interface, m, sources, degree=spec.degree, current_shape=shape)
-    model.set_current(j_n)
-    solver = LinearSolver(model, petsc_options)
-    t0 = time.perf_counter()
-    U = solver.solve()
-    solve_seconds = time.perf_counter() - t0
-    T, area = model.torque_vector_j_per_m2(U)
-    t_dl, t_fl = decompose_dl_fl(T, m)
-    probe = False
-    if not math.isfinite(t_dl) and model.tdim == 1 and not extra_sources and shape is None:
-        p = probe_polarization(m)
-        flow = sources["hm"].T @ SIGMA_HAT  # flow vector of the σ̂-polarized part
-        model.set_sources({"hm": sources["hm"] + np.outer(p - SIGMA_HAT, flow)})
-        Up = solver.solve()
-        Tp, _ = model.torque_vector_j_per_m2(Up)
-        # T_p = T_DL p + T_FL p×m
-        t_dl, t_fl = float(Tp @ p), float(Tp @ np.cross(p, m))
-        model.set_sources(sources)
-        probe = True
-    to_xi = 1.0 / (HBAR_OVER_2E * j_n)
-    xi_dl_a, xi_fl_a = analytic_efficiencies(hm, fm, interface)
-    ndofs = model.V.dofmap.index_map.size_global * model.V.dofmap.index_map_bs
-    summary = {
-        "xi_DL": t_dl * to_xi,
-        "xi_FL": t_fl * to_xi,
-        "T_DL_J_per_m2": t_dl,
-        "T_FL_J_per_m2": t_fl,
-        "xi_DL_analytic_1d": xi_dl_a,
-        "xi_FL_analytic_1d": xi_fl_a,
-        "T_vector_J_per_m2": T.tolist(),
-        "sigma_hat": SIGMA_HAT.tolist(),
-        "linear_response_probe": probe,
-        "dofs": int(ndofs),
-        "ranks": comm.size,
-        "geometry": "1d" if model.tdim == 1 else f"{model.tdim}d",
-        "charge_current": charge,
-        "interface": interface.kind,
-        "fm": "ideal_sink" if fm.is_ideal_sink else "finite",
-        "cell_nm": h,
-        "width_nm": width,
-        "interface_measure": area,
-        "degree": spec.degree,
-        "m": m.tolist(),
-        "j_a_per_m2": j_n,
-        "solve_seconds": solve_seconds,
-        "total_seconds": time.perf_counter() - t_start,
-    }
-    if fm.ms_a_per_m is not None and fm.thickness_nm is not None:
-        b_fl, b_dl = effective_fields_tesla(t_fl, t_dl, fm.ms_a_per_m, fm.thickness_nm)
-        summary["B_FL_T"], summary["B_DL_T"] = b_fl, b_dl
-    timings = dict(solver.timings)
-    solver.destroy()
-    return BilayerResult(summary=summary, solution=U, model=model, timings=timings)
+def _sigma_ratio(hm: HeavyMetal, fm: Ferromagnet) -> float:
+    return (fm.sigma_s_per_m or hm.sigma_s_per_m) / hm.sigma_s_per_m
 
 
 # --------------------------------------------------------------------------- command line
