@@ -41,7 +41,7 @@ import json
 import math
 import tomllib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -124,26 +124,32 @@ def _scalar_value(key: str, name: str, v: Any):
 
 @dataclass(frozen=True)
 class Axis:
-    """One sweep axis: a parameter name and its values (floats, strings, bools or 3-tuples)."""
+    """One sweep axis: a parameter name and its values (floats, strings, bools or 3-tuples).
+
+    ``valid`` lists the axis names of the problem (default: the wire's, :data:`AXIS_NAMES`).
+    """
 
     name: str
     values: tuple
+    valid: tuple[str, ...] = field(default=AXIS_NAMES, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         key = f"sweep.axes.{self.name}"
-        if self.name not in AXIS_NAMES:
-            raise _err(key, f"unknown axis; valid axes: {', '.join(AXIS_NAMES)}")
+        if self.name not in self.valid:
+            raise _err(key, f"unknown axis; valid axes: {', '.join(self.valid)}")
         if len(self.values) == 0:
             raise _err(key, "an axis needs at least one value")
         object.__setattr__(self, "values", tuple(_scalar_value(f"{key}[{i}]", self.name, v)
                                                  for i, v in enumerate(self.values)))
 
     @classmethod
-    def from_spec(cls, name: str, spec: Any) -> Axis:
+    def from_spec(cls, name: str, spec: Any, valid: tuple[str, ...] = AXIS_NAMES) -> Axis:
         """An axis from a TOML value: a list, or a table ``{start, stop, num[, log]}``."""
         key = f"sweep.axes.{name}"
+        if name not in valid:
+            raise _err(key, f"unknown axis; valid axes: {', '.join(valid)}")
         if isinstance(spec, list):
-            return cls(name, tuple(spec))
+            return cls(name, tuple(spec), valid)
         if not isinstance(spec, Mapping):
             raise _err(key, f"expected a list of values or a table {{start, stop, num, log}}, got {spec!r}")
         unknown = set(spec) - {"start", "stop", "num", "log"}
@@ -167,7 +173,69 @@ class Axis:
             vals = np.geomspace(start, stop, num)
         else:
             vals = np.linspace(start, stop, num)
-        return cls(name, tuple(float(v) for v in vals))
+        return cls(name, tuple(float(v) for v in vals), valid)
+
+
+def check_axes(axes: tuple[Axis, ...], mode: str) -> None:
+    """Checks common to every problem: the mode, no axis twice, m or angles, equal lengths for zip."""
+    if mode not in ("grid", "zip"):
+        raise _err("sweep.mode", f"{mode!r} is invalid; valid values: 'grid', 'zip'")
+    names = [a.name for a in axes]
+    dup = {n for n in names if names.count(n) > 1}
+    if dup:
+        raise _err(f"sweep.axes.{sorted(dup)[0]}", "given twice")
+    if "m" in names and ANGLE_AXES & set(names):
+        raise _err("sweep.axes.m", "sweep either m or theta_deg/phi_deg, not both")
+    if mode == "zip" and len({len(a.values) for a in axes}) > 1:
+        lens = ", ".join(f"{a.name}: {len(a.values)}" for a in axes)
+        raise _err("sweep.mode", f"'zip' needs axes of equal length, got {lens}")
+
+
+def check_magnetization(cfg) -> None:
+    """Validate (in place) the base ``m`` / ``theta_deg`` / ``phi_deg`` of a frozen config."""
+    if cfg.m is not None and (cfg.theta_deg is not None or cfg.phi_deg is not None):
+        raise _err("magnetization", "give either m or theta_deg/phi_deg, not both")
+    if cfg.m is not None:
+        object.__setattr__(cfg, "m", unit_vector("m", cfg.m))
+    for name in ("theta_deg", "phi_deg"):
+        if getattr(cfg, name) is not None:
+            object.__setattr__(cfg, name, _number(f"magnetization.{name}", getattr(cfg, name)))
+
+
+def combinations(axes: tuple[Axis, ...], mode: str) -> Iterator[dict]:
+    """The axis values of every point: ``grid`` (outer product, first axis slowest) or ``zip``."""
+    if not axes:
+        yield {}
+        return
+    if mode == "zip":
+        for vals in zip(*(a.values for a in axes), strict=True):
+            yield {a.name: v for a, v in zip(axes, vals, strict=True)}
+        return
+    for idx in np.ndindex(*(len(a.values) for a in axes)):
+        yield {a.name: a.values[i] for a, i in zip(axes, idx, strict=True)}
+
+
+def point_m(combo: dict, m, theta_deg: float | None, phi_deg: float | None, use_angles: bool):
+    """m of one point: an ``m`` axis, else the angles (axes or base; default θ = 90°, φ = 0°), else base m."""
+    if "m" in combo:
+        return unit_vector("m", combo["m"])
+    if use_angles:
+        theta = combo.get("theta_deg", 90.0 if theta_deg is None else theta_deg)
+        phi = combo.get("phi_deg", 0.0 if phi_deg is None else phi_deg)
+        return unit_vector("m", angles_to_m(theta, phi))
+    return m
+
+
+def magnetization_from_table(mag: dict, default_m: tuple[float, float, float]):
+    """(m, theta_deg, phi_deg) of a validated ``[magnetization]`` table (m = ``default_m`` when empty)."""
+    m = _vector("magnetization.m", mag["m"]) if "m" in mag else None
+    theta = _number("magnetization.theta_deg", mag["theta_deg"]) if "theta_deg" in mag else None
+    phi = _number("magnetization.phi_deg", mag["phi_deg"]) if "phi_deg" in mag else None
+    if m is None and theta is None and phi is None:
+        m = default_m
+    if m is not None:
+        m = _wrap("magnetization.m", unit_vector, "m", m)
+    return m, theta, phi
 
 
 @dataclass(frozen=True)
@@ -217,40 +285,19 @@ class SweepConfig:
     mode: str = "grid"
     profiles: bool = False
 
+    problem = "wire"
+
     def __post_init__(self) -> None:
-        if self.mode not in ("grid", "zip"):
-            raise _err("sweep.mode", f"{self.mode!r} is invalid; valid values: 'grid', 'zip'")
+        check_axes(self.axes, self.mode)
         names = [a.name for a in self.axes]
-        dup = {n for n in names if names.count(n) > 1}
-        if dup:
-            raise _err(f"sweep.axes.{sorted(dup)[0]}", "given twice")
-        if "m" in names and ANGLE_AXES & set(names):
-            raise _err("sweep.axes.m", "sweep either m or theta_deg/phi_deg, not both")
         if {"delta_xc_ev", "tau_delta_s"} <= set(names):
             raise _err("sweep.axes.delta_xc_ev", "sweep either delta_xc_ev or tau_delta_s, not both")
-        if self.mode == "zip" and len({len(a.values) for a in self.axes}) > 1:
-            lens = ", ".join(f"{a.name}: {len(a.values)}" for a in self.axes)
-            raise _err("sweep.mode", f"'zip' needs axes of equal length, got {lens}")
-        if self.m is not None and (self.theta_deg is not None or self.phi_deg is not None):
-            raise _err("magnetization", "give either m or theta_deg/phi_deg, not both")
-        if self.m is not None:
-            object.__setattr__(self, "m", unit_vector("m", self.m))
-        for name in ("theta_deg", "phi_deg"):
-            if getattr(self, name) is not None:
-                object.__setattr__(self, name, _number(f"magnetization.{name}", getattr(self, name)))
+        check_magnetization(self)
         object.__setattr__(self, "_points", tuple(self._build_points()))
 
     # -- points --------------------------------------------------------------
     def _combinations(self) -> Iterator[dict]:
-        if not self.axes:
-            yield {}
-            return
-        if self.mode == "zip":
-            for vals in zip(*(a.values for a in self.axes), strict=True):
-                yield {a.name: v for a, v in zip(self.axes, vals, strict=True)}
-            return
-        for idx in np.ndindex(*(len(a.values) for a in self.axes)):
-            yield {a.name: a.values[i] for a, i in zip(self.axes, idx, strict=True)}
+        return combinations(self.axes, self.mode)
 
     def _build_points(self) -> Iterator[SweepPoint]:
         use_angles = self.m is None or bool(ANGLE_AXES & {a.name for a in self.axes})
@@ -262,14 +309,7 @@ class SweepConfig:
                 if DRIVE_AXES & set(combo):
                     drive = Drive(combo.get("efield_v_per_m", drive.efield_v_per_m),
                                   combo.get("direction", drive.direction))
-                if "m" in combo:
-                    m = unit_vector("m", combo["m"])
-                elif use_angles:
-                    theta = combo.get("theta_deg", 90.0 if self.theta_deg is None else self.theta_deg)
-                    phi = combo.get("phi_deg", 0.0 if self.phi_deg is None else self.phi_deg)
-                    m = unit_vector("m", angles_to_m(theta, phi))
-                else:
-                    m = self.m
+                m = point_m(combo, self.m, self.theta_deg, self.phi_deg, use_angles)
             except ParameterError as e:
                 where = ", ".join(f"{k} = {v!r}" for k, v in combo.items())
                 raise ConfigError(f"sweep point {i} ({where}): {e}") from None
@@ -306,13 +346,13 @@ class SweepConfig:
 
 
 # -- TOML ------------------------------------------------------------------------
-def _table(d: Mapping, name: str) -> dict:
+def _table(d: Mapping, name: str, tables: Mapping[str, set] = TABLES) -> dict:
     t = d.get(name, {})
     if not isinstance(t, Mapping):
         raise _err(name, f"expected a table [{name}], got {t!r}")
-    unknown = set(t) - TABLES[name]
+    unknown = set(t) - tables[name]
     if unknown:
-        raise _err(f"{name}.{sorted(unknown)[0]}", f"unknown key; valid keys: {', '.join(sorted(TABLES[name]))}")
+        raise _err(f"{name}.{sorted(unknown)[0]}", f"unknown key; valid keys: {', '.join(sorted(tables[name]))}")
     return dict(t)
 
 
@@ -328,11 +368,27 @@ def _wrap(key: str, fn, *args, **kwargs):
         raise ConfigError(f"config key '{key}': {e}") from None
 
 
-def config_from_dict(d: Mapping) -> SweepConfig:
-    """Build and validate a :class:`SweepConfig` from a parsed TOML document."""
+PROBLEMS = ("wire", "bilayer")
+
+
+def config_from_dict(d: Mapping, base_dir: str | Path | None = None):
+    """Build and validate a sweep config from a parsed TOML document.
+
+    The top-level key ``problem`` picks the schema: ``"wire"`` (default: :class:`SweepConfig`) or
+    ``"bilayer"`` (:class:`~rashba_diffusion.config_bilayer.BilayerSweepConfig`).  ``base_dir``: the
+    directory that relative mesh file paths are relative to (that of the TOML file; default the working
+    directory).
+    """
     from .wire import WireSpec
 
-    unknown = set(d) - set(TABLES)
+    problem = d.get("problem", "wire")
+    if problem not in PROBLEMS:
+        raise _err("problem", f"{problem!r} is invalid; valid values: {', '.join(map(repr, PROBLEMS))}")
+    if problem == "bilayer":
+        from .config_bilayer import bilayer_config_from_dict
+
+        return bilayer_config_from_dict(d, base_dir)
+    unknown = set(d) - set(TABLES) - {"problem"}
     if unknown:
         raise _err(sorted(unknown)[0], f"unknown table; valid tables: {', '.join(TABLES)}")
     mat = _table(d, "material")
@@ -347,14 +403,7 @@ def config_from_dict(d: Mapping) -> SweepConfig:
     direction = _vector("drive.direction", drv.get("direction", [1.0, 0.0, 0.0]))
     drive = _wrap("drive", Drive, efield, direction)
 
-    mag = _table(d, "magnetization")
-    m = _vector("magnetization.m", mag["m"]) if "m" in mag else None
-    theta = _number("magnetization.theta_deg", mag["theta_deg"]) if "theta_deg" in mag else None
-    phi = _number("magnetization.phi_deg", mag["phi_deg"]) if "phi_deg" in mag else None
-    if m is None and theta is None and phi is None:
-        m = (1.0, 0.0, 0.0)
-    if m is not None:
-        m = _wrap("magnetization.m", unit_vector, "m", m)
+    m, theta, phi = magnetization_from_table(_table(d, "magnetization"), (1.0, 0.0, 0.0))
 
     geo = _table(d, "geometry")
     msh = _table(d, "mesh")
@@ -386,7 +435,7 @@ def config_from_dict(d: Mapping) -> SweepConfig:
                        mode=mode, profiles=profiles)
 
 
-def load_config(path: str | Path) -> SweepConfig:
+def load_config(path: str | Path):
     """Read and validate a TOML sweep configuration."""
     path = Path(path)
     try:
@@ -396,4 +445,4 @@ def load_config(path: str | Path) -> SweepConfig:
         raise ConfigError(f"config file {str(path)!r} does not exist") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"config file {str(path)!r} is not valid TOML: {e}") from None
-    return config_from_dict(d)
+    return config_from_dict(d, path.parent)

@@ -96,7 +96,7 @@ PROFILE_COLUMNS = (
     "index", "y_nm", "s_x_hbar_per_m2", "s_y_hbar_per_m2", "s_z_hbar_per_m2", "nu_per_m2",
     "T_perp_J_per_m2", "T_par_J_per_m2",
 )  # fmt: skip
-_STRING_COLUMNS = {"polarization_rule", "precession_rule", "charge_coupling"}
+_STRING_COLUMNS = {"polarization_rule", "precession_rule", "charge_coupling", "interface"}
 _INT_COLUMNS = {"index", "dofs", "ranks"}
 _PER_NM2_TO_PER_M2 = 1.0 / NM**2
 
@@ -213,7 +213,7 @@ def profile_rows(index: int, profile: dict[str, np.ndarray]) -> list[list[str]]:
 
 
 # -- the output directory ----------------------------------------------------------
-def _sidecar(config: SweepConfig, columns: tuple[str, ...], spec) -> dict:
+def _sidecar(config: SweepConfig, columns: tuple[str, ...], mesh_info: dict) -> dict:
     return {
         "format": FORMAT_VERSION,
         "config_sha256": config.digest(),
@@ -221,14 +221,12 @@ def _sidecar(config: SweepConfig, columns: tuple[str, ...], spec) -> dict:
         "package_version": __version__,
         "columns": list(columns),
         "points": len(config),
-        "cell_nm": spec.cell_nm,
-        "length_nm": spec.length_nm,
-        "geometry": spec.geometry,
+        **mesh_info,
         "config": config.canonical(),
     }
 
 
-def _read_done_rows(path: Path, columns: tuple[str, ...], expected: list[dict]) -> list[dict]:
+def _read_done_rows(path: Path, columns: tuple[str, ...], expected: list[dict], n_inputs: int) -> list[dict]:
     """Rows already in ``path`` (a torn last line is cut off the file), checked against ``expected``."""
     data = path.read_bytes()
     if data and not data.endswith(b"\n"):
@@ -246,7 +244,6 @@ def _read_done_rows(path: Path, columns: tuple[str, ...], expected: list[dict]) 
     if tuple(header) != columns:
         raise SweepStateError(f"{path}: its columns differ from this config's; use --force to start over")
     done = []
-    n_inputs = columns.index(OUTPUT_COLUMNS[0])
     for lineno, fields in enumerate(csv.reader(lines[1:]), start=2):
         if len(fields) != len(columns):
             raise SweepStateError(f"{path}:{lineno}: {len(fields)} fields, expected {len(columns)}; "
@@ -263,12 +260,12 @@ def _read_done_rows(path: Path, columns: tuple[str, ...], expected: list[dict]) 
     return done
 
 
-def _prepare_out_dir(out: Path, config: SweepConfig, columns: tuple[str, ...], spec, expected: list[dict],
-                     force: bool) -> list[dict]:
+def _prepare_out_dir(out: Path, config: SweepConfig, runner, expected: list[dict], force: bool) -> list[dict]:
     """Rank 0: check/create the output directory; return the rows already done."""
     out.mkdir(parents=True, exist_ok=True)
     csv_path, meta_path, prof_path = out / CSV_NAME, out / SIDECAR_NAME, out / PROFILES_NAME
-    meta = _sidecar(config, columns, spec)
+    columns = runner.columns
+    meta = _sidecar(config, columns, runner.mesh_info())
     done: list[dict] = []
     if force:
         for p in (csv_path, prof_path):
@@ -289,7 +286,7 @@ def _prepare_out_dir(out: Path, config: SweepConfig, columns: tuple[str, ...], s
                 "use --force to recompute it"
             )
         if csv_path.exists():
-            done = _read_done_rows(csv_path, columns, expected)
+            done = _read_done_rows(csv_path, columns, expected, runner.n_inputs)
     elif csv_path.exists():
         raise SweepStateError(f"{csv_path} exists without {SIDECAR_NAME}; use --force to overwrite it")
     from .io import atomic_write_text
@@ -324,6 +321,51 @@ class _Appender:
         self.f.close()
 
 
+# -- the problems ----------------------------------------------------------------------
+class WireRunner:
+    """The wire problem of the sweep engine: columns, inputs, one :class:`~rashba_diffusion.wire.WireSession`.
+
+    A runner gives :func:`run_sweep` ``columns``, ``n_inputs`` (the leading input columns, matched on
+    resume), ``input_row(p)``, ``mesh_info()`` (for sweep.json), ``start(todo, comm, petsc_options)``
+    and ``solve(p) -> (output columns, profile or None)``; after ``start``, ``cell_nm`` and ``dofs``.
+    """
+
+    def __init__(self, config: SweepConfig):
+        from .wire import resolve_spec
+
+        self.config = config
+        self.columns = columns_for(config)
+        self.n_inputs = self.columns.index(OUTPUT_COLUMNS[0])
+        self.spec = resolve_spec([p.film for p in config.points], config.wire)
+        self.cell_nm = self.dofs = None
+
+    def input_row(self, p: SweepPoint) -> dict:
+        return input_row(self.config, p)
+
+    def mesh_info(self) -> dict:
+        return {"cell_nm": self.spec.cell_nm, "length_nm": self.spec.length_nm, "geometry": self.spec.geometry}
+
+    def start(self, todo: list, comm, petsc_options: dict | None) -> None:
+        from .wire import WireSession
+
+        self.session = WireSession(todo[0].film, todo[0].drive, todo[0].m, self.spec, comm, petsc_options)
+        self.cell_nm, self.dofs = self.session.cell_nm, self.session.ndofs
+
+    def solve(self, p: SweepPoint) -> tuple[dict, dict | None]:
+        t0 = time.perf_counter()
+        r = self.session.solve(film=p.film, drive=p.drive, m=p.m, profile=self.config.profiles)
+        return output_row(r.summary, time.perf_counter() - t0), (r.profile if self.config.profiles else None)
+
+
+def runner_for(config):
+    """The problem runner of a config (``config.problem``: "wire" or "bilayer")."""
+    if getattr(config, "problem", "wire") == "bilayer":
+        from .bilayer_sweep import BilayerRunner
+
+        return BilayerRunner(config)
+    return WireRunner(config)
+
+
 # -- the engine -------------------------------------------------------------------------
 def run_sweep(config: SweepConfig, out_dir: str | os.PathLike | None = None, *, comm=None, quiet: bool = True,
               force: bool = False, petsc_options: dict | None = None) -> SweepResult:
@@ -346,14 +388,13 @@ def run_sweep(config: SweepConfig, out_dir: str | os.PathLike | None = None, *, 
         Extra PETSc options for the solver.
     """
     from ._compat import MPI
-    from .wire import WireSession, resolve_spec
 
     t_start = time.perf_counter()
     comm = MPI.COMM_WORLD if comm is None else comm
     points = config.points
-    columns = columns_for(config)
-    spec = resolve_spec([p.film for p in points], config.wire)
-    expected = [input_row(config, p) for p in points]
+    runner = runner_for(config)
+    columns = runner.columns
+    expected = [runner.input_row(p) for p in points]
     out = Path(out_dir) if out_dir is not None else None
 
     done: list[dict] = []
@@ -361,7 +402,7 @@ def run_sweep(config: SweepConfig, out_dir: str | os.PathLike | None = None, *, 
         state: tuple[str | None, list[dict]] = (None, [])
         if comm.rank == 0:
             try:
-                state = (None, _prepare_out_dir(out, config, columns, spec, expected, force))
+                state = (None, _prepare_out_dir(out, config, runner, expected, force))
             except SweepStateError as e:
                 state = (str(e), [])
         msg, done = comm.bcast(state, root=0)
@@ -375,8 +416,7 @@ def run_sweep(config: SweepConfig, out_dir: str | os.PathLike | None = None, *, 
     if todo:
         from tqdm import tqdm
 
-        session = WireSession(todo[0].film, todo[0].drive, todo[0].m, spec, comm, petsc_options)
-        result.cell_nm, result.dofs = session.cell_nm, session.ndofs
+        runner.start(todo, comm, petsc_options)
         writer = prof_writer = None
         if out is not None and comm.rank == 0:
             writer = _Appender(out / CSV_NAME, columns)
@@ -387,14 +427,13 @@ def run_sweep(config: SweepConfig, out_dir: str | os.PathLike | None = None, *, 
         bar = tqdm(total=len(points), initial=len(done), disable=not show, desc="sweep", unit="pt")
         try:
             for p in todo:
-                t0 = time.perf_counter()
-                r = session.solve(film=p.film, drive=p.drive, m=p.m, profile=config.profiles)
-                row = {**expected[p.index], **output_row(r.summary, time.perf_counter() - t0)}
+                outputs, profile = runner.solve(p)
+                row = {**expected[p.index], **outputs}
                 rows[p.index] = row
-                if config.profiles:
-                    result.profiles[p.index] = r.profile
+                if profile is not None:
+                    result.profiles[p.index] = profile
                 if prof_writer is not None:
-                    prof_writer.write(profile_rows(p.index, r.profile))
+                    prof_writer.write(profile_rows(p.index, profile))
                 if writer is not None:
                     writer.write([[fmt(row[c]) for c in columns]])
                 result.solved += 1
@@ -406,6 +445,7 @@ def run_sweep(config: SweepConfig, out_dir: str | os.PathLike | None = None, *, 
             for w in (writer, prof_writer):
                 if w is not None:
                     w.close()
+    result.cell_nm, result.dofs = runner.cell_nm, runner.dofs
     result.rows = [rows[i] for i in sorted(rows)]
     result.seconds = time.perf_counter() - t_start
     return result
