@@ -610,7 +610,13 @@ def probe_polarization(m: np.ndarray) -> np.ndarray:
 
 @dataclass
 class BilayerResult:
-    """Summary (SI) and the solution of a bilayer solve."""
+    """Summary (SI) and the solution of a bilayer solve.
+
+    ``timings`` holds the wall time (s, this rank) of each phase: ``mesh`` (0 for a given geometry),
+    ``charge_current`` (the contacts' potential solve; ~0 for a uniform current), ``forms``, ``matrix_create``,
+    the :class:`solver.LinearSolver` phases of the spin solve (``assemble_matrix``, ``assemble_rhs``, ``setup``,
+    ``solve``, ``neutrality``) and ``postprocess`` (interface torque; in 1D with m ∥ σ̂ also the probe solve).
+    """
 
     summary: dict
     solution: object
@@ -650,6 +656,7 @@ def solve_bilayer(hm: HeavyMetal, fm: Ferromagnet, interface: Interface, m, j_a_
     comm = comm or MPI.COMM_WORLD
     t_start = time.perf_counter()
     h, width = None, None
+    timings: dict[str, float] = {}
     if geometry is None and spec.geometry == "3d":
         stripe = stripe_spec(hm, fm, spec)
         from .meshes import generate
@@ -663,12 +670,14 @@ def solve_bilayer(hm: HeavyMetal, fm: Ferromagnet, interface: Interface, m, j_a_
         geometry = bilayer_mesh(comm, hm.thickness_nm, d_f, h, width)
     else:
         width = geometry.width_nm
+    timings["mesh"] = time.perf_counter() - t_start
     charge = spec.charge_current
     if charge is None:
         has_contacts = all(n in (geometry.tag_names or {}) for n in ("contact_left", "contact_right"))
         charge = "contacts" if geometry.msh.topology.dim == 3 and has_contacts else "uniform"
     sources = {}
     shape = None
+    t0 = time.perf_counter()
     if charge == "contacts":
         from .bilayer_charge import current_shape
 
@@ -676,14 +685,22 @@ def solve_bilayer(hm: HeavyMetal, fm: Ferromagnet, interface: Interface, m, j_a_
         shape, _ = current_shape(geometry, sigma_ratio, petsc_options)
     else:
         sources["hm"] = spin_hall_source(hm.theta_sh, j_n * CURRENT_DIRECTION)
+    timings["charge_current"] = time.perf_counter() - t0
     for k, v in (extra_sources or {}).items():
         sources[k] = sources.get(k, np.zeros((3, 3))) + np.asarray(v)
+    t0 = time.perf_counter()
     model = BilayerModel(geometry, hm, fm, interface, m, sources, degree=spec.degree, current_shape=shape)
     model.set_current(j_n)
+    timings["forms"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
     solver = LinearSolver(model, petsc_options)
+    timings["matrix_create"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     U = solver.solve()
     solve_seconds = time.perf_counter() - t0
+    timings.update(solver.timings)
+    iterations = solver.iterations
+    t0 = time.perf_counter()
     T, area = model.torque_vector_j_per_m2(U)
     t_dl, t_fl = decompose_dl_fl(T, m)
     probe = False
@@ -697,6 +714,7 @@ def solve_bilayer(hm: HeavyMetal, fm: Ferromagnet, interface: Interface, m, j_a_
         t_dl, t_fl = float(Tp @ p), float(Tp @ np.cross(p, m))
         model.set_sources(sources)
         probe = True
+    timings["postprocess"] = time.perf_counter() - t0
     to_xi = 1.0 / (HBAR_OVER_2E * j_n)
     xi_dl_a, xi_fl_a = analytic_efficiencies(hm, fm, interface)
     ndofs = model.V.dofmap.index_map.size_global * model.V.dofmap.index_map_bs
@@ -722,13 +740,13 @@ def solve_bilayer(hm: HeavyMetal, fm: Ferromagnet, interface: Interface, m, j_a_
         "degree": spec.degree,
         "m": m.tolist(),
         "j_a_per_m2": j_n,
+        "krylov_iterations": iterations,
         "solve_seconds": solve_seconds,
         "total_seconds": time.perf_counter() - t_start,
     }
     if fm.ms_a_per_m is not None and fm.thickness_nm is not None:
         b_fl, b_dl = effective_fields_tesla(t_fl, t_dl, fm.ms_a_per_m, fm.thickness_nm)
         summary["B_FL_T"], summary["B_DL_T"] = b_fl, b_dl
-    timings = dict(solver.timings)
     solver.destroy()
     return BilayerResult(summary=summary, solution=U, model=model, timings=timings)
 
@@ -782,6 +800,8 @@ def add_parser(sub) -> None:
                    "on a 3D mesh that has them, else uniform")
     g.add_argument("--degree", type=int, choices=(1, 2, 3), default=2, help="Lagrange degree")
     g.add_argument("--out", default=None, help="directory for summary.json")
+    p.add_argument("--petsc-option", action="append", default=[], metavar="KEY=VALUE",
+                   help="PETSc option of both linear solves, repeatable (e.g. preset=iterative for large 3D meshes)")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.set_defaults(func=cmd_bilayer)
 
@@ -813,6 +833,9 @@ def cmd_bilayer(a) -> int:
         tag_map = parse_tag_map(a.tag_map)
     elif spec.geometry == "3d":
         stripe_spec(hm, fm, spec)  # validates the stripe's dimensions before gmsh runs
+    from .solver_options import parse_petsc_option_args
+
+    petsc_options = parse_petsc_option_args(a.petsc_option) or None
     # everything is validated: only now import DOLFINx and solve
     from ._compat import MPI
     from .io import atomic_write_text, summary_json
@@ -824,7 +847,7 @@ def cmd_bilayer(a) -> int:
 
         required = {"hm", "interface"} | (set() if fm.is_ideal_sink else {"fm"})
         geometry = load_mesh(a.mesh, comm, tag_map, required)
-    result = solve_bilayer(hm, fm, interface, m, j_n, spec, comm, geometry=geometry)
+    result = solve_bilayer(hm, fm, interface, m, j_n, spec, comm, geometry=geometry, petsc_options=petsc_options)
     if a.mesh is not None:
         result.summary["mesh"] = str(a.mesh)
     if a.out and comm.rank == 0:
