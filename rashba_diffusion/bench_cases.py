@@ -114,7 +114,7 @@ def run_wire(target_dofs: float, petsc_options: dict | None = None, baseline: bo
         b = solve_wire_baseline(gx.x, gx.dofmaps(0) if callable(gx.dofmaps) else gx.dofmaps[0], WIRE_LENGTH_NM,
                                 WIRE_WIDTH_NM, film.coefficients(), drive, WIRE_M)
         out["baseline"] = {"dofs": b.dofs, "timings_s": b.timings, "T_perp_J_per_m2": b.T_perp_J_per_m2,
-                           "T_par_J_per_m2": b.T_par_J_per_m2}
+                           "T_par_J_per_m2": b.T_par_J_per_m2, "factor_nnz": b.factor_nnz}
         out["baseline_rel_diff"] = max(abs(b.T_perp_J_per_m2 / out["T_perp_J_per_m2"] - 1.0),
                                        abs(b.T_par_J_per_m2 / out["T_par_J_per_m2"] - 1.0))
         # same scope on both sides: everything after the mesh
