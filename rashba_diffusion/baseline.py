@@ -97,7 +97,7 @@ def drift_and_source(c: Coefficients, m: np.ndarray, ee: np.ndarray, G: np.ndarr
 
 @dataclass
 class BaselineResult:
-    """Width-averaged torques (J/m²), dof count and per-phase wall times (s)."""
+    """Width-averaged torques (J/m²), dof count, per-phase wall times (s) and SuperLU's fill (nnz of L + U)."""
 
     T_perp_J_per_m2: float
     T_par_J_per_m2: float
@@ -105,6 +105,7 @@ class BaselineResult:
     width_nm: float
     timings: dict[str, float] = field(default_factory=dict)
     solution: np.ndarray | None = None
+    factor_nnz: int = 0
 
 
 def _scalar_matrices(basis) -> tuple:
@@ -219,7 +220,8 @@ def solve_wire_baseline(points_nm: np.ndarray, cells: np.ndarray, length_nm: flo
     t["postprocess"] = time.perf_counter() - t0
     t["total"] = sum(t.values())
     return BaselineResult(T_perp_J_per_m2=torque_to_j_per_m2(t_perp), T_par_J_per_m2=torque_to_j_per_m2(t_par),
-                          dofs=NFIELDS * n, width_nm=width, timings=t, solution=u)
+                          dofs=NFIELDS * n, width_nm=width, timings=t, solution=u,
+                          factor_nnz=int(lu.L.nnz + lu.U.nnz))
 
 
 def _midline_torques(mesh, basis, U: np.ndarray, length_nm: float, c: Coefficients, m: np.ndarray, drive: Drive,

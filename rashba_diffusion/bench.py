@@ -3,8 +3,11 @@
 Each registry entry expands into jobs (a case of :mod:`bench_cases`, its
 arguments, a rank count).  Every job runs in a fresh process, through
 ``mpiexec -n 2`` for two ranks, and hands back one JSON line.  Entries whose
-package module is missing (the sweep engine, the 3D bilayer) are reported as
-``available: false`` with the reason, and skipped.
+package module is missing from the checkout are reported as
+``available: false`` with the reason, and skipped.  The SciPy baseline of a
+wire job is skipped (with the reason in the report) when its time or memory,
+extrapolated from the smaller baselines of the same run, exceeds the caps
+(:func:`plan_baseline`).
 
 This module does not import DOLFINx: the parent process only spawns and
 collects, so it never holds MPI state that ``mpiexec`` children could trip on.
@@ -32,10 +35,25 @@ from pathlib import Path
 WIRE_DOFS = {"full": (1e4, 1e5, 1e6), "quick": (1e4, 1e5), "tiny": (2e3,)}
 #: 3D film box refinements (cells across its width; h halves each time)
 FILM3D_CELLS = {"full": (6, 12, 24), "quick": (), "tiny": ()}
-#: α values of the interim sweep loop
-SWEEP_POINTS = {"full": 10, "quick": 10, "tiny": 3}
-#: the Fig. 3 sweep: 3 exchange splittings × 40 α values (issue 6)
-FIG3_POINTS = 3 * 40
+#: the paper's Fig. 3 sweep (3 exchange splittings × 40 α values), in the repository's examples
+FIG3_CONFIG = Path(__file__).resolve().parent.parent / "examples" / "fig3_torque_vs_alpha.toml"
+#: the Fig. 3 sweep (examples/fig3_torque_vs_alpha.toml, 3 × 40 points, default wire mesh): timed sweeps and
+#: factorizations after each; the tiny suite (tests) shrinks it to 3 × 3 points on a coarse mesh
+FIG3_SWEEP = {"full": {"sweeps": 5, "reps": 15}, "quick": {"sweeps": 3, "reps": 5},
+              "tiny": {"sweeps": 1, "reps": 2, "points_per_axis": 3, "cell_nm": 1.0}}
+#: 3D bilayer stripe: interface cell heights (nm; the whole mesh scales with it) -> ~1e4, 1e5, 4e5, 1e6 dofs
+BILAYER3D_CELL_NM = {"full": (1.0, 0.42, 0.25, 0.17), "quick": (1.0, 0.42), "tiny": (1.0,)}
+#: the tiny suite's bilayer stripe is smaller (≈ 3e3 dofs)
+BILAYER3D_TINY_SIZE_NM = 12.0
+#: SciPy baseline caps: estimated seconds (default 10 min) and fraction of the available memory
+BASELINE_MAX_S = 600.0
+BASELINE_MAX_MEMORY_FRACTION = 0.8
+#: SuperLU factor storage per nonzero: a float64 value and an int32 row index
+FACTOR_BYTES_PER_NNZ = 12
+#: without two smaller baselines to fit: the growth of sparse LU on 2D meshes with a nested-dissection-like
+#: ordering (work ∝ n^1.5, fill ∝ n log n ≈ n^1.1 over one decade)
+BASELINE_TIME_EXPONENT = 1.5
+BASELINE_FILL_EXPONENT = 1.1
 RANKS = {"full": (1, 2), "quick": (1,), "tiny": (1,)}
 #: seconds before a job is abandoned
 JOB_TIMEOUT_S = 3600
@@ -87,21 +105,14 @@ def _film3d_jobs(suite, ranks, petsc_options):
             for n in FILM3D_CELLS[suite] for r in ranks]
 
 
-def _sweep_interim_jobs(suite, ranks, petsc_options):
-    kw = {"n_alpha": SWEEP_POINTS[suite]}
-    if suite == "tiny":
-        kw["cell_nm"] = 1.0  # a coarse mesh: the test checks the plumbing, not the physics
-    return [Job("sweep_interim", "sweep_interim", kw, r) for r in ranks]
+def _fig3_jobs(suite, ranks, petsc_options):
+    return [Job("fig3_sweep", "fig3_sweep", {"config": str(FIG3_CONFIG), **FIG3_SWEEP[suite]}, r) for r in ranks]
 
 
-def _no_adapter(name):
-    def jobs(suite, ranks, petsc_options):
-        raise NotImplementedError(
-            f"module present but no benchmark adapter for {name} yet: add a case to bench_cases.CASES "
-            "and return its jobs here"
-        )
-
-    return jobs
+def _bilayer3d_jobs(suite, ranks, petsc_options):
+    size = {"length_nm": BILAYER3D_TINY_SIZE_NM, "width_nm": BILAYER3D_TINY_SIZE_NM} if suite == "tiny" else {}
+    return [Job("bilayer3d", "bilayer3d", {"cell_nm": h, "petsc_options": petsc_options, **size}, r)
+            for h in BILAYER3D_CELL_NM[suite] for r in ranks]
 
 
 REGISTRY: dict[str, Entry] = {
@@ -109,13 +120,12 @@ REGISTRY: dict[str, Entry] = {
     for e in (
         Entry("wire2d", "(a) one 2D wire solve (P2, MUMPS) at ~1e4/1e5/1e6 dofs, bare factorization, SciPy baseline",
               _wire_jobs),
-        Entry("fig3_sweep", f"(b) the Fig. 3 sweep ({FIG3_POINTS} points) with the sweep engine",
-              _no_adapter("fig3_sweep"), requires="sweep"),
-        Entry("sweep_interim", "interim sweep measure: model.update + solve over α on one default 1D wire mesh",
-              _sweep_interim_jobs),
-        Entry("bilayer3d", "(c) 3D bilayer stripe at ~1e6 dofs", _no_adapter("bilayer3d"), requires="bilayer"),
-        Entry("film3d", "3D Rashba film box (stand-in for the bilayer): GMRES+GAMG iterations over 3 refinements",
-              _film3d_jobs),
+        Entry("fig3_sweep", "(b) the Fig. 3 sweep (examples/fig3_torque_vs_alpha.toml, 3 × 40 points, default "
+              "wire mesh) with the sweep engine, against one MUMPS factorization on the same mesh", _fig3_jobs,
+              requires="sweep"),
+        Entry("bilayer3d", "(c) 3D HM/FM bilayer stripe, FGMRES+GAMG, ~1e4 to ~1e6 dofs (iterations over "
+              "refinements, torque on 1 and 2 ranks)", _bilayer3d_jobs, requires="bilayer"),
+        Entry("film3d", "3D Rashba film box: FGMRES+GAMG iterations over 3 refinements", _film3d_jobs),
     )
 }  # fmt: skip
 
@@ -177,9 +187,65 @@ def machine_info() -> dict:
             "loadavg_1min": os.getloadavg()[0]}
 
 
+def _power_law(points: list[tuple[float, float]], n: float, default_exponent: float) -> tuple[float, float]:
+    """Extrapolate ``y(n)`` from ``(n_i, y_i)``: the power law through the two largest, else ``default_exponent``."""
+    points = sorted(points)
+    (n1, y1) = points[-1]
+    p = default_exponent
+    if len(points) > 1 and points[-2][0] < n1 and points[-2][1] > 0 and y1 > 0:
+        p = max(math.log(y1 / points[-2][1]) / math.log(n1 / points[-2][0]), 1.0)
+    return y1 * (n / n1) ** p, p
+
+
+def available_memory_bytes() -> float:
+    """Memory available to new processes (psutil; else /proc/meminfo's MemAvailable)."""
+    try:
+        import psutil
+
+        return float(psutil.virtual_memory().available)
+    except ImportError:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return float(line.split()[1]) * 1024.0
+    return math.inf
+
+
+def plan_baseline(target_dofs: float, done: list[dict], max_s: float | None = BASELINE_MAX_S,
+                  max_dofs: float | None = None) -> str | None:
+    """Why the SciPy baseline at ``target_dofs`` is to be skipped, or ``None`` to run it.
+
+    Its time (``total``) and SuperLU's factor memory (nnz of L + U) are extrapolated from the baselines
+    already run (``done``: this run's results) by the power law through the two largest (one: the sparse-LU
+    exponents of 2D meshes, :data:`BASELINE_TIME_EXPONENT`, :data:`BASELINE_FILL_EXPONENT`); none run yet:
+    no estimate, run it.  ``max_s``/``max_dofs`` ``None``: no such cap.
+    """
+    if max_dofs is not None and target_dofs > max_dofs:
+        return f"skipped: {target_dofs:.3g} dofs > --baseline-max-dofs {max_dofs:.3g}"
+    base = [r for r in done if r.get("case") == "wire" and "baseline" in r and "error" not in r]
+    if not base:
+        return None
+    t_est, p_t = _power_law([(r["dofs"], r["baseline"]["timings_s"]["total"]) for r in base], target_dofs,
+                            BASELINE_TIME_EXPONENT)
+    if max_s is not None and t_est > max_s:
+        return (f"skipped: estimated {t_est:.0f} s > --baseline-max-s {max_s:g} (∝ dofs^{p_t:.2f} from the "
+                f"smaller baselines of this run)")
+    fills = [(r["dofs"], r["baseline"]["factor_nnz"]) for r in base if r["baseline"].get("factor_nnz")]
+    if fills:
+        nnz, p_m = _power_law(fills, target_dofs, BASELINE_FILL_EXPONENT)
+        need, avail = nnz * FACTOR_BYTES_PER_NNZ, BASELINE_MAX_MEMORY_FRACTION * available_memory_bytes()
+        if need > avail:
+            return (f"skipped: SuperLU factors estimated {need / 2**30:.1f} GiB (nnz ∝ dofs^{p_m:.2f}) > "
+                    f"{BASELINE_MAX_MEMORY_FRACTION:g} × available memory = {avail / 2**30:.1f} GiB")
+    return None
+
+
 def run_suite(suite: str, ranks: tuple[int, ...] | None = None, entries: list[str] | None = None,
-              petsc_options: dict | None = None, progress=None) -> dict:
-    """Run the registry (or ``entries``) for ``suite`` (``full``, ``quick``, ``tiny``); the whole report."""
+              petsc_options: dict | None = None, progress=None, baseline_max_s: float | None = BASELINE_MAX_S,
+              baseline_max_dofs: float | None = None) -> dict:
+    """Run the registry (or ``entries``) for ``suite`` (``full``, ``quick``, ``tiny``); the whole report.
+
+    ``baseline_max_s``, ``baseline_max_dofs``: caps of the SciPy baseline (:func:`plan_baseline`).
+    """
     ranks = tuple(ranks or RANKS[suite])
     report = {"suite": suite, "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "machine": machine_info(),
               "ranks": list(ranks), "entries": {}, "results": []}
@@ -188,18 +254,20 @@ def run_suite(suite: str, ranks: tuple[int, ...] | None = None, entries: list[st
             continue
         ok, reason = entry.available()
         info = {"description": entry.description, "available": ok, "reason": reason}
-        if ok:
-            try:
-                jobs = entry.jobs(suite, ranks, petsc_options)
-            except NotImplementedError as e:
-                info.update(available=False, reason=str(e))
-                jobs = []
-            for job in jobs:
-                if progress:
-                    progress(f"{name}: {job.case} {job.kwargs} on {job.ranks} rank(s)")
-                res = run_job(job)
-                res.update(entry=name, ranks=job.ranks)
-                report["results"].append(res)
+        for job in entry.jobs(suite, ranks, petsc_options) if ok else []:
+            skipped = None
+            if job.kwargs.get("baseline"):
+                skipped = plan_baseline(job.kwargs["target_dofs"], report["results"], baseline_max_s,
+                                        baseline_max_dofs)
+                if skipped:
+                    job.kwargs["baseline"] = False
+            if progress:
+                progress(f"{name}: {job.case} {job.kwargs} on {job.ranks} rank(s)")
+            res = run_job(job)
+            res.update(entry=name, ranks=job.ranks)
+            if skipped:
+                res["baseline_skipped"] = skipped
+            report["results"].append(res)
         report["entries"][name] = info
     report["machine"]["loadavg_1min_end"] = os.getloadavg()[0]
     report["versions"] = next((r["versions"] for r in report["results"] if "versions" in r), {})
@@ -211,6 +279,22 @@ def _ok(results, case, ranks=None):
     return [r for r in results if r.get("case") == case and "error" not in r and (ranks is None or r["ranks"] == ranks)]
 
 
+def _speedup_2_over_1(res: list[dict], case: str) -> tuple[dict, dict, dict] | None:
+    """(1-rank result, 2-rank result, speedup) at the largest size run on both, or None."""
+    two = {r["dofs"]: r for r in _ok(res, case, 2)}
+    one = [r for r in sorted(_ok(res, case, 1), key=lambda r: r["dofs"]) if r["dofs"] in two]
+    if not one:
+        return None
+    r1, r2 = one[-1], two[one[-1]["dofs"]]
+    return r1, r2, r1["full_solve_s"] / r2["full_solve_s"]
+
+
+def torque_rel_diff(a: list[float], b: list[float]) -> float:
+    """|T_a − T_b| / |T_a| of two torque vectors."""
+    a, b = [float(x) for x in a], [float(x) for x in b]
+    return math.dist(a, b) / math.hypot(*a)
+
+
 def summarize(report: dict) -> dict:
     """The headline numbers (issue 6's quick-look contract and targets)."""
     res = report["results"]
@@ -220,30 +304,45 @@ def summarize(report: dict) -> dict:
         big = wires[-1]
         out["dofs"] = big["dofs"]
         out["full_over_factorization"] = big["full_over_factorization"]
-        out["speedup_vs_scipy"] = big.get("speedup_vs_scipy")
-        out["baseline_rel_diff"] = big.get("baseline_rel_diff")
+        based = [r for r in wires if "speedup_vs_scipy" in r]
+        out["speedup_vs_scipy"] = based[-1]["speedup_vs_scipy"] if based else None
+        out["speedup_vs_scipy_dofs"] = based[-1]["dofs"] if based else None
+        out["baseline_rel_diff"] = based[-1]["baseline_rel_diff"] if based else None
+        skipped = {r["dofs"]: r["baseline_skipped"] for r in wires if "baseline_skipped" in r}
+        if skipped:
+            out["baseline_skipped"] = skipped
     else:
         out.update(dofs=None, full_over_factorization=None, speedup_vs_scipy=None)
-    two = {r["dofs"]: r for r in _ok(res, "wire", 2)}
-    if wires and wires[-1]["dofs"] in two:
-        out["wire_speedup_2_over_1_ranks"] = wires[-1]["full_solve_s"] / two[wires[-1]["dofs"]]["full_solve_s"]
+    sp = _speedup_2_over_1(res, "wire")
+    if sp:
+        out["wire_speedup_2_over_1_ranks"] = sp[2]
     sweep = report["entries"].get("fig3_sweep", {})
-    interim = _ok(res, "sweep_interim", 1)
-    if sweep.get("available") and _ok(res, "fig3_sweep", 1):
-        out["sweep_seconds_per_point"] = _ok(res, "fig3_sweep", 1)[0]["seconds_per_point"]
-    elif interim:
-        out["sweep_seconds_per_point"] = interim[0]["seconds_per_point"]
-        out["sweep_seconds_per_point_label"] = interim[0]["label"]
-        out["fig3_sweep_seconds_estimate"] = interim[0]["seconds_per_point"] * FIG3_POINTS
+    fig3 = _ok(res, "fig3_sweep", 1)
+    if fig3:
+        f = fig3[0]
+        out["sweep_seconds_per_point"] = f["seconds_per_point"]
+        out.update(fig3_sweep_seconds=f["sweep_seconds"], fig3_sweep_points=f["points"],
+                   fig3_sweep_dofs=f["dofs"], fig3_sweep_over_factorizations=f["ratio"],
+                   fig3_sweep_reduced=f["reduced"])
+        two = _ok(res, "fig3_sweep", 2)
+        if two:
+            out["fig3_sweep_seconds_2_ranks"] = two[0]["sweep_seconds"]
     else:
         out["sweep_seconds_per_point"] = None
-        out["sweep_seconds_per_point_reason"] = sweep.get("reason") or "sweep not run"
-    films = sorted(_ok(res, "film3d", 1), key=lambda r: r["dofs"])
-    if films:
-        out["film3d_iterations"] = {str(r["cell_nm"]): r["krylov_iterations"] for r in films}
-        two3 = {r["dofs"]: r for r in _ok(res, "film3d", 2)}
-        if films[-1]["dofs"] in two3:
-            out["film3d_speedup_2_over_1_ranks"] = films[-1]["full_solve_s"] / two3[films[-1]["dofs"]]["full_solve_s"]
+        out["sweep_seconds_per_point_reason"] = sweep.get("reason") or "fig3_sweep not run"
+    for case in ("bilayer3d", "film3d"):
+        runs = sorted(_ok(res, case, 1), key=lambda r: r["dofs"])
+        if runs:
+            out[f"{case}_dofs"] = runs[-1]["dofs"]
+            out[f"{case}_full_solve_s"] = runs[-1]["full_solve_s"]
+            out[f"{case}_iterations"] = {str(r["dofs"]): r["krylov_iterations"] for r in runs}
+        sp = _speedup_2_over_1(res, case)
+        if sp:
+            out[f"{case}_speedup_2_over_1_ranks"] = sp[2]
+            out[f"{case}_speedup_dofs"] = sp[0]["dofs"]
+            if case == "bilayer3d":
+                out["bilayer3d_torque_rel_diff_2_vs_1_ranks"] = torque_rel_diff(sp[0]["T_vector_J_per_m2"],
+                                                                                sp[1]["T_vector_J_per_m2"])
     out["errors"] = [f"{r.get('entry')} ({r['ranks']} ranks): {r['error'][:300]}" for r in res if "error" in r]
     return out
 
@@ -262,9 +361,11 @@ def _fmt(x, spec=".3g") -> str:
 def report_csv(report: dict) -> str:
     """One row per job: case, ranks, dofs, every phase time, ratios, peak RSS (max over ranks)."""
     cols = ["entry", "case", "ranks", "dofs", "cell_nm", "krylov_iterations", *[f"t_{p}_s" for p in WIRE_PHASES],
-            "t_neutrality_s", "full_solve_s", "end_to_end_s", "bare_factorization_s", "full_over_factorization",
-            *[f"scipy_{p}_s" for p in BASELINE_PHASES], "speedup_vs_scipy", "baseline_rel_diff", "loop_s",
-            "seconds_per_point", "peak_rss_mb_max", "error"]
+            "t_neutrality_s", "t_charge_current_s", "full_solve_s", "end_to_end_s", "bare_factorization_s",
+            "full_over_factorization", *[f"scipy_{p}_s" for p in BASELINE_PHASES], "scipy_factor_nnz",
+            "speedup_vs_scipy", "baseline_rel_diff", "baseline_skipped", "points", "sweep_seconds",
+            "seconds_per_point", "factorization_seconds", "refactorization_seconds", "ratio", "xi_DL", "xi_FL",
+            "closed_form_1d_rel_diff", "peak_rss_mb_max", "error"]
     buf = _io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(cols)
@@ -274,6 +375,7 @@ def report_csv(report: dict) -> str:
             row[f"t_{p}_s"] = v
         for p, v in r.get("baseline", {}).get("timings_s", {}).items():
             row[f"scipy_{p}_s"] = v
+        row["scipy_factor_nnz"] = r.get("baseline", {}).get("factor_nnz")
         row["peak_rss_mb_max"] = max(r["peak_rss_mb"]) if r.get("peak_rss_mb") else None
         w.writerow(["" if row.get(c) is None else row.get(c) for c in cols])
     return buf.getvalue()
@@ -297,12 +399,15 @@ def report_markdown(report: dict) -> str:
         lines.append(f"| {r['dofs']} | {r['ranks']} | " + " | ".join(_fmt(t.get(p)) for p in WIRE_PHASES)
                      + f" | {_fmt(r['full_solve_s'])} | {_fmt(r['bare_factorization_s'])} | "
                      f"{_fmt(r['full_over_factorization'])} | {_fmt(max(r['peak_rss_mb']), '.0f')} |")
-    base = [r for r in _ok(report["results"], "wire", 1) if "baseline" in r]
+    base = [r for r in _ok(report["results"], "wire", 1) if "baseline" in r or "baseline_skipped" in r]
     if base:
         lines += ["", "### SciPy baseline (scikit-fem assembly + SuperLU), same mesh and problem, 1 rank, s", "",
                   "| dofs | " + " | ".join(BASELINE_PHASES) + " | ours (after mesh) | speedup vs SciPy | "
                   "torque rel. diff |", "|---" * (len(BASELINE_PHASES) + 4) + "|"]
         for r in sorted(base, key=lambda r: r["dofs"]):
+            if "baseline" not in r:
+                lines.append(f"| {r['dofs']} | {r['baseline_skipped']} |" + " |" * (len(BASELINE_PHASES) + 2))
+                continue
             t = r["baseline"]["timings_s"]
             lines.append(f"| {r['dofs']} | " + " | ".join(_fmt(t.get(p)) for p in BASELINE_PHASES)
                          + f" | {_fmt(r['end_to_end_s'])} | {_fmt(r['speedup_vs_scipy'])} | "
@@ -317,18 +422,70 @@ def report_markdown(report: dict) -> str:
             lines.append(f"| {_fmt(r['cell_nm'])} | {r['dofs']} | {r['ranks']} | {r['krylov_iterations']} | "
                          f"{_fmt(t['assemble_matrix'])} | {_fmt(t['setup'])} | {_fmt(t['solve'])} | "
                          f"{_fmt(r['full_solve_s'])} | {_fmt(max(r['peak_rss_mb']), '.0f')} |")
-    sweeps = _ok(report["results"], "sweep_interim")
-    if sweeps:
-        lines += ["", "### Sweep (interim: plain update + solve loop, default 1D wire mesh)", "",
-                  "| points | dofs | ranks | loop (s) | s/point | Fig. 3 estimate (120 points, s) |", "|---" * 6 + "|"]
-        for r in sorted(sweeps, key=lambda r: r["ranks"]):
-            lines.append(f"| {r['points']} | {r['dofs']} | {r['ranks']} | {_fmt(r['loop_s'])} | "
-                         f"{_fmt(r['seconds_per_point'])} | {_fmt(r['seconds_per_point'] * FIG3_POINTS)} |")
+    lines += _bilayer_markdown(report["results"]) + _fig3_markdown(report["results"]) + _targets_markdown(s)
     lines += ["", "### Registry", "", "| entry | available | note |", "|---|---|---|"]
     for name, e in report["entries"].items():
         lines.append(f"| {name} | {'yes' if e['available'] else 'no'} | {e['reason'] or e['description']} |")
     lines += ["", "### Summary", "", "```json", json.dumps(s, indent=1, sort_keys=True), "```", ""]
     return "\n".join(lines)
+
+
+def _bilayer_markdown(results: list[dict]) -> list[str]:
+    runs = sorted(_ok(results, "bilayer3d"), key=lambda r: (r["dofs"], r["ranks"]))
+    if not runs:
+        return []
+    one = {r["dofs"]: r for r in runs if r["ranks"] == 1}
+    phases = ("mesh", "charge_current", "forms", "assemble_matrix", "setup", "solve", "postprocess")
+    lines = ["", "### 3D bilayer stripe (P2, FGMRES + GAMG, preset `iterative`), phase wall times in s (max over "
+             "ranks)", "", "| cell (nm) | dofs | ranks | iterations | " + " | ".join(phases) + " | full solve | "
+             "2 ranks / 1 rank speedup | torque rel. diff to 1 rank | ξ rel. diff to 1D closed form | "
+             "peak RSS/rank (MiB) |", "|---" * (len(phases) + 10) + "|"]
+    for r in runs:
+        t, r1 = r["timings_s"], one.get(r["dofs"])
+        two = r["ranks"] > 1 and r1 is not None
+        speed = _fmt(r1["full_solve_s"] / r["full_solve_s"], ".2f") if two else "–"
+        diff = _fmt(torque_rel_diff(r1["T_vector_J_per_m2"], r["T_vector_J_per_m2"]), ".1e") if two else "–"
+        lines.append(f"| {_fmt(r['cell_nm'])} | {r['dofs']} | {r['ranks']} | {r['krylov_iterations']} | "
+                     + " | ".join(_fmt(t.get(p)) for p in phases) + f" | {_fmt(r['full_solve_s'])} | {speed} | "
+                     f"{diff} | {_fmt(r['closed_form_1d_rel_diff'], '.1e')} | {_fmt(max(r['peak_rss_mb']), '.0f')} |")
+    return lines
+
+
+def _fig3_markdown(results: list[dict]) -> list[str]:
+    runs = sorted(_ok(results, "fig3_sweep"), key=lambda r: r["ranks"])
+    if not runs:
+        return []
+    lines = ["", "### Fig. 3 sweep (sweep engine, examples/fig3_torque_vs_alpha.toml) against one MUMPS "
+             "factorization on its mesh", "",
+             "| points | dofs | ranks | sweep (s, median) | first sweep (s) | s/point | factorization (ms) | "
+             "refactorization (ms) | sweep / (points × factorization) | loop / (points × factorization) |",
+             "|---" * 10 + "|"]
+    for r in runs:
+        name = f"{r['points']}{' (reduced)' if r['reduced'] else ''}"
+        lines.append(f"| {name} | {r['dofs']} | {r['ranks']} | {_fmt(r['sweep_seconds'])} | "
+                     f"{_fmt(r['sweep_seconds_first'])} | {_fmt(r['seconds_per_point'])} | "
+                     f"{_fmt(1e3 * r['factorization_seconds'])} | {_fmt(1e3 * r['refactorization_seconds'])} | "
+                     f"{_fmt(r['ratio'], '.2f')} | {_fmt(r['ratio_loop'], '.2f')} |")
+    return lines
+
+
+def _targets_markdown(s: dict) -> list[str]:
+    """Issue 6's targets against this run's numbers (– where the run did not measure it)."""
+    def row(target, value, ok, where):
+        status = "–" if value is None else ("met" if ok else "not met")
+        return f"| {target} | {_fmt(value, '.3g')} {where} | {status} |"
+
+    f_lu, sp, fig3 = s.get("full_over_factorization"), s.get("speedup_vs_scipy"), s.get("fig3_sweep_seconds")
+    bl = s.get("bilayer3d_speedup_2_over_1_ranks")
+    return ["", "### Targets (this run)", "", "| target | measured | status |", "|---|---|---|",
+            row("full solve ≤ 1.3 × bare factorization at 1e6 dofs (2D, MUMPS)", f_lu, f_lu is not None and
+                f_lu <= 1.3, f"at {s.get('dofs')} dofs"),
+            row("≥ 5 × faster than SciPy at 1e6 dofs", sp, sp is not None and sp >= 5,
+                f"at {s.get('speedup_vs_scipy_dofs')} dofs"),
+            row("2 ranks ≥ 1.6 × 1 rank on the 3D case", bl, bl is not None and bl >= 1.6,
+                f"(bilayer, {s.get('bilayer3d_speedup_dofs')} dofs)"),
+            row("Fig. 3 sweep ≤ 60 s", fig3, fig3 is not None and fig3 <= 60,
+                f"s ({s.get('fig3_sweep_points')} points{', reduced' if s.get('fig3_sweep_reduced') else ''})")]
 
 
 def write_reports(report: dict, outdir: str | os.PathLike) -> list[Path]:
@@ -347,7 +504,8 @@ def write_reports(report: dict, outdir: str | os.PathLike) -> list[Path]:
 # -- command line --------------------------------------------------------------------------------
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """Options shared by ``rashba-diffusion bench`` and ``benchmarks/run.py``."""
-    p.add_argument("--quick", action="store_true", help="reduced set (< 2 min): wire at 1e4, 1e5 dofs, 1 rank")
+    p.add_argument("--quick", action="store_true", help="reduced set (< 2 min): wire and 3D bilayer at 1e4, 1e5 "
+                   "dofs, the Fig. 3 sweep, 1 rank")
     p.add_argument("--tiny", action="store_true", help=argparse.SUPPRESS)  # seconds; for the tests
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     p.add_argument("--ranks", default=None, help="comma-separated rank counts (default: 1,2 full; 1 quick)")
@@ -355,6 +513,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", default=None, help="directory for <timestamp>.json/.csv/.md reports")
     p.add_argument("--petsc-option", action="append", default=[], metavar="KEY=VALUE",
                    help="PETSc option for the wire and 3D solves (repeatable; preset=iterative|direct|asm)")
+    p.add_argument("--baseline-max-s", type=float, default=BASELINE_MAX_S,
+                   help="skip the SciPy baseline of a wire size whose time, extrapolated from this run's smaller "
+                   f"baselines, exceeds this (s; default {BASELINE_MAX_S:g}; inf: never skip)")
+    p.add_argument("--baseline-max-dofs", type=float, default=None,
+                   help="run the SciPy baseline only up to this many dofs (default: every size)")
 
 
 def cmd_bench(a: argparse.Namespace) -> int:
@@ -369,7 +532,8 @@ def cmd_bench(a: argparse.Namespace) -> int:
     def progress(msg):
         print(f"[bench] {msg}", file=sys.stderr, flush=True)
 
-    report = run_suite(suite, ranks, only, opts, progress=None if a.json else progress)
+    report = run_suite(suite, ranks, only, opts, progress=None if a.json else progress,
+                       baseline_max_s=a.baseline_max_s, baseline_max_dofs=a.baseline_max_dofs)
     if a.out:
         for p in write_reports(report, a.out):
             print(f"[bench] wrote {p}", file=sys.stderr)

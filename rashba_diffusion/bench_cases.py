@@ -12,10 +12,13 @@ Cases
                   a uniform mesh of the paper's wire sized for a target dof count,
                   the bare MUMPS factorization of the same matrix, and (1 rank) the
                   SciPy baseline (:mod:`baseline`) with the torque agreement.
-``film3d``        a 3D Rashba film box in "plane" mode (stand-in for the 3D bilayer)
-                  solved with the iterative preset: Krylov iterations and phases.
-``sweep_interim`` ``model.update`` + ``LinearSolver.solve`` over α values on one
-                  mesh: the interim seconds-per-point until the sweep engine exists.
+``film3d``        a 3D Rashba film box in "plane" mode solved with the iterative
+                  preset: Krylov iterations and phases.
+``fig3_sweep``    the Fig. 3 sweep through the sweep engine, timed against one MUMPS
+                  factorization on the same mesh (:func:`sweep_bench.measure_sweep`).
+``bilayer3d``     a 3D HM/FM bilayer stripe (gmsh, charge current between the contacts,
+                  finite FM behind a mixing interface) solved with the iterative preset:
+                  phases, Krylov iterations, torques and the 1D closed form.
 """
 
 from __future__ import annotations
@@ -32,8 +35,9 @@ from . import geometry as geo
 from ._compat import DOLFINX_VERSION, MPI, PETSc, fem_petsc, mesh
 from .model import RashbaModel
 from .parameters import Drive, paper_film
-from .solver import DIRECT_PETSC_OPTIONS, ITERATIVE_PETSC_OPTIONS, LinearSolver, resolve_petsc_options
-from .wire import WireSpec, build_geometry, solve_wire
+from .solver import ITERATIVE_PETSC_OPTIONS, LinearSolver, resolve_petsc_options
+from .sweep_bench import factorization_times
+from .wire import WireSpec, solve_wire
 
 #: the paper's wire (Figs. 2-3): W = 50 nm, L = 4 W
 WIRE_WIDTH_NM = 50.0
@@ -45,8 +49,6 @@ EFIELD_V_PER_M = 1e5
 P2_DOFS_PER_AREA_H2 = 4 * 4 * 2 / math.sqrt(3)
 #: the 3D film box (nm): thin film, cells across the width set the refinement
 BOX_LENGTH_NM, BOX_WIDTH_NM, BOX_THICKNESS_NM = 8.0, 4.0, 1.0
-#: α values of the interim sweep (the Fig. 3 range, log-spaced)
-SWEEP_ALPHA_RANGE_EV_NM = (5e-4, 5e-2)
 KB = 1024.0
 
 
@@ -72,25 +74,6 @@ def wire_cell_nm(target_dofs: float) -> float:
     """Uniform cell size (nm) that gives about ``target_dofs`` P2 dofs on the paper's wire."""
     area = WIRE_LENGTH_NM * WIRE_WIDTH_NM
     return min(math.sqrt(P2_DOFS_PER_AREA_H2 * area / float(target_dofs)), WIRE_WIDTH_NM / 4)
-
-
-def bare_factorization_seconds(A: PETSc.Mat) -> float:
-    """Wall time of the MUMPS LU factorization alone (``KSPSetUp``) of ``A``, max over ranks."""
-    ksp = PETSc.KSP().create(A.getComm())
-    ksp.setOperators(A)
-    ksp.setOptionsPrefix("bare_lu_")
-    opts = PETSc.Options()
-    for k, v in DIRECT_PETSC_OPTIONS.items():
-        opts["bare_lu_" + k] = v
-    ksp.setFromOptions()
-    A.getComm().tompi4py().barrier()
-    t0 = time.perf_counter()
-    ksp.setUp()
-    t = time.perf_counter() - t0
-    ksp.destroy()
-    for k in DIRECT_PETSC_OPTIONS:
-        del opts["bare_lu_" + k]
-    return A.getComm().tompi4py().allreduce(t, op=MPI.MAX)
 
 
 #: the phases of "the full wire solve": everything after the mesh and the forms
@@ -121,7 +104,7 @@ def run_wire(target_dofs: float, petsc_options: dict | None = None, baseline: bo
     model = res.model
     A = fem_petsc.assemble_matrix(model.a, bcs=model.bcs)
     A.assemble()
-    out["bare_factorization_s"] = bare_factorization_seconds(A)
+    out["bare_factorization_s"] = factorization_times(A, 1, tag="bare", numeric=False)[0][0]
     A.destroy()
     out["full_over_factorization"] = full / out["bare_factorization_s"]
     if baseline and comm.size == 1:
@@ -131,7 +114,7 @@ def run_wire(target_dofs: float, petsc_options: dict | None = None, baseline: bo
         b = solve_wire_baseline(gx.x, gx.dofmaps(0) if callable(gx.dofmaps) else gx.dofmaps[0], WIRE_LENGTH_NM,
                                 WIRE_WIDTH_NM, film.coefficients(), drive, WIRE_M)
         out["baseline"] = {"dofs": b.dofs, "timings_s": b.timings, "T_perp_J_per_m2": b.T_perp_J_per_m2,
-                           "T_par_J_per_m2": b.T_par_J_per_m2}
+                           "T_par_J_per_m2": b.T_par_J_per_m2, "factor_nnz": b.factor_nnz}
         out["baseline_rel_diff"] = max(abs(b.T_perp_J_per_m2 / out["T_perp_J_per_m2"] - 1.0),
                                        abs(b.T_par_J_per_m2 / out["T_par_J_per_m2"] - 1.0))
         # same scope on both sides: everything after the mesh
@@ -193,34 +176,70 @@ def run_film3d(cells_across: int, degree: int = 2, petsc_options: dict | None = 
     }  # fmt: skip
 
 
-def run_sweep_interim(n_alpha: int = 10, cell_nm: float | None = None) -> dict:
-    """Seconds per point of a plain loop ``model.update(film) ; solver.solve()`` over ``n_alpha`` α values.
+def run_fig3_sweep(config: str, sweeps: int = 3, reps: int = 15, points_per_axis: int | None = None,
+                   cell_nm: float | None = None) -> dict:
+    """The sweep ``config`` (the Fig. 3 TOML) through the sweep engine against one factorization on its mesh.
 
-    The interim measure of ``sweep_seconds_per_point`` until the sweep engine
-    exists: the default 1D wire mesh (for the largest, finest-resolving α),
-    built once; forms compiled once; each point re-assembles and refactors.
+    ``points_per_axis``/``cell_nm`` shrink it (:func:`sweep_bench.reduce_config`; the tests' tiny suite).
     """
+    from .config import load_config
+    from .sweep_bench import measure_sweep, reduce_config
+
     comm = MPI.COMM_WORLD
-    alphas = np.geomspace(*SWEEP_ALPHA_RANGE_EV_NM, n_alpha)
-    film = paper_film(float(alphas[-1]))
-    spec = WireSpec(width_nm=WIRE_WIDTH_NM, cell_nm=cell_nm)
-    g = build_geometry(film, spec, comm)
-    model = RashbaModel(g, film, Drive(EFIELD_V_PER_M), WIRE_M, degree=spec.degree)
-    solver = LinearSolver(model)
+    cfg = load_config(config)
+    if points_per_axis is not None or cell_nm is not None:
+        cfg = reduce_config(cfg, points_per_axis, cell_nm)
+    out = {"case": "fig3_sweep", "config": config, "reduced": points_per_axis is not None or cell_nm is not None,
+           **measure_sweep(cfg, sweeps=sweeps, reps=reps, comm=comm)}
+    out["peak_rss_mb"] = _peak_rss_mb(comm)
+    return out
+
+
+#: the 3D bilayer stripe of the benchmark: the ``bilayer`` CLI's heavy metal and interface (Pt/Co-like), a finite
+#: 1 nm FM with a conductivity contrast, m oblique (every torque component present), driven through its contacts
+BILAYER_LENGTH_NM = BILAYER_WIDTH_NM = 24.0
+BILAYER_FM_THICKNESS_NM = 1.0
+BILAYER_FM = {"sigma_s_per_m": 2e7, "lambda_j_nm": 1.0, "lambda_phi_nm": 1.5, "lambda_sf_nm": 5.0}
+BILAYER_M = (0.6, 0.0, 0.8)
+#: in-plane cells and the largest cell height are this many interface cell heights: h sets the whole mesh
+BILAYER_CELL_RATIO = 4.0
+#: phases of "the full bilayer solve": everything after the mesh and the forms
+BILAYER_FULL_PHASES = ("charge_current", *FULL_SOLVE_PHASES)
+
+
+def run_bilayer3d(cell_nm: float, length_nm: float = BILAYER_LENGTH_NM, width_nm: float = BILAYER_WIDTH_NM,
+                  petsc_options: dict | None = None) -> dict:
+    """The 3D bilayer stripe with interface cell ``cell_nm`` (iterative preset unless ``petsc_options``)."""
+    from . import meshes
+    from .bilayer import CLI_DEFAULTS, BilayerSpec, Ferromagnet, HeavyMetal, Interface, solve_bilayer
+
+    comm = MPI.COMM_WORLD
+    d = CLI_DEFAULTS
+    hm = HeavyMetal(d["hm_thickness_nm"], d["hm_lambda_nm"], d["hm_sigma_s_per_m"], d["theta_sh"])
+    fm = Ferromagnet(thickness_nm=BILAYER_FM_THICKNESS_NM, **BILAYER_FM)
+    interface = Interface("mixing", d["g_mix_real_s_per_m2"], d["g_mix_imag_s_per_m2"])
+    opts = dict(ITERATIVE_PETSC_OPTIONS) if petsc_options is None else petsc_options
+    lateral = min(BILAYER_CELL_RATIO * cell_nm, length_nm, width_nm)
     comm.barrier()
     t0 = time.perf_counter()
-    for a in alphas:
-        model.update(film=film.replace(alpha_ev_nm=float(a)))
-        solver.solve()
-    total = comm.allreduce(time.perf_counter() - t0, op=MPI.MAX)
-    ndofs = model.V.dofmap.index_map.size_global * model.V.dofmap.index_map_bs
+    g = meshes.bilayer_stripe_3d(length_nm, width_nm, hm.thickness_nm, fm.thickness_nm, cell_nm,
+                                 cell_max_nm=BILAYER_CELL_RATIO * cell_nm, lateral_cell_nm=lateral, comm=comm)
+    t_mesh = time.perf_counter() - t0
+    r = solve_bilayer(hm, fm, interface, BILAYER_M, d["j_a_per_m2"], BilayerSpec("3d", degree=2), comm,
+                      geometry=g, petsc_options=opts)
+    timings = _max_over_ranks(comm, {**r.timings, "mesh": t_mesh})
+    full = sum(timings[k] for k in BILAYER_FULL_PHASES)
+    s = r.summary
+    # the straight stripe driven through contacts spanning both layers is translation invariant: the 1D film
+    rel_1d = max(abs(s["xi_DL"] / s["xi_DL_analytic_1d"] - 1.0), abs(s["xi_FL"] / s["xi_FL_analytic_1d"] - 1.0))
     return {
-        "case": "sweep_interim", "points": int(n_alpha), "dofs": int(ndofs), "ranks": comm.size,
-        "geometry": "1d", "loop_s": total, "seconds_per_point": total / n_alpha,
-        "label": "interim: model.update + LinearSolver.solve over α on one default 1D wire mesh (no sweep engine)",
+        "case": "bilayer3d", "cell_nm": cell_nm, "length_nm": length_nm, "width_nm": width_nm, "degree": 2,
+        "dofs": s["dofs"], "ranks": comm.size, "krylov_iterations": s["krylov_iterations"],
+        "petsc_options": resolve_petsc_options(opts), "timings_s": timings, "full_solve_s": full,
+        "end_to_end_s": full + timings["forms"], "T_vector_J_per_m2": s["T_vector_J_per_m2"],
+        "xi_DL": s["xi_DL"], "xi_FL": s["xi_FL"], "closed_form_1d_rel_diff": rel_1d,
         "peak_rss_mb": _peak_rss_mb(comm),
     }  # fmt: skip
-
 
 def _json_default(obj):
     """numpy scalars -> Python numbers."""
@@ -229,7 +248,7 @@ def _json_default(obj):
     raise TypeError(f"{type(obj).__name__} is not JSON serializable")
 
 
-CASES = {"wire": run_wire, "film3d": run_film3d, "sweep_interim": run_sweep_interim}
+CASES = {"wire": run_wire, "film3d": run_film3d, "fig3_sweep": run_fig3_sweep, "bilayer3d": run_bilayer3d}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -647,7 +647,13 @@ def probe_polarization(m: np.ndarray) -> np.ndarray:
 
 @dataclass
 class BilayerResult:
-    """Summary (SI) and the solution of a bilayer solve."""
+    """Summary (SI) and the solution of a bilayer solve.
+
+    ``timings`` holds the wall time (s, this rank) of each phase: ``mesh`` (0 for a given geometry),
+    ``charge_current`` (the contacts' potential solve; ~0 for a uniform current), ``forms``, ``matrix_create``,
+    the :class:`solver.LinearSolver` phases of the spin solve (``assemble_matrix``, ``assemble_rhs``, ``setup``,
+    ``solve``, ``neutrality``) and ``postprocess`` (interface torque; in 1D with m ∥ σ̂ also the probe solve).
+    """
 
     summary: dict
     solution: object
@@ -709,6 +715,7 @@ class BilayerSession:
         self.hm, self.fm, self.interface = hm, fm, interface
         self.comm = comm = comm or MPI.COMM_WORLD
         self.given_geometry = geometry is not None
+        t_start = time.perf_counter()
         h, width = None, None
         if geometry is None and spec.geometry == "3d":
             stripe = stripe_spec(hm, fm, spec)
@@ -724,6 +731,9 @@ class BilayerSession:
         else:
             width = geometry.width_nm
         self.geometry, self.cell_nm, self.width_nm = geometry, h, width
+        #: wall times (s) of the one-off phases: mesh, charge_current, forms, matrix_create
+        self.setup_timings = {"mesh": time.perf_counter() - t_start}
+        t0 = time.perf_counter()
         charge = spec.charge_current
         if charge is None:
             has_contacts = all(n in (geometry.tag_names or {}) for n in ("contact_left", "contact_right"))
@@ -735,9 +745,14 @@ class BilayerSession:
 
             shape, _ = current_shape(geometry, _sigma_ratio(hm, fm), petsc_options)
         self.shape = shape
+        self.setup_timings["charge_current"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
         self.model = BilayerModel(geometry, hm, fm, interface, self.m, self._sources(hm),
                                   degree=spec.degree, current_shape=shape)
+        self.setup_timings["forms"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
         self.solver = LinearSolver(self.model, petsc_options)
+        self.setup_timings["matrix_create"] = time.perf_counter() - t0
         self.ndofs = int(self.model.V.dofmap.index_map.size_global * self.model.V.dofmap.index_map_bs)
 
     def _sources(self, hm: HeavyMetal) -> dict[str, np.ndarray]:
@@ -781,6 +796,8 @@ class BilayerSession:
         t0 = time.perf_counter()
         U = solver.solve()
         solve_seconds = time.perf_counter() - t0
+        solver_timings, iterations = dict(solver.timings), solver.iterations
+        t0 = time.perf_counter()
         T, area = model.torque_vector_j_per_m2(U)
         t_dl, t_fl = decompose_dl_fl(T, m)
         probe = False
@@ -794,6 +811,7 @@ class BilayerSession:
             t_dl, t_fl = float(Tp @ p), float(Tp @ np.cross(p, m))
             model.set_sources(sources)
             probe = True
+        t_post = time.perf_counter() - t0
         to_xi = 1.0 / (HBAR_OVER_2E * self.j_n)
         xi_dl_a, xi_fl_a = analytic_efficiencies(hm, fm, interface)
         summary = {
@@ -818,13 +836,15 @@ class BilayerSession:
             "degree": self.spec.degree,
             "m": m.tolist(),
             "j_a_per_m2": self.j_n,
+            "krylov_iterations": iterations,
             "solve_seconds": solve_seconds,
             "total_seconds": time.perf_counter() - t_start,
         }
         if fm.ms_a_per_m is not None and fm.thickness_nm is not None:
             b_fl, b_dl = effective_fields_tesla(t_fl, t_dl, fm.ms_a_per_m, fm.thickness_nm)
             summary["B_FL_T"], summary["B_DL_T"] = b_fl, b_dl
-        return BilayerResult(summary=summary, solution=U, model=model, timings=dict(solver.timings))
+        timings = {**self.setup_timings, **solver_timings, "postprocess": t_post}
+        return BilayerResult(summary=summary, solution=U, model=model, timings=timings)
 
 
 def _check_current(j_a_per_m2: float) -> float:
@@ -887,6 +907,8 @@ def add_parser(sub) -> None:
                    "on a 3D mesh that has them, else uniform")
     g.add_argument("--degree", type=int, choices=(1, 2, 3), default=2, help="Lagrange degree")
     g.add_argument("--out", default=None, help="directory for summary.json")
+    p.add_argument("--petsc-option", action="append", default=[], metavar="KEY=VALUE",
+                   help="PETSc option of both linear solves, repeatable (e.g. preset=iterative for large 3D meshes)")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.set_defaults(func=cmd_bilayer)
 
@@ -918,6 +940,9 @@ def cmd_bilayer(a) -> int:
         tag_map = parse_tag_map(a.tag_map)
     elif spec.geometry == "3d":
         stripe_spec(hm, fm, spec)  # validates the stripe's dimensions before gmsh runs
+    from .solver_options import parse_petsc_option_args
+
+    petsc_options = parse_petsc_option_args(a.petsc_option) or None
     # everything is validated: only now import DOLFINx and solve
     from ._compat import MPI
     from .io import atomic_write_text, summary_json
@@ -929,7 +954,7 @@ def cmd_bilayer(a) -> int:
 
         required = {"hm", "interface"} | (set() if fm.is_ideal_sink else {"fm"})
         geometry = load_mesh(a.mesh, comm, tag_map, required)
-    result = solve_bilayer(hm, fm, interface, m, j_n, spec, comm, geometry=geometry)
+    result = solve_bilayer(hm, fm, interface, m, j_n, spec, comm, geometry=geometry, petsc_options=petsc_options)
     if a.mesh is not None:
         result.summary["mesh"] = str(a.mesh)
     if a.out and comm.rank == 0:

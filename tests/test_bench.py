@@ -97,17 +97,104 @@ def test_registry_reports_missing_modules():
     assert REGISTRY["wire2d"].available() == (True, "")
 
 
-def test_bench_quick_json_contract(cli_env):
-    """``bench --quick --json`` (shrunk by the hidden --tiny) prints the contract's keys with sane values."""
-    p = subprocess.run([sys.executable, "-m", "rashba_diffusion.cli", "bench", "--quick", "--tiny", "--json"],
-                       env=cli_env, capture_output=True, text=True, timeout=300)
+@pytest.fixture(scope="module")
+def tiny_report(tmp_path_factory):
+    """``bench --quick --json`` shrunk by the hidden --tiny, with the reports written: (summary, full report)."""
+    import os
+
+    from .conftest import ROOT
+
+    out = tmp_path_factory.mktemp("bench")
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    p = subprocess.run([sys.executable, "-m", "rashba_diffusion.cli", "bench", "--quick", "--tiny", "--json",
+                        "--out", str(out)], env=env, capture_output=True, text=True, timeout=300)
     assert p.returncode == 0, p.stderr
-    s = json.loads(p.stdout)
+    report = json.loads(next(out.glob("*.json")).read_text())
+    return json.loads(p.stdout), report, next(out.glob("*.md")).read_text()
+
+
+def test_bench_quick_json_contract(tiny_report):
+    """The contract's keys with sane values."""
+    s = tiny_report[0]
     assert s["errors"] == []
     for k in ("full_over_factorization", "speedup_vs_scipy", "sweep_seconds_per_point"):
         assert isinstance(s[k], float) and math.isfinite(s[k]) and s[k] > 0, k
     assert isinstance(s["dofs"], int) and s["dofs"] > 1000
     assert s["baseline_rel_diff"] < 1e-8
+
+
+def _finite(x) -> bool:
+    return isinstance(x, int | float) and math.isfinite(x)
+
+
+def test_registry_fig3_sweep_and_bilayer3d_run(tiny_report):
+    """The fig3_sweep and bilayer3d entries run through the real engines at the tiny size."""
+    s, report, md = tiny_report
+    assert report["entries"]["fig3_sweep"]["available"] and report["entries"]["bilayer3d"]["available"]
+    (sweep,) = [r for r in report["results"] if r["case"] == "fig3_sweep"]
+    assert sweep["points"] == 9 and sweep["reduced"]  # 3 × 3 of the Fig. 3 config's 3 × 40
+    for k in ("sweep_seconds", "seconds_per_point", "factorization_seconds", "refactorization_seconds", "ratio",
+              "ratio_loop"):
+        assert _finite(sweep[k]) and sweep[k] > 0, k
+    # the per-point time comes from the engine: the whole sweep divided by its points
+    assert sweep["seconds_per_point"] == pytest.approx(sweep["sweep_seconds"] / 9, rel=1e-12)
+    assert s["sweep_seconds_per_point"] == sweep["seconds_per_point"]
+    (bil,) = [r for r in report["results"] if r["case"] == "bilayer3d"]
+    assert bil["krylov_iterations"] > 0 and bil["dofs"] > 1000
+    for k in ("mesh", "charge_current", "forms", "assemble_matrix", "setup", "solve", "postprocess"):
+        assert _finite(bil["timings_s"][k]) and bil["timings_s"][k] >= 0, k
+    # independent: the straight stripe driven through its contacts is the 1D film (closed form, docs/model.md §11)
+    assert bil["closed_form_1d_rel_diff"] < 1e-2
+    assert s["bilayer3d_iterations"] == {str(bil["dofs"]): bil["krylov_iterations"]}
+    for title in ("3D bilayer stripe", "Fig. 3 sweep", "Targets"):
+        assert title in md
+
+
+def test_plan_baseline_extrapolates_and_caps():
+    """Time and memory of the SciPy baseline extrapolated by the power law through the two largest sizes."""
+    from rashba_diffusion.bench import FACTOR_BYTES_PER_NNZ, plan_baseline
+
+    def run(dofs, seconds, nnz):
+        return {"case": "wire", "dofs": dofs, "baseline": {"timings_s": {"total": seconds}, "factor_nnz": nnz}}
+
+    done = [run(1e4, 1.0, 1e5), run(1e5, 10.0, 1e6)]  # both grow ∝ dofs: 100 s and 1e7 nnz at 1e6 dofs
+    assert plan_baseline(1e6, [], max_s=1.0) is None  # nothing to extrapolate from: run it
+    assert plan_baseline(1e6, done, max_s=101.0) is None
+    assert "estimated 100 s" in plan_baseline(1e6, done, max_s=99.0)
+    assert plan_baseline(1e6, done, max_s=None) is None
+    assert "max-dofs" in plan_baseline(1e6, done, max_s=None, max_dofs=5e5)
+    huge = [run(1e4, 1e-3, 1e12), run(1e5, 1e-2, 1e13)]  # 1e14 nnz: more than any machine's memory
+    msg = plan_baseline(1e6, huge, max_s=None)
+    assert "GiB" in msg and f"{1e14 * FACTOR_BYTES_PER_NNZ / 2**30:.1f} GiB" in msg
+
+
+def test_bilayer_cli_petsc_option(capsys):
+    """``bilayer --petsc-option preset=iterative`` reaches both solves: Krylov iterations, the direct torques."""
+    from rashba_diffusion import cli
+
+    args = ["bilayer", "--geometry", "3d", "--width-nm", "8", "--cell-nm", "1.0", "--fm-thickness-nm", "1",
+            "--fm-lambda-sf-nm", "5", "--m", "0.6,0,0.8", "--json"]
+    assert cli.main(args) == 0
+    direct = json.loads(capsys.readouterr().out)
+    assert cli.main([*args, "--petsc-option", "preset=iterative", "--petsc-option", "ksp_rtol=1e-11"]) == 0
+    it = json.loads(capsys.readouterr().out)
+    assert direct["krylov_iterations"] <= 1 < it["krylov_iterations"]  # preonly: one application of LU
+    for k in ("xi_DL", "xi_FL"):
+        assert it[k] == pytest.approx(direct[k], rel=1e-7)
+    assert cli.main([*args, "--petsc-option", "preset=fast"]) == 2
+    assert "preset = 'fast'" in capsys.readouterr().err
+
+
+@pytest.mark.mpi
+def test_bench_bilayer3d_two_ranks(cli_env, tmp_path):
+    """The bench's 3D bilayer on 2 ranks: the same torque as on 1 rank (to the Krylov tolerance)."""
+    p = subprocess.run([sys.executable, "-m", "rashba_diffusion.cli", "bench", "--tiny", "--only", "bilayer3d",
+                        "--ranks", "1,2", "--json"], env=cli_env, capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    s = json.loads(p.stdout)
+    assert s["errors"] == []
+    assert _finite(s["bilayer3d_speedup_2_over_1_ranks"]) and s["bilayer3d_speedup_2_over_1_ranks"] > 0
+    assert s["bilayer3d_torque_rel_diff_2_vs_1_ranks"] < 1e-6
 
 
 def test_false_convergence_is_caught_by_true_residual():
