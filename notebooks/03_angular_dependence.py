@@ -129,51 +129,38 @@ def model_curve(name, m):
     return eq40(m) @ fits[name, "eq40", 1].values
 
 
+def plot_cuts(fixed, fine, along_theta: bool, filename: str) -> None:
+    """Apparent T⊥, T∥ along θ at the fixed φ values (or along φ at fixed θ): points = solve, lines = Eq. 40 fit."""
+    fixed_grid, free_grid = (PH, TH) if along_theta else (TH, PH)
+    fixed_sym, free_sym = ("φ", "θ") if along_theta else ("θ", "φ")
+    fig, axes = plt.subplots(2, 2, figsize=(10, 7), sharex=True)
+    for col, name in enumerate(("bulk", "wire")):
+        a_perp, a_par = apparent(data[name])
+        for j, v in enumerate(fixed):
+            sel = fixed_grid == v
+            _, _, mf = direction_grid(fine, [v]) if along_theta else direction_grid([v], fine)
+            tp, tq = decompose(model_curve(name, mf).T, mf.T, u_hat)
+            colr = f"C{j}"
+            axes[0, col].plot(free_grid[sel], a_perp[sel], "o", color=colr, ms=3, label=f"{fixed_sym} = {v:g}°")
+            axes[0, col].plot(fine, tp * J, "-", color=colr, lw=1)
+            axes[1, col].plot(free_grid[sel], a_par[sel], "o", color=colr, ms=3)
+            axes[1, col].plot(fine, tq * J, "-", color=colr, lw=1)
+        axes[0, col].set_title(f"{name}: points = solve, lines = Eq. 40 fit")
+        axes[1, col].set_xlabel(f"{free_sym} (deg)")
+    axes[0, 0].set_ylabel("apparent T⊥ (J/m²)")
+    axes[1, 0].set_ylabel("apparent T∥ (J/m²)")
+    axes[0, 0].legend()
+    fig.tight_layout()
+    fig.savefig(FIGDIR / filename, dpi=120)
+
+
 FIGDIR.mkdir(parents=True, exist_ok=True)
 phis_shown = [p for p in (0.0, 45.0, 60.0, 120.0) if p in phi][:3]
-fig, axes = plt.subplots(2, 2, figsize=(10, 7), sharex=True)
-th_fine = np.linspace(0.5, 179.5, 300)
-for col, name in enumerate(("bulk", "wire")):
-    a_perp, a_par = apparent(data[name])
-    for j, p in enumerate(phis_shown):
-        sel = PH == p
-        _, _, mf = direction_grid(th_fine, [p])
-        tp, tq = decompose(model_curve(name, mf).T, mf.T, u_hat)
-        colr = f"C{j}"
-        axes[0, col].plot(TH[sel], a_perp[sel], "o", color=colr, ms=3, label=f"φ = {p:g}°")
-        axes[0, col].plot(th_fine, tp * J, "-", color=colr, lw=1)
-        axes[1, col].plot(TH[sel], a_par[sel], "o", color=colr, ms=3)
-        axes[1, col].plot(th_fine, tq * J, "-", color=colr, lw=1)
-    axes[0, col].set_title(f"{name}: points = solve, lines = Eq. 40 fit")
-    axes[1, col].set_xlabel("θ (deg)")
-axes[0, 0].set_ylabel("apparent T⊥ (J/m²)")
-axes[1, 0].set_ylabel("apparent T∥ (J/m²)")
-axes[0, 0].legend()
-fig.tight_layout()
-fig.savefig(FIGDIR / "angular_theta.png", dpi=120)
+plot_cuts(phis_shown, np.linspace(0.5, 179.5, 300), True, "angular_theta.png")
 
 # %%
 thetas_shown = sorted({float(theta[np.argmin(np.abs(theta - t))]) for t in (45.0, 90.0)})
-fig, axes = plt.subplots(2, 2, figsize=(10, 7), sharex=True)
-ph_fine = np.linspace(0.0, 360.0, 361)
-for col, name in enumerate(("bulk", "wire")):
-    a_perp, a_par = apparent(data[name])
-    for j, t in enumerate(thetas_shown):
-        sel = TH == t
-        _, _, mf = direction_grid([t], ph_fine)
-        tp, tq = decompose(model_curve(name, mf).T, mf.T, u_hat)
-        colr = f"C{j}"
-        axes[0, col].plot(PH[sel], a_perp[sel], "o", color=colr, ms=3, label=f"θ = {t:g}°")
-        axes[0, col].plot(ph_fine, tp * J, "-", color=colr, lw=1)
-        axes[1, col].plot(PH[sel], a_par[sel], "o", color=colr, ms=3)
-        axes[1, col].plot(ph_fine, tq * J, "-", color=colr, lw=1)
-    axes[0, col].set_title(f"{name}: points = solve, lines = Eq. 40 fit")
-    axes[1, col].set_xlabel("φ (deg)")
-axes[0, 0].set_ylabel("apparent T⊥ (J/m²)")
-axes[1, 0].set_ylabel("apparent T∥ (J/m²)")
-axes[0, 0].legend()
-fig.tight_layout()
-fig.savefig(FIGDIR / "angular_phi.png", dpi=120)
+plot_cuts(thetas_shown, np.linspace(0.0, 360.0, 361), False, "angular_phi.png")
 
 # %% [markdown]
 # ## How much of the torque is not Eq. 35, and how well each basis captures it

@@ -1,4 +1,4 @@
-"""Command line: ``rashba-diffusion wire|bulk|mesh``.  Units in flag names are the contract."""
+"""Command line: ``rashba-diffusion wire|bulk|bilayer|mesh|sweep|bench``.  Units in flag names are the contract."""
 
 from __future__ import annotations
 

@@ -15,14 +15,16 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._compat import MPI, fem, ufl
+import numpy as np
+
+from ._compat import MPI, PETSc, fem, ufl
 from .bulk import solve_bulk
 from .geometry import Geometry
 from .model import RashbaModel
 from .parameters import Drive, Film, ParameterError, unit_vector
 from .solver import LinearSolver
 from .torque import torque_to_j_per_m2
-from .wire import torque_ufl
+from .wire import TorqueAverage
 
 
 @dataclass
@@ -54,24 +56,22 @@ def solve_film(film: Film, drive: Drive, m, geometry: Geometry, degree: int = 2,
     t0 = time.perf_counter()
     U = solver.solve()
     solve_seconds = time.perf_counter() - t0
-    t_perp, t_par = torque_ufl(model, U, ufl.as_vector([float(x) for x in drive.transverse]))
-
-    def integral(expr, measure) -> float:
-        return comm.allreduce(fem.assemble_scalar(fem.form(expr * measure)), op=MPI.SUM)
-
-    dx = ufl.dx(domain=geometry.msh)
-    area = integral(ufl.as_ufl(1.0), dx)
+    msh = geometry.msh
+    transverse = fem.Constant(msh, np.asarray(drive.transverse, dtype=PETSc.ScalarType))
+    area = TorqueAverage(model, U, transverse, ufl.dx(domain=msh))
+    t_perp, t_par = area.averages()
     summary = {
-        "T_perp_J_per_m2": torque_to_j_per_m2(integral(t_perp, dx) / area),
-        "T_par_J_per_m2": torque_to_j_per_m2(integral(t_par, dx) / area),
-        "area_nm2": area,
+        "T_perp_J_per_m2": torque_to_j_per_m2(t_perp),
+        "T_par_J_per_m2": torque_to_j_per_m2(t_par),
+        "area_nm2": area.size,
     }
     if geometry.midline is not None:
-        dS = ufl.dS(domain=geometry.msh, subdomain_data=geometry.facet_tags, subdomain_id=geometry.midline)
-        length = integral(ufl.as_ufl(1.0), dS)
-        summary["T_perp_midline_J_per_m2"] = torque_to_j_per_m2(integral(t_perp("+"), dS) / length)
-        summary["T_par_midline_J_per_m2"] = torque_to_j_per_m2(integral(t_par("+"), dS) / length)
-        summary["midline_nm"] = length
+        dS = ufl.dS(domain=msh, subdomain_data=geometry.facet_tags, subdomain_id=geometry.midline)
+        midline = TorqueAverage(model, U, transverse, dS)
+        t_perp, t_par = midline.averages()
+        summary["T_perp_midline_J_per_m2"] = torque_to_j_per_m2(t_perp)
+        summary["T_par_midline_J_per_m2"] = torque_to_j_per_m2(t_par)
+        summary["midline_nm"] = midline.size
     bulk = solve_bulk(film, drive, m)
     summary |= {
         "T_perp_bulk_J_per_m2": bulk.T_perp_j_per_m2,
@@ -109,7 +109,7 @@ def parse_tag_map(text: str | None) -> dict | None:
 def cmd_wire_mesh(a, film: Film, drive: Drive, m, fields) -> int:
     """``rashba-diffusion wire --mesh FILE [--tag-map JSON]``: the film on a mesh file."""
     from .cli import _add_effective_fields, _emit
-    from .io import atomic_write_text, summary_json, write_fields
+    from .io import write_wire_outputs
     from .mesh_files import load_mesh
 
     tag_map = parse_tag_map(a.tag_map)
@@ -119,12 +119,6 @@ def cmd_wire_mesh(a, film: Film, drive: Drive, m, fields) -> int:
     result.summary["mesh"] = str(a.mesh)
     _add_effective_fields(result.summary, fields)
     if a.out:
-        out = Path(a.out)
-        if comm.rank == 0:
-            out.mkdir(parents=True, exist_ok=True)
-        comm.barrier()
-        write_fields(out, result.solution)
-        if comm.rank == 0:
-            atomic_write_text(out / "summary.json", summary_json(result.summary))
+        write_wire_outputs(a.out, result)  # a FilmResult has no profile: summary.json and the fields
     _emit(a, result.summary, comm.rank)
     return 0

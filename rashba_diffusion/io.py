@@ -147,18 +147,25 @@ def write_fields(outdir: Path, U: fem.Function) -> list[str]:
     return written
 
 
-def write_wire_outputs(outdir: str | os.PathLike, result, title: str, plot: bool = True) -> None:
-    """Fields (collective), then profile CSV, PNG and JSON summary (rank 0)."""
+def write_wire_outputs(outdir: str | os.PathLike, result, title: str = "", plot: bool = True) -> None:
+    """Fields (collective), then profile CSV, PNG and JSON summary (rank 0).
+
+    ``result`` needs ``solution`` and ``summary`` (a :class:`wire.WireResult` or a
+    :class:`film_mesh.FilmResult`); the profile files are written only when it has a
+    non-empty ``profile``.
+    """
     outdir = Path(outdir)
     comm = result.solution.function_space.mesh.comm
     if comm.rank == 0:
         outdir.mkdir(parents=True, exist_ok=True)
     comm.barrier()
     write_fields(outdir, result.solution)
+    profile = getattr(result, "profile", None)
     if comm.rank == 0:
-        atomic_write_text(outdir / "profile.csv", profile_csv(result.profile))
-        if plot:
-            atomic_write_bytes(outdir / "profile.png", plot_profile_png(result.profile, title))
+        if profile:
+            atomic_write_text(outdir / "profile.csv", profile_csv(profile))
+            if plot:
+                atomic_write_bytes(outdir / "profile.png", plot_profile_png(profile, title))
         atomic_write_text(outdir / "summary.json", summary_json(result.summary))
     comm.barrier()
 

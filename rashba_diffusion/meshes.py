@@ -58,7 +58,9 @@ PROBE_BASE = 11
 CELL_NAMES = frozenset({"film", "hm", "fm"})
 #: facet names whose facets are spin sinks (s = 0) of a film loaded by load_mesh
 SPIN_SINK_NAMES = frozenset({"edge_low", "edge_high", "edges"})
-CONTACT_NAMES = ("contact_left", "contact_right")
+#: facet names (and generator tags) of the two contacts x = 0 and x = L
+CONTACT_FACETS = {"contact_left": CONTACT_LEFT, "contact_right": CONTACT_RIGHT}
+CONTACT_NAMES = tuple(CONTACT_FACETS)
 #: relative tolerance (of the smallest dimension) when classifying boundary entities
 CLASSIFY_TOL = 1e-6
 #: default ratio of the largest to the smallest cell
@@ -102,6 +104,18 @@ def _set(obj, name: str, value) -> None:
     object.__setattr__(obj, name, value)
 
 
+def _refinement(cell_nm: float, cell_bulk_nm: float | None, edge_layer_nm: float | None,
+                default_layer_nm: float) -> tuple[float, float]:
+    """Validated (cell_bulk_nm, edge_layer_nm) of the 2D films, with their defaults filled in."""
+    hb = cell_nm * BULK_CELL_RATIO if cell_bulk_nm is None else cell_bulk_nm
+    layer = default_layer_nm if edge_layer_nm is None else edge_layer_nm
+    return check_positive("cell_bulk_nm", hb, "nm"), check_positive("edge_layer_nm", layer, "nm")
+
+
+#: help text of the refinement fields shared by the 2D films
+_REFINE_HELP = {"cell_bulk_nm": "cell size far from the edges (nm); default 8 cell_nm"}
+
+
 # --- gmsh plumbing ----------------------------------------------------------
 @contextmanager
 def _gmsh_model(name: str) -> Iterator:
@@ -140,6 +154,20 @@ def _add_groups(gmsh, dim: int, groups: dict[int, list[int]], names: dict[str, i
     for name, tag in names.items():
         if groups.get(tag):
             gmsh.model.addPhysicalGroup(dim, groups[tag], tag, name=name)
+
+
+def _add_film(gmsh) -> None:
+    """All surfaces as the one material ``film``."""
+    gmsh.model.addPhysicalGroup(2, [s[1] for s in gmsh.model.getEntities(2)], FILM, name="film")
+
+
+def _contact(x0: float, x1: float, length_nm: float, tol: float) -> int | None:
+    """CONTACT_LEFT / CONTACT_RIGHT for an entity whose box lies at x = 0 / x = L, else ``None``."""
+    if abs(x0) < tol and abs(x1) < tol:
+        return CONTACT_LEFT
+    if abs(x0 - length_nm) < tol and abs(x1 - length_nm) < tol:
+        return CONTACT_RIGHT
+    return None
 
 
 def _refine_toward(gmsh, curves: list[int], h_min: float, h_max: float, layer: float, sampling: int) -> None:
@@ -229,7 +257,7 @@ class WireMesh(_Spec):
         "length_nm": "wire length L along x (nm)",
         "width_nm": "wire width W along y (nm)",
         "cell_nm": "cell size at the edges y = 0, W (nm)",
-        "cell_bulk_nm": "cell size far from the edges (nm); default 8 cell_nm",
+        **_REFINE_HELP,
         "edge_layer_nm": "width of the refined layer at each edge (nm); default W/10",
     }
 
@@ -240,10 +268,9 @@ class WireMesh(_Spec):
         h = check_positive("cell_nm", self.cell_nm, "nm")
         _check_at_most("cell_nm", h, "nm", "width_nm/2", w / 2)
         _set(self, "cell_nm", h)
-        hb = h * BULK_CELL_RATIO if self.cell_bulk_nm is None else self.cell_bulk_nm
-        _set(self, "cell_bulk_nm", check_positive("cell_bulk_nm", hb, "nm"))
-        layer = w / 10.0 if self.edge_layer_nm is None else self.edge_layer_nm
-        _set(self, "edge_layer_nm", check_positive("edge_layer_nm", layer, "nm"))
+        hb, layer = _refinement(h, self.cell_bulk_nm, self.edge_layer_nm, w / 10.0)
+        _set(self, "cell_bulk_nm", hb)
+        _set(self, "edge_layer_nm", layer)
 
     def build(self, gmsh) -> None:
         lx, w = self.length_nm, self.width_nm
@@ -259,14 +286,13 @@ class WireMesh(_Spec):
                 return EDGE_LOW
             if abs(y0 - w) < tol and abs(y1 - w) < tol:
                 return EDGE_HIGH
-            for x, tag in ((0.0, CONTACT_LEFT), (lx, CONTACT_RIGHT), (lx / 2, MIDLINE)):
-                if abs(x0 - x) < tol and abs(x1 - x) < tol:
-                    return tag
-            return None
+            if abs(x0 - lx / 2) < tol and abs(x1 - lx / 2) < tol:
+                return MIDLINE
+            return _contact(x0, x1, lx, tol)
 
         groups = _group_by_bbox(gmsh, 1, [t for _, t in gmsh.model.getEntities(1)], classify)
         _add_groups(gmsh, 1, groups, TAG_NAMES)
-        gmsh.model.addPhysicalGroup(2, [s[1] for s in gmsh.model.getEntities(2)], FILM, name="film")
+        _add_film(gmsh)
         _refine_toward(gmsh, groups[EDGE_LOW] + groups[EDGE_HIGH], self.cell_nm, self.cell_bulk_nm,
                        self.edge_layer_nm, max(100, int(4 * lx / self.cell_nm)))
         gmsh.model.mesh.generate(2)
@@ -305,7 +331,7 @@ class HallBarMesh(_Spec):
         "arm_length_nm": "length of each arm beyond the bar (nm)",
         "cell_nm": "cell size at the film edges (nm)",
         "arm_positions_nm": "arm centres along x, comma separated (nm); default L/3,2L/3",
-        "cell_bulk_nm": "cell size far from the edges (nm); default 8 cell_nm",
+        **_REFINE_HELP,
         "edge_layer_nm": "width of the refined layer at each edge (nm); default min(W, arm width)/10",
     }
 
@@ -333,12 +359,9 @@ class HallBarMesh(_Spec):
                     f"arm_positions_nm = {pos!r} nm is invalid; valid range: centres more than "
                     f"arm_width_nm = {aw:g} nm apart (arms must not touch)"
                 )
-        hb = h * BULK_CELL_RATIO if self.cell_bulk_nm is None else self.cell_bulk_nm
-        layer = min(w, aw) / 10.0 if self.edge_layer_nm is None else self.edge_layer_nm
+        hb, layer = _refinement(h, self.cell_bulk_nm, self.edge_layer_nm, min(w, aw) / 10.0)
         for name, v in (("length_nm", lx), ("width_nm", w), ("arm_width_nm", aw), ("arm_length_nm", al),
-                        ("cell_nm", h), ("arm_positions_nm", pos),
-                        ("cell_bulk_nm", check_positive("cell_bulk_nm", hb, "nm")),
-                        ("edge_layer_nm", check_positive("edge_layer_nm", layer, "nm"))):
+                        ("cell_nm", h), ("arm_positions_nm", pos), ("cell_bulk_nm", hb), ("edge_layer_nm", layer)):
             _set(self, name, v)
 
     @property
@@ -363,10 +386,9 @@ class HallBarMesh(_Spec):
         tol = CLASSIFY_TOL * min(lx, w, aw)
 
         def classify(x0, y0, _z0, x1, y1, _z1):
-            if abs(x0) < tol and abs(x1) < tol:
-                return CONTACT_LEFT
-            if abs(x0 - lx) < tol and abs(x1 - lx) < tol:
-                return CONTACT_RIGHT
+            contact = _contact(x0, x1, lx, tol)
+            if contact is not None:
+                return contact
             for k, p in enumerate(self.arm_positions_nm, start=1):
                 if abs(0.5 * (x0 + x1) - p) < tol * 10 and abs(x1 - x0 - aw) < tol * 10:
                     top, bottom = probe_tags(k)
@@ -377,9 +399,9 @@ class HallBarMesh(_Spec):
             return EDGES
 
         groups = _group_by_bbox(gmsh, 1, _boundary_curves(gmsh), classify)
-        names = {"contact_left": CONTACT_LEFT, "contact_right": CONTACT_RIGHT, "edges": EDGES, **self.probe_names}
+        names = {**CONTACT_FACETS, "edges": EDGES, **self.probe_names}
         _add_groups(gmsh, 1, groups, names)
-        gmsh.model.addPhysicalGroup(2, [s[1] for s in gmsh.model.getEntities(2)], FILM, name="film")
+        _add_film(gmsh)
         sinks = [c for tag in (EDGES, *self.probe_names.values()) for c in groups.get(tag, [])]
         perimeter = 2 * (lx + w) + 4 * len(self.arm_positions_nm) * al
         _refine_toward(gmsh, sinks, self.cell_nm, self.cell_bulk_nm, self.edge_layer_nm,
@@ -422,7 +444,7 @@ class NotchedWireMesh(_Spec):
         "notch_width_nm": "length of the notch along x (nm)",
         "cell_nm": "cell size at the edges (nm)",
         "double_sided": "notch both edges (a symmetric constriction; default) or only y = W",
-        "cell_bulk_nm": "cell size far from the edges (nm); default 8 cell_nm",
+        **_REFINE_HELP,
         "edge_layer_nm": "width of the refined layer at each edge (nm); default W/10",
     }
 
@@ -437,12 +459,10 @@ class NotchedWireMesh(_Spec):
         h = check_positive("cell_nm", self.cell_nm, "nm")
         neck = w - (2 if self.double_sided else 1) * depth
         _check_at_most("cell_nm", h, "nm", "constriction width/2", neck / 2)
-        hb = h * BULK_CELL_RATIO if self.cell_bulk_nm is None else self.cell_bulk_nm
-        layer = w / 10.0 if self.edge_layer_nm is None else self.edge_layer_nm
+        hb, layer = _refinement(h, self.cell_bulk_nm, self.edge_layer_nm, w / 10.0)
         for name, v in (("length_nm", lx), ("width_nm", w), ("notch_depth_nm", depth), ("notch_width_nm", nw),
-                        ("cell_nm", h), ("double_sided", bool(self.double_sided)),
-                        ("cell_bulk_nm", check_positive("cell_bulk_nm", hb, "nm")),
-                        ("edge_layer_nm", check_positive("edge_layer_nm", layer, "nm"))):
+                        ("cell_nm", h), ("double_sided", bool(self.double_sided)), ("cell_bulk_nm", hb),
+                        ("edge_layer_nm", layer)):
             _set(self, name, v)
 
     @property
@@ -477,11 +497,8 @@ class NotchedWireMesh(_Spec):
         tol = CLASSIFY_TOL * min(lx, w)
 
         def classify(x0, _y0, _z0, x1, _y1, _z1):
-            if abs(x0) < tol and abs(x1) < tol:
-                return CONTACT_LEFT
-            if abs(x0 - lx) < tol and abs(x1 - lx) < tol:
-                return CONTACT_RIGHT
-            return EDGES
+            contact = _contact(x0, x1, lx, tol)
+            return EDGES if contact is None else contact
 
         boundary = _boundary_curves(gmsh)
         groups = _group_by_bbox(gmsh, 1, boundary, classify)
@@ -489,9 +506,9 @@ class NotchedWireMesh(_Spec):
         groups[MIDLINE] = [t for t in interior
                            if abs(gmsh.model.getBoundingBox(1, t)[0] - lx / 2) < tol
                            and abs(gmsh.model.getBoundingBox(1, t)[3] - lx / 2) < tol]
-        names = {"contact_left": CONTACT_LEFT, "contact_right": CONTACT_RIGHT, "edges": EDGES, "midline": MIDLINE}
+        names = {**CONTACT_FACETS, "edges": EDGES, "midline": MIDLINE}
         _add_groups(gmsh, 1, groups, names)
-        gmsh.model.addPhysicalGroup(2, [s[1] for s in gmsh.model.getEntities(2)], FILM, name="film")
+        _add_film(gmsh)
         _refine_toward(gmsh, groups[EDGES], self.cell_nm, self.cell_bulk_nm, self.edge_layer_nm,
                        max(100, int(8 * (lx + w) / self.cell_nm)))
         gmsh.model.mesh.generate(2)
@@ -657,8 +674,7 @@ class BilayerStripeMesh(_Spec):
         tol = CLASSIFY_TOL * min(lx, w, d_n, d_f)
         groups = _group_by_bbox(gmsh, 2, [t for _, t in gmsh.model.getEntities(2)],
                                 _classify_bilayer(self, tol, lx))
-        _add_groups(gmsh, 2, groups, {**BILAYER_FACETS, "contact_left": CONTACT_LEFT,
-                                      "contact_right": CONTACT_RIGHT})
+        _add_groups(gmsh, 2, groups, {**BILAYER_FACETS, **CONTACT_FACETS})
         gmsh.option.setNumber("Mesh.MeshSizeMax", h)
         gmsh.model.mesh.generate(3)
 

@@ -126,6 +126,41 @@ def torque_ufl(model: RashbaModel, U, transverse) -> tuple:
     return ufl.dot(T, e_perp) / n2, ufl.dot(T, e_par) / n2
 
 
+class TorqueAverage:
+    """Averages of T⊥ and T∥ over one measure (a region or a set of facets), compiled once.
+
+    Parameters
+    ----------
+    model, U
+        The model and the Function holding its solution (read at every :meth:`averages`).
+    transverse
+        û as a ``fem.Constant`` (see :func:`torque_ufl`).
+    measure
+        A UFL measure: ``dx`` (area/length average) or ``dS`` restricted to tagged interior facets.
+    """
+
+    def __init__(self, model: RashbaModel, U: fem.Function, transverse, measure):
+        t_perp, t_par = torque_ufl(model, U, transverse)
+        if measure.integral_type() == "interior_facet":
+            t_perp, t_par = t_perp("+"), t_par("+")  # continuous fields: either side gives the same value
+        self._model = model
+        self._comm = U.function_space.mesh.comm
+        self._perp_form = fem.form(t_perp * measure)
+        self._par_form = fem.form(t_par * measure)
+        #: measure of the region (nm or nm²)
+        self.size = self._integral(fem.form(ufl.as_ufl(1.0) * measure))
+
+    def _integral(self, form) -> float:
+        return self._comm.allreduce(fem.assemble_scalar(form), op=MPI.SUM)
+
+    def averages(self) -> tuple[float, float]:
+        """(T⊥, T∥) averages in 1/(nm² fs) of the current solution; NaN when m ∥ û (as torque.decompose)."""
+        m = np.asarray(self._model.m_value, dtype=float)
+        if np.linalg.norm(np.cross(self._model.drive.transverse, m)) < PARALLEL_TOLERANCE:
+            return math.nan, math.nan
+        return self._integral(self._perp_form) / self.size, self._integral(self._par_form) / self.size
+
+
 class PointProbe:
     """Evaluation of Functions at fixed points; the cell search is done once.
 
@@ -233,22 +268,15 @@ class WireSession:
         msh = self.geometry.msh
         self._transverse = fem.Constant(msh, np.zeros(3, dtype=PETSc.ScalarType))
         self._transverse.value[:] = drive.transverse
-        t_perp, t_par = torque_ufl(self.model, self.U, self._transverse)
         if self.geometry.mode == "cross_section":
             meas = ufl.dx(domain=msh)
         else:
             g = self.geometry
             meas = ufl.dS(domain=msh, subdomain_data=g.facet_tags, subdomain_id=g.midline)
-            t_perp, t_par = t_perp("+"), t_par("+")
-        self._width_form = fem.form(ufl.as_ufl(1.0) * meas)
-        self._perp_form = fem.form(t_perp * meas)
-        self._par_form = fem.form(t_par * meas)
-        self.width_check_nm = self._integral(self._width_form)
+        self._average = TorqueAverage(self.model, self.U, self._transverse, meas)
+        self.width_check_nm = self._average.size
         self._probe: PointProbe | None = None
         self.ndofs = int(self.model.V.dofmap.index_map.size_global * self.model.V.dofmap.index_map_bs)
-
-    def _integral(self, form) -> float:
-        return self.comm.allreduce(fem.assemble_scalar(form), op=MPI.SUM)
 
     def profile(self) -> dict[str, np.ndarray]:
         """s, ν and the torque across the width at mid-length of the current solution (internal units)."""
@@ -282,13 +310,8 @@ class WireSession:
         t0 = time.perf_counter()
         self.solver.solve(out=self.U)
         solve_seconds = time.perf_counter() - t0
-        width = self.width_check_nm
         film, drive, m = model.film, model.drive, tuple(float(x) for x in model.m_value)
-        if np.linalg.norm(np.cross(drive.transverse, m)) < PARALLEL_TOLERANCE:
-            avg_perp = avg_par = math.nan  # m ∥ û: T⊥, T∥ undefined (as torque.decompose)
-        else:
-            avg_perp = self._integral(self._perp_form) / width
-            avg_par = self._integral(self._par_form) / width
+        avg_perp, avg_par = self._average.averages()
         bulk = solve_bulk(film, drive, m)
         # the wire's own reference: no transverse charge current (docs/model.md §8)
         normal = np.cross([0.0, 0.0, 1.0], drive.direction)
@@ -313,7 +336,7 @@ class WireSession:
             "m": list(m),
             "efield_v_per_m": drive.efield_v_per_m,
             "e_direction": list(drive.direction),
-            "width_check_nm": width,
+            "width_check_nm": self.width_check_nm,
         }
         summary["krylov_iterations"] = self.solver.iterations
         prof = self.profile() if profile else {}

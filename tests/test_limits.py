@@ -85,7 +85,7 @@ def _reversal_change(alpha, m):
 def test_reversing_m_flips_the_field_like_torque_only_at_weak_coupling():
     """T = T⊥ û×m + T∥ m×(û×m): with T⊥, T∥ unchanged under m → −m, the field-like
     vector flips and the damping-like one does not.  Exact for isotropic relaxation
-    (docs/verification.md §3.2); the anisotropic DP term breaks it at O(τΔ/τdp) ∝ α²."""
+    (docs/verification.md §3.3); the anisotropic DP term breaks it at O(τΔ/τdp) ∝ α²."""
     generic = (0.48, 0.6, 0.64)
     assert max(_reversal_change(5e-4, generic)) < 2e-3  # weak coupling
     assert max(_reversal_change(5e-2, generic)) > 2e-2  # strong coupling: the statement is not exact
