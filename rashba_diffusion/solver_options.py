@@ -79,6 +79,18 @@ SOLVER_PRESETS: dict[str, dict] = {
 #: them PETSc stops at rtol 1e-5 / 10000 iterations, too loose for torques.
 ITERATIVE_SAFEGUARDS = {"ksp_rtol": 1e-9, "ksp_atol": 1e-50, "ksp_max_it": 1000}
 
+#: prefixes of the option names the solver's KSP reads: every option is set under the KSP's own
+#: prefix, so only KSP, preconditioner (PC, its factor matrix, multigrid levels, sub-solvers) options
+#: can take effect.  Anything else would be silently ignored by PETSc, so it is rejected up front.
+PETSC_OPTION_PREFIXES = ("ksp_", "pc_", "mat_", "mg_", "sub_", "fieldsplit_", "redundant_")
+
+
+def _check_option_name(key: str) -> None:
+    if not key.startswith(PETSC_OPTION_PREFIXES):
+        raise ParameterError(
+            f"petsc option {key!r} is invalid; valid: 'preset' or a KSP/PC option name starting with "
+            f"{', '.join(PETSC_OPTION_PREFIXES)} (e.g. ksp_rtol=1e-10, pc_type=gamg)"
+        )
 
 
 def _option_value(key: str, value) -> str:
@@ -100,7 +112,8 @@ def petsc_options_from_table(table: Mapping | None) -> dict[str, str]:
     Raises
     ------
     ParameterError
-        Unknown preset, empty key or a value that is not a scalar.
+        Unknown preset, empty key, a name that no KSP/PC reads (:data:`PETSC_OPTION_PREFIXES`) or a value
+        that is not a scalar.
     """
     out: dict[str, str] = {}
     table = dict(table or {})
@@ -113,6 +126,7 @@ def petsc_options_from_table(table: Mapping | None) -> dict[str, str]:
         k = str(key).strip().lstrip("-")
         if not k:
             raise ParameterError(f"petsc option name {key!r} is invalid; valid: a PETSc option such as ksp_rtol")
+        _check_option_name(k)
         out[k] = _option_value(k, value)
     return out
 

@@ -49,6 +49,22 @@ def test_option_parsers():
         parse_petsc_option_args(["=3"])
     with pytest.raises(ParameterError, match="ksp_rtol"):
         petsc_options_from_table({"ksp_rtol": [1e-9]})
+    # a name no KSP/PC reads would be silently ignored by PETSc: rejected, naming it
+    with pytest.raises(ParameterError, match="petsc option 'nonsense' is invalid.*ksp_"):
+        parse_petsc_option_args(["nonsense"])
+    with pytest.raises(ParameterError, match="'snes_rtol'"):
+        petsc_options_from_table({"snes_rtol": 1e-9})
+
+
+def test_bench_with_a_bad_petsc_option_exits_2_before_running(capsys, monkeypatch):
+    from rashba_diffusion import bench, cli
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("the suite ran despite an invalid option")
+
+    monkeypatch.setattr(bench, "run_suite", must_not_run)
+    assert cli.main(["bench", "--tiny", "--petsc-option", "nonsense"]) == 2
+    assert "petsc option 'nonsense' is invalid" in capsys.readouterr().err
 
 
 def test_scipy_baseline_equals_package(wire):
