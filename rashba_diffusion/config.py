@@ -368,29 +368,14 @@ def _wrap(key: str, fn, *args, **kwargs):
         raise ConfigError(f"config key '{key}': {e}") from None
 
 
-PROBLEMS = ("wire", "bilayer")
+PROBLEMS = ("wire", "bilayer", "film")
 
 
-def config_from_dict(d: Mapping, base_dir: str | Path | None = None):
-    """Build and validate a sweep config from a parsed TOML document.
+def film_parameters(d: Mapping) -> tuple[Film, Drive, tuple | None, float | None, float | None]:
+    """(film, drive, m, theta_deg, phi_deg) of the ``[material]``, ``[drive]``, ``[magnetization]`` tables.
 
-    The top-level key ``problem`` picks the schema: ``"wire"`` (default: :class:`SweepConfig`) or
-    ``"bilayer"`` (:class:`~rashba_diffusion.config_bilayer.BilayerSweepConfig`).  ``base_dir``: the
-    directory that relative mesh file paths are relative to (that of the TOML file; default the working
-    directory).
+    Shared by the wire and the film-on-a-mesh problems (:mod:`rashba_diffusion.config_film`).
     """
-    from .wire import WireSpec
-
-    problem = d.get("problem", "wire")
-    if problem not in PROBLEMS:
-        raise _err("problem", f"{problem!r} is invalid; valid values: {', '.join(map(repr, PROBLEMS))}")
-    if problem == "bilayer":
-        from .config_bilayer import bilayer_config_from_dict
-
-        return bilayer_config_from_dict(d, base_dir)
-    unknown = set(d) - set(TABLES) - {"problem"}
-    if unknown:
-        raise _err(sorted(unknown)[0], f"unknown table; valid tables: {', '.join(TABLES)}")
     mat = _table(d, "material")
     for k, v in mat.items():
         _scalar_value(f"material.{k}", k, v)
@@ -404,6 +389,45 @@ def config_from_dict(d: Mapping, base_dir: str | Path | None = None):
     drive = _wrap("drive", Drive, efield, direction)
 
     m, theta, phi = magnetization_from_table(_table(d, "magnetization"), (1.0, 0.0, 0.0))
+    return film, drive, m, theta, phi
+
+
+def sweep_axes(d: Mapping, valid: tuple[str, ...] = AXIS_NAMES) -> tuple[tuple[Axis, ...], str]:
+    """(axes, mode) of the ``[sweep]`` table."""
+    sw = _table(d, "sweep")
+    mode = sw.get("mode", "grid")
+    axes_t = sw.get("axes", {})
+    if not isinstance(axes_t, Mapping):
+        raise _err("sweep.axes", f"expected a table of axes, got {axes_t!r}")
+    return tuple(Axis.from_spec(name, spec, valid) for name, spec in axes_t.items()), mode
+
+
+def config_from_dict(d: Mapping, base_dir: str | Path | None = None):
+    """Build and validate a sweep config from a parsed TOML document.
+
+    The top-level key ``problem`` picks the schema: ``"wire"`` (default: :class:`SweepConfig`),
+    ``"bilayer"`` (:class:`~rashba_diffusion.config_bilayer.BilayerSweepConfig`) or ``"film"``
+    (:class:`~rashba_diffusion.config_film.FilmSweepConfig`).  ``base_dir``: the
+    directory that relative mesh file paths are relative to (that of the TOML file; default the working
+    directory).
+    """
+    from .wire import WireSpec
+
+    problem = d.get("problem", "wire")
+    if problem not in PROBLEMS:
+        raise _err("problem", f"{problem!r} is invalid; valid values: {', '.join(map(repr, PROBLEMS))}")
+    if problem == "bilayer":
+        from .config_bilayer import bilayer_config_from_dict
+
+        return bilayer_config_from_dict(d, base_dir)
+    if problem == "film":
+        from .config_film import film_config_from_dict
+
+        return film_config_from_dict(d, base_dir)
+    unknown = set(d) - set(TABLES) - {"problem"}
+    if unknown:
+        raise _err(sorted(unknown)[0], f"unknown table; valid tables: {', '.join(TABLES)}")
+    film, drive, m, theta, phi = film_parameters(d)
 
     geo = _table(d, "geometry")
     msh = _table(d, "mesh")
@@ -420,12 +444,7 @@ def config_from_dict(d: Mapping, base_dir: str | Path | None = None):
         raise _err("mesh.degree", f"expected an integer (1, 2, 3), got {degree!r}")
     wire = _wrap("geometry", WireSpec, width_nm=width, geometry=kind, length_nm=length, cell_nm=cell, degree=degree)
 
-    sw = _table(d, "sweep")
-    mode = sw.get("mode", "grid")
-    axes_t = sw.get("axes", {})
-    if not isinstance(axes_t, Mapping):
-        raise _err("sweep.axes", f"expected a table of axes, got {axes_t!r}")
-    axes = tuple(Axis.from_spec(name, spec) for name, spec in axes_t.items())
+    axes, mode = sweep_axes(d)
 
     out = _table(d, "output")
     profiles = out.get("profiles", False)

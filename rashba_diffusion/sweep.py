@@ -358,11 +358,16 @@ class WireRunner:
 
 
 def runner_for(config):
-    """The problem runner of a config (``config.problem``: "wire" or "bilayer")."""
-    if getattr(config, "problem", "wire") == "bilayer":
+    """The problem runner of a config (``config.problem``: "wire", "bilayer" or "film")."""
+    problem = getattr(config, "problem", "wire")
+    if problem == "bilayer":
         from .bilayer_sweep import BilayerRunner
 
         return BilayerRunner(config)
+    if problem == "film":
+        from .film_sweep import FilmRunner
+
+        return FilmRunner(config)
     return WireRunner(config)
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from rashba_diffusion.bilayer_sweep import OUTPUT_COLUMNS as BILAYER_OUTPUT_COLUMNS
 from rashba_diffusion.config import Axis, ConfigError, SweepConfig, angles_to_m, config_from_dict, load_config
+from rashba_diffusion.film_sweep import OUTPUT_COLUMNS as FILM_OUTPUT_COLUMNS
 from rashba_diffusion.parameters import Drive, paper_film
 from rashba_diffusion.sweep import ABORT_ENV, OUTPUT_COLUMNS, TIMING_COLUMNS, SweepStateError, run_sweep
 from rashba_diffusion.wire import WireSpec, default_cell_nm, solve_wire
@@ -41,6 +42,23 @@ cell_nm = 0.05
 hm_thickness_nm = [1.0, 2.0, 3.0]
 g_mix_imag_s_per_m2 = [0.0, 1e14]
 """
+
+# the film on a generated notch (mid-line columns filled): an m axis and an α axis
+SMALL_FILM_TOML = """
+problem = "film"
+[mesh]
+kind = "notch"
+length_nm = 16
+width_nm = 8
+notch_depth_nm = 1
+notch_width_nm = 2
+cell_nm = 1.0
+[sweep.axes]
+m = [[0, 0.6, 0.8], [1, 0, 0]]
+alpha_ev_nm = [5e-3, 2e-2, 5e-2]
+"""
+RESUME_CASES = {"wire": (SMALL_TOML, OUTPUT_COLUMNS), "bilayer": (SMALL_BILAYER_TOML, BILAYER_OUTPUT_COLUMNS),
+                "film": (SMALL_FILM_TOML, FILM_OUTPUT_COLUMNS)}
 
 
 def read_csv(path):
@@ -160,8 +178,9 @@ def test_default_mesh_resolves_the_most_demanding_point():
 
 
 # -- resume -----------------------------------------------------------------------------------
-@pytest.mark.parametrize("toml", [SMALL_TOML, SMALL_BILAYER_TOML], ids=["wire", "bilayer"])
-def test_killed_sweep_resumes_to_exactly_the_uninterrupted_rows(tmp_path, cli_env, toml):
+@pytest.mark.parametrize("problem", RESUME_CASES)
+def test_killed_sweep_resumes_to_exactly_the_uninterrupted_rows(tmp_path, cli_env, problem):
+    toml, outputs = RESUME_CASES[problem]
     cfg_path = tmp_path / "small.toml"
     cfg_path.write_text(toml)
     profiles = "profiles = true" in toml
@@ -179,7 +198,6 @@ def test_killed_sweep_resumes_to_exactly_the_uninterrupted_rows(tmp_path, cli_en
             f.write("2,0.0,1.5")
     p = cli(["sweep", str(cfg_path), "--out", str(out)], cli_env)
     assert "solved 4, skipped 2" in p.stdout
-    outputs = OUTPUT_COLUMNS if profiles else BILAYER_OUTPUT_COLUMNS
     assert_same_rows(read_csv(out / "sweep.csv"), read_csv(ref.out_dir / "sweep.csv"), outputs=outputs)
     if profiles:
         prof, prof_ref = read_csv(out / "profiles.csv"), read_csv(ref.out_dir / "profiles.csv")
