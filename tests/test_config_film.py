@@ -7,11 +7,12 @@ from rashba_diffusion import meshes
 from rashba_diffusion.config import ConfigError, config_from_dict, load_config
 from rashba_diffusion.config_film import FilmSweepConfig
 from rashba_diffusion.film_mesh import solve_film
+from rashba_diffusion.film_sweep import OUTPUT_COLUMNS as FILM_OUTPUT_COLUMNS
 from rashba_diffusion.film_sweep import FilmRunner
 from rashba_diffusion.parameters import Drive, paper_film
 from rashba_diffusion.sweep import run_sweep
 
-from .conftest import ROOT
+from .conftest import ROOT, mpiexec
 
 FILM = {"problem": "film"}
 NOTCH = {"kind": "notch", "length_nm": 16, "width_nm": 8, "notch_depth_nm": 1, "notch_width_nm": 2, "cell_nm": 1.0}
@@ -102,3 +103,18 @@ def test_example_configs_are_valid(name):
     assert cfg.problem == "film" and len(cfg) > 1
     assert cfg.wire.kind == {"hall_bar_film.toml": "hall-bar", "notch_film.toml": "notch"}[name]
     assert "T_perp_midline_J_per_m2" in FilmRunner(cfg).columns
+
+
+@pytest.mark.mpi
+@pytest.mark.skipif(mpiexec() is None, reason="no mpiexec")
+def test_film_sweep_on_two_ranks_equals_one(tmp_path, cli_env):
+    from .test_sweep import SMALL_FILM_TOML, assert_same_rows, cli, read_csv
+
+    cfg_path = tmp_path / "film.toml"
+    cfg_path.write_text(SMALL_FILM_TOML)
+    one = run_sweep(load_config(cfg_path), tmp_path / "r1")
+    p = cli(["sweep", str(cfg_path), "--out", str(tmp_path / "r2")], cli_env, ranks=2)
+    assert "on 2 rank(s)" in p.stdout
+    rows2 = read_csv(tmp_path / "r2" / "sweep.csv")
+    assert {r["ranks"] for r in rows2} == {"2"}
+    assert_same_rows(rows2, read_csv(one.out_dir / "sweep.csv"), rel=1e-8, outputs=FILM_OUTPUT_COLUMNS)
