@@ -12,14 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from .parameters import V_PER_M_TO_EV_PER_NM, Coefficients, Drive, Film, unit_vector
+from .torque import cross as cross3
 from .torque import decompose, torque_from_spin, torque_to_j_per_m2
 
 Z = np.array([0.0, 0.0, 1.0])
-
-
-def cross3(a, b) -> np.ndarray:
-    """a × b of two 3-vectors (np.cross's axis handling costs ~10x more; a sweep calls this per point)."""
-    return np.array([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]])
 
 
 def cross_matrix(v: np.ndarray) -> np.ndarray:

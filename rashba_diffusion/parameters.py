@@ -234,7 +234,8 @@ class Drive:
     @property
     def transverse(self) -> np.ndarray:
         """ẑ × Ê: the axis that plays ŷ's role in the torque decomposition."""
-        return np.cross([0.0, 0.0, 1.0], self.direction)
+        ex, ey, _ = self.direction  # in plane (checked): ẑ × Ê = (−E_y, E_x, 0)
+        return np.array([-ey, ex, 0.0])
 
 
 @dataclass(frozen=True)

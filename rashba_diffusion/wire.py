@@ -22,7 +22,7 @@ from .bulk import solve_bulk
 from .model import RashbaModel
 from .parameters import Drive, Film, ParameterError, check_positive, unit_vector
 from .solver import LinearSolver
-from .torque import PARALLEL_TOLERANCE, decompose, torque_from_spin, torque_to_j_per_m2
+from .torque import PARALLEL_TOLERANCE, cross, decompose, torque_from_spin, torque_to_j_per_m2
 
 GeometryKind = Literal["1d", "2d"]
 #: default cell size as a fraction of the shortest physical length
@@ -156,7 +156,7 @@ class TorqueAverage:
     def averages(self) -> tuple[float, float]:
         """(T⊥, T∥) averages in 1/(nm² fs) of the current solution; NaN when m ∥ û (as torque.decompose)."""
         m = np.asarray(self._model.m_value, dtype=float)
-        if np.linalg.norm(np.cross(self._model.drive.transverse, m)) < PARALLEL_TOLERANCE:
+        if np.linalg.norm(cross(self._model.drive.transverse, m)) < PARALLEL_TOLERANCE:
             return math.nan, math.nan
         return self._integral(self._perp_form) / self.size, self._integral(self._par_form) / self.size
 
@@ -314,8 +314,7 @@ class WireSession:
         avg_perp, avg_par = self._average.averages()
         bulk = solve_bulk(film, drive, m)
         # the wire's own reference: no transverse charge current (docs/model.md §8)
-        normal = np.cross([0.0, 0.0, 1.0], drive.direction)
-        hall_free = solve_bulk(film, drive, m, hall_free_normal=normal)
+        hall_free = solve_bulk(film, drive, m, hall_free_normal=drive.transverse)  # normal ẑ × Ê
         summary = {
             "T_perp_J_per_m2": torque_to_j_per_m2(avg_perp),
             "T_par_J_per_m2": torque_to_j_per_m2(avg_par),
