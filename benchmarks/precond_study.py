@@ -18,11 +18,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
+from pathlib import Path
 
-from rashba_diffusion import bench_cases
-from rashba_diffusion.solver import SolveError
-from rashba_diffusion.solver_options import SOLVER_PRESETS
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's package first
+
+from rashba_diffusion import bench_cases  # noqa: E402
+from rashba_diffusion.solver import SolveError  # noqa: E402
+from rashba_diffusion.solver_options import SOLVER_PRESETS  # noqa: E402
 
 #: candidates, as changes to the ``gamg_v1`` preset (threshold 0.02, 2 GMRES+ILU(0) smoothing steps);
 #: the ``iterative`` preset is thr10+sm6
@@ -34,6 +38,7 @@ CANDIDATES: dict[str, dict] = {
     "thr05": {"pc_gamg_threshold": 0.05},
     "thr10": {"pc_gamg_threshold": 0.1},
     "thr00": {"pc_gamg_threshold": 0.0},
+    "thr20": {"pc_gamg_threshold": 0.2},
     "sm3": {"mg_levels_ksp_max_it": 3},
     "sm4": {"mg_levels_ksp_max_it": 4},
     "sm6": {"mg_levels_ksp_max_it": 6},
