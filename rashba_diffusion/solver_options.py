@@ -22,19 +22,28 @@ DIRECT_PETSC_OPTIONS = {
 DEFAULT_PETSC_OPTIONS = DIRECT_PETSC_OPTIONS
 
 #: iterative solve for 3D / large meshes: right-preconditioned GMRES with
-#: PETSc's algebraic multigrid on the whole 4-field system.  Why this choice
+#: PETSc's algebraic multigrid on the whole coupled system.  Why this choice
 #: (docs/performance.md, "Iterative solver"): the operator is a diffusion
 #: operator D∇² on every field plus lower-order (first-order Rashba flux and
 #: zeroth-order relaxation/precession) couplings, so its stiff part is the
 #: block-diagonal Laplacian that AMG handles with h-independent work; the
 #: non-symmetric couplings are compact perturbations that GMRES absorbs in a
-#: bounded number of iterations.  Aggregation uses the 4-dof node blocks
-#: (block size 4 of the matrix), unsmoothed (``agg_nsmooths 0``: smoothed
-#: prolongators assume symmetry), smoothing by two GMRES steps with block
-#: Jacobi/ILU(0), which handles the non-symmetric local couplings inside a
-#: node better than SOR (17/32 against 15/49 iterations on the 3D box).
-#: Tried and rejected (docs/performance.md): hypre/BoomerAMG (not in the PyPI
-#: PETSc); fieldsplit (spin | charge) with AMG on each block (diverges: the
+#: bounded number of iterations.  Aggregation uses the node blocks (block size
+#: of the matrix = number of fields; GAMG's default near-null space is then the
+#: per-field constants), unsmoothed (``agg_nsmooths 0``: smoothed prolongators
+#: assume symmetry and cost 3-10x the set-up here for no fewer iterations).
+#: Smoothing is the part that matters (benchmarks/precond_study.py): six GMRES
+#: steps with block Jacobi/ILU(0) per level and a strength threshold of 0.1
+#: (drops the weak in-plane links of the flat cells near a bilayer interface,
+#: so aggregates follow the strong direction).  Against the earlier two steps
+#: and threshold 0.02 this halves to thirds the iteration count and flattens its
+#: growth with refinement (3D bilayer 9 → 28 became 6 → 11 over h = 1 → 0.2 nm;
+#: 3D film box 20 → 39 became 10 → 17) at an equal or lower time per dof.
+#: SOR and Chebyshev/Jacobi smoothers fail here (the precession term is
+#: skew-symmetric); a W-cycle changes nothing (the growth is not from the
+#: number of levels); ILU(1) on the levels costs 2.5x for fewer iterations.
+#: Tried and rejected (docs/performance.md): hypre/BoomerAMG and ML (not in the
+#: PyPI PETSc); fieldsplit (spin | charge) with AMG on each block (diverges: the
 #: drift and Rashba terms couple the blocks strongly); ASM+ILU, kept as the
 #: ``asm`` preset: its iteration count doubles with every halving of h.
 #: The smoother is itself a Krylov method, so the V-cycle is a (slightly)
@@ -51,13 +60,16 @@ ITERATIVE_PETSC_OPTIONS = {
     "pc_type": "gamg",
     "pc_gamg_type": "agg",
     "pc_gamg_agg_nsmooths": 0,
-    "pc_gamg_threshold": 0.02,
+    "pc_gamg_threshold": 0.1,
     "mg_levels_ksp_type": "gmres",
-    "mg_levels_ksp_max_it": 2,
+    "mg_levels_ksp_max_it": 6,
     "mg_levels_pc_type": "bjacobi",
     "mg_levels_sub_pc_type": "ilu",
     "mg_coarse_pc_type": "lu",
 }
+
+#: the first iterative preset (threshold 0.02, two smoothing steps): iterations grow ≈ h^-0.6; kept for comparison
+GAMG_V1_PETSC_OPTIONS = {**ITERATIVE_PETSC_OPTIONS, "pc_gamg_threshold": 0.02, "mg_levels_ksp_max_it": 2}
 
 #: the same GMRES settings with additive Schwarz + ILU(1) (1/h growth; a fallback)
 ASM_PETSC_OPTIONS = {
@@ -73,6 +85,7 @@ SOLVER_PRESETS: dict[str, dict] = {
     "direct": DIRECT_PETSC_OPTIONS,
     "iterative": ITERATIVE_PETSC_OPTIONS,
     "asm": ASM_PETSC_OPTIONS,
+    "gamg_v1": GAMG_V1_PETSC_OPTIONS,
 }
 
 #: safeguards added to any Krylov solve unless the caller sets them: without
@@ -105,7 +118,7 @@ def _option_value(key: str, value) -> str:
 def petsc_options_from_table(table: Mapping | None) -> dict[str, str]:
     """PETSc options from a ``[solver]`` configuration table (or a dict).
 
-    ``preset`` (``"direct"``, ``"iterative"``, ``"asm"``) expands to that
+    ``preset`` (``"direct"``, ``"iterative"``, ``"asm"``, ``"gamg_v1"``) expands to that
     option set; every other key is a PETSc option name without its leading
     ``-`` (e.g. ``ksp_rtol = 1e-12``) and overrides the preset.
 
