@@ -61,8 +61,13 @@ def test_cli_wire_on_a_mesh_file_with_a_tag_map(tmp_path, cli_env):
              "--notch-width-nm", str(NOTCH_W), "--cell-nm", str(H), "-o", str(msh), "--xdmf"], cli_env)
     assert p.returncode == 0, p.stderr
     base = ["wire", "--m", ",".join(map(str, M)), "--json"]
-    named = run([*base, "--mesh", str(msh)], cli_env)
+    out = tmp_path / "out"
+    named = run([*base, "--mesh", str(msh), "--out", str(out)], cli_env)
     assert named.returncode == 0, named.stderr
+    # --out writes the summary (same numbers as stdout) and the fields; no profile without a width line
+    written = json.loads((out / "summary.json").read_text())
+    assert written["T_perp_J_per_m2"] == json.loads(named.stdout)["T_perp_J_per_m2"]
+    assert (out / "spin.bp").is_dir() and (out / "charge.bp").is_dir()
     tag_map = json.dumps({"edges": 6, "contact_left": 3, "contact_right": 4, "midline": 5})
     mapped = run([*base, "--mesh", str(tmp_path / "n.xdmf"), "--tag-map", tag_map], cli_env)
     assert mapped.returncode == 0, mapped.stderr
