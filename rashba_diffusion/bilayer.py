@@ -418,8 +418,7 @@ class BilayerModel:
         self.pin_bc = None
         scalar = PETSc.ScalarType
         self.m_const = fem.Constant(msh, np.zeros(3, dtype=scalar))
-        self.m_value = np.asarray(unit_vector("m", m))
-        self.m_const.value[:] = self.m_value
+        self.set_magnetization(m)
         self.source = {k: fem.Constant(msh, np.zeros((3, 3), dtype=scalar)) for k in ("hm", "fm")}
         # material coefficients as Constants: a sweep over them reuses the compiled forms and the matrix
         # (which FM processes are on is structural: see structure_key)
@@ -463,6 +462,11 @@ class BilayerModel:
                   "sigma_f_rel": (fm.sigma_s_per_m or hm.sigma_s_per_m) / hm.sigma_s_per_m, **k}
         for name, v in values.items():
             self.coef[name].value = v
+
+    def set_magnetization(self, m) -> None:
+        """Set the unit vector m (checked) in place; no recompilation."""
+        self.m_value = np.asarray(unit_vector("m", m))
+        self.m_const.value[:] = self.m_value
 
     def set_sources(self, sources: dict[str, np.ndarray]) -> None:
         """Change the bare spin currents (A/m²) in place; no recompilation."""
@@ -788,8 +792,7 @@ class BilayerSession:
         self.hm, self.fm, self.interface = hm, fm, interface
         model, solver, m = self.model, self.solver, self.m
         model.set_parameters(hm, fm, interface)
-        model.m_value = m
-        model.m_const.value[:] = m
+        model.set_magnetization(m)
         sources = self._sources(hm)
         model.set_sources(sources)
         model.set_current(self.j_n)

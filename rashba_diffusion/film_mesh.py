@@ -17,9 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
-from ._compat import MPI, PETSc, fem, ufl
+from ._compat import MPI, fem, ufl
 from .bulk import solve_bulk
 from .geometry import Geometry
 from .model import RashbaModel
@@ -82,13 +80,11 @@ class FilmSession:
         self.solver = LinearSolver(self.model, petsc_options)
         self.U = fem.Function(self.model.V, name="U")
         msh = geometry.msh
-        # û as a Constant: the compiled averages follow a changed drive direction
-        self._transverse = fem.Constant(msh, np.asarray(drive.transverse, dtype=PETSc.ScalarType))
-        self._area = TorqueAverage(self.model, self.U, self._transverse, ufl.dx(domain=msh))
+        self._area = TorqueAverage(self.model, self.U, ufl.dx(domain=msh))
         self._midline = None
         if geometry.midline is not None:
             dS = ufl.dS(domain=msh, subdomain_data=geometry.facet_tags, subdomain_id=geometry.midline)
-            self._midline = TorqueAverage(self.model, self.U, self._transverse, dS)
+            self._midline = TorqueAverage(self.model, self.U, dS)
         self.ndofs = int(self.model.V.dofmap.index_map.size_global * self.model.V.dofmap.index_map_bs)
 
     def solve(self, film: Film | None = None, drive: Drive | None = None, m=None) -> FilmResult:
@@ -99,7 +95,6 @@ class FilmSession:
         t_start = time.perf_counter()
         model = self.model
         model.update(film=film, drive=drive, m=None if m is None else unit_vector("m", m))
-        self._transverse.value[:] = model.drive.transverse
         t0 = time.perf_counter()
         self.solver.solve(out=self.U)
         solve_seconds = time.perf_counter() - t0

@@ -96,6 +96,8 @@ class RashbaModel:
         self.degree = int(degree)
         self.const = {name: fem.Constant(msh, PETSc.ScalarType(0.0)) for name in COEFFICIENT_NAMES}
         self.eE = fem.Constant(msh, np.zeros(3, dtype=PETSc.ScalarType))
+        #: û = ẑ × Ê, the torque decomposition's axis (post-processing forms use it)
+        self.transverse = fem.Constant(msh, np.zeros(3, dtype=PETSc.ScalarType))
         if isinstance(m, fem.Function):
             norms = np.linalg.norm(m.x.array.reshape(-1, 3), axis=1)
             bad = norms.size and np.max(np.abs(norms - 1.0)) > UNIT_VECTOR_TOLERANCE
@@ -127,6 +129,7 @@ class RashbaModel:
         if drive is not None:
             self.drive = drive
             self.eE.value[:] = drive.e_field_ev_per_nm
+            self.transverse.value[:] = drive.transverse
         if m is not None:
             if self.m_const is None:
                 raise ValueError("this model's magnetization is a Function; assign to it instead")

@@ -17,7 +17,7 @@ from typing import Literal
 import numpy as np
 
 from . import geometry as geo
-from ._compat import MPI, PETSc, fem, ufl
+from ._compat import MPI, fem, ufl
 from .bulk import solve_bulk
 from .model import RashbaModel
 from .parameters import Drive, Film, ParameterError, check_positive, unit_vector
@@ -109,18 +109,18 @@ def build_geometry(film: Film, spec: WireSpec, comm: MPI.Comm) -> geo.Geometry:
                        edge_layer_nm=layer)
 
 
-def torque_ufl(model: RashbaModel, U, transverse) -> tuple:
+def torque_ufl(model: RashbaModel, U) -> tuple:
     """(T⊥, T∥) as UFL expressions of the solution (Eq. 24, pointwise m).
 
-    ``transverse`` is û = ẑ × Ê as a UFL vector (a ``fem.Constant`` so that the
-    compiled forms follow a changed drive direction).
+    û = ẑ × Ê is the model's ``fem.Constant`` :attr:`RashbaModel.transverse`, so
+    compiled forms follow a changed drive direction.
     """
     c, m = model.const, model.m
     s = ufl.as_vector([U[0], U[1], U[2]])
     mv = ufl.as_vector([m[0], m[1], m[2]])
     ds = s - ufl.dot(s, mv) * mv
     T = -c["inv_tau_delta"] * ufl.cross(mv, ds) + c["inv_tau_phi"] * ds
-    e_perp = ufl.cross(transverse, mv)
+    e_perp = ufl.cross(model.transverse, mv)
     e_par = ufl.cross(mv, e_perp)
     n2 = ufl.dot(e_perp, e_perp)
     return ufl.dot(T, e_perp) / n2, ufl.dot(T, e_par) / n2
@@ -133,14 +133,12 @@ class TorqueAverage:
     ----------
     model, U
         The model and the Function holding its solution (read at every :meth:`averages`).
-    transverse
-        û as a ``fem.Constant`` (see :func:`torque_ufl`).
     measure
         A UFL measure: ``dx`` (area/length average) or ``dS`` restricted to tagged interior facets.
     """
 
-    def __init__(self, model: RashbaModel, U: fem.Function, transverse, measure):
-        t_perp, t_par = torque_ufl(model, U, transverse)
+    def __init__(self, model: RashbaModel, U: fem.Function, measure):
+        t_perp, t_par = torque_ufl(model, U)
         if measure.integral_type() == "interior_facet":
             t_perp, t_par = t_perp("+"), t_par("+")  # continuous fields: either side gives the same value
         self._model = model
@@ -266,14 +264,12 @@ class WireSession:
                               "matrix_create": time.perf_counter() - t_forms}
         self.U = fem.Function(self.model.V, name="U")
         msh = self.geometry.msh
-        self._transverse = fem.Constant(msh, np.zeros(3, dtype=PETSc.ScalarType))
-        self._transverse.value[:] = drive.transverse
         if self.geometry.mode == "cross_section":
             meas = ufl.dx(domain=msh)
         else:
             g = self.geometry
             meas = ufl.dS(domain=msh, subdomain_data=g.facet_tags, subdomain_id=g.midline)
-        self._average = TorqueAverage(self.model, self.U, self._transverse, meas)
+        self._average = TorqueAverage(self.model, self.U, meas)
         self.width_check_nm = self._average.size
         self._probe: PointProbe | None = None
         self.ndofs = int(self.model.V.dofmap.index_map.size_global * self.model.V.dofmap.index_map_bs)
@@ -306,7 +302,6 @@ class WireSession:
         model = self.model
         m = None if m is None else unit_vector("m", m)
         model.update(film=film, drive=drive, m=m)
-        self._transverse.value[:] = model.drive.transverse
         t0 = time.perf_counter()
         self.solver.solve(out=self.U)
         solve_seconds = time.perf_counter() - t0
