@@ -110,7 +110,7 @@ class FilmSession:
             summary["T_perp_midline_J_per_m2"] = torque_to_j_per_m2(t_perp)
             summary["T_par_midline_J_per_m2"] = torque_to_j_per_m2(t_par)
             summary["midline_nm"] = self._midline.size
-        bulk = solve_bulk(film, drive, m)
+        bulk = solve_bulk(model.coefficients, drive, m)
         geometry = self.geometry
         summary |= {
             "T_perp_bulk_J_per_m2": bulk.T_perp_j_per_m2,

@@ -307,9 +307,10 @@ class WireSession:
         solve_seconds = time.perf_counter() - t0
         film, drive, m = model.film, model.drive, tuple(float(x) for x in model.m_value)
         avg_perp, avg_par = self._average.averages()
-        bulk = solve_bulk(film, drive, m)
+        c = model.coefficients  # the model's, computed once by update(): no per-point recomputation
+        bulk = solve_bulk(c, drive, m)
         # the wire's own reference: no transverse charge current (docs/model.md §8)
-        hall_free = solve_bulk(film, drive, m, hall_free_normal=drive.transverse)  # normal ẑ × Ê
+        hall_free = solve_bulk(c, drive, m, hall_free_normal=drive.transverse)  # normal ẑ × Ê
         summary = {
             "T_perp_J_per_m2": torque_to_j_per_m2(avg_perp),
             "T_par_J_per_m2": torque_to_j_per_m2(avg_par),

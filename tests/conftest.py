@@ -1,17 +1,11 @@
 import os
-import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
+from rashba_diffusion.bench import mpiexec  # noqa: F401  (the MPICH wheel's mpiexec; tests import it from here)
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def mpiexec() -> str | None:
-    """mpiexec of the environment running the tests (the MPICH wheel's)."""
-    cand = Path(sys.executable).parent / "mpiexec"
-    return str(cand) if cand.exists() else shutil.which("mpiexec")
 
 
 @pytest.fixture
