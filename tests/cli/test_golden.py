@@ -1,0 +1,266 @@
+"""Golden tests: the command-line contract, pinned to the values the code produced when they were recorded.
+
+What is pinned (fixtures in ``tests/cli/golden/``):
+
+* ``cli_json.json``: the ``--json`` output (every key, values to 1e-12 relative) of ``wire`` (1d, 2d, ``--mesh``
+  on a generated Hall bar and notch), ``bulk``, ``bilayer`` (1d, 2d) and ``mesh`` (``--json``);
+* ``sweeps.json``: the header of ``sweep.csv`` (and ``profiles.csv``) and the whole ``sweep.json`` of a one-point
+  sweep of each problem (wire, film, bilayer);
+* ``digests.json``: ``sweep.json``'s config digest of every ``examples/*.toml`` (existing result folders must
+  still resume);
+* ``help.json``: the ``--help`` text of every subcommand (80 columns).
+
+Keys that measure the run rather than the physics (wall times, the number of ranks) are excluded by name
+(:data:`MEASURED_KEYS`); nothing else is loosened.
+
+These are regression pins, not physics tests: the physics is checked against independent references
+elsewhere.  After an intended change of the contract, regenerate the fixtures (and review the diff)::
+
+    .venv/bin/python -m tests.cli.test_golden
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import math
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from rashba_diffusion.cli import main
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+RELATIVE_TOLERANCE = 1e-12
+#: keys that measure this run (timings, parallel layout), not the result: excluded by name
+MEASURED_KEYS = frozenset({"solve_seconds", "total_seconds", "point_seconds", "ranks"})
+#: argparse wraps help text to the terminal width: fix it
+HELP_COLUMNS = "80"
+
+PAPER_WIRE = ["--alpha-ev-nm", "0.05", "--tau-delta-s", "1e-14", "--tau-s", "1e-15", "--tau-sf-s", "1e-12",
+              "--kf-per-nm", "4.3", "--efield-v-per-m", "1e5"]
+HALL_BAR = ["hall-bar", "--length-nm", "30", "--width-nm", "10", "--arm-width-nm", "4", "--arm-length-nm", "4",
+            "--cell-nm", "1.0"]
+NOTCH = ["notch", "--length-nm", "30", "--width-nm", "10", "--notch-depth-nm", "2", "--notch-width-nm", "4",
+         "--cell-nm", "1.0"]
+FINITE_FM = ["--fm-thickness-nm", "1", "--fm-lambda-j-nm", "1", "--fm-lambda-phi-nm", "1.5", "--fm-lambda-sf-nm",
+             "5", "--fm-sigma-s-per-m", "2e7"]
+
+#: name -> argv; run in this order in one temporary working directory (the meshes come first)
+CLI_CASES: dict[str, list[str]] = {
+    "mesh_hall_bar": ["mesh", *HALL_BAR, "-o", "hall_bar.msh", "--json"],
+    "mesh_notch": ["mesh", *NOTCH, "-o", "notch.msh", "--json"],
+    "wire_1d": ["wire", *PAPER_WIRE, "--width-nm", "20", "--m", "0.6,0,0.8", "--ms-a-per-m", "1e6",
+                "--thickness-nm", "1", "--json"],
+    "wire_1d_m_parallel_u": ["wire", *PAPER_WIRE, "--width-nm", "20", "--m", "0,1,0", "--json"],
+    "wire_2d": ["wire", *PAPER_WIRE, "--geometry", "2d", "--length-nm", "40", "--width-nm", "12", "--cell-nm", "0.8",
+                "--m", "0,0.6,0.8", "--json"],
+    "wire_mesh_hall_bar": ["wire", *PAPER_WIRE, "--mesh", "hall_bar.msh", "--m", "0.6,0,0.8", "--degree", "1",
+                           "--json"],
+    "wire_mesh_notch": ["wire", *PAPER_WIRE, "--mesh", "notch.msh", "--m", "0,0.6,0.8", "--degree", "1",
+                        "--ms-a-per-m", "1e6", "--thickness-nm", "1", "--json"],
+    "bulk": ["bulk", "--m", "0,0,1", "--json"],
+    "bulk_fields": ["bulk", "--m", "0.6,0,0.8", "--delta-xc-ev", "0.1", "--ms-a-per-m", "1e6", "--thickness-nm", "1",
+                    "--json"],
+    "bilayer_1d": ["bilayer", "--json"],
+    "bilayer_1d_finite_fm": ["bilayer", *FINITE_FM, "--ms-a-per-m", "1e6", "--m", "0.6,0,0.8", "--json"],
+    "bilayer_1d_continuous": ["bilayer", *FINITE_FM, "--interface", "continuous", "--m", "0,0,1", "--json"],
+    "bilayer_2d": ["bilayer", *FINITE_FM, "--geometry", "2d", "--width-nm", "12", "--cell-nm", "0.25", "--m",
+                   "0.6,0,0.8", "--json"],
+}
+
+#: one-point sweeps of each problem: name -> TOML text
+SWEEP_CASES: dict[str, str] = {
+    "wire": """
+[geometry]
+width_nm = 10
+[mesh]
+cell_nm = 0.5
+[sweep.axes]
+alpha_ev_nm = [0.05]
+""",
+    "wire_angles_profiles": """
+[material]
+alpha_ev_nm = 0.02
+[geometry]
+width_nm = 10
+[mesh]
+cell_nm = 0.5
+[sweep.axes]
+theta_deg = [60]
+[output]
+profiles = true
+""",
+    "film": """
+problem = "film"
+[mesh]
+kind = "wire"
+length_nm = 20
+width_nm = 8
+cell_nm = 1.0
+degree = 1
+[sweep.axes]
+m = [[0, 0.6, 0.8]]
+""",
+    "bilayer": """
+problem = "bilayer"
+[mesh]
+cell_nm = 0.1
+[sweep.axes]
+hm_thickness_nm = [3.0]
+""",
+    "bilayer_angles": """
+problem = "bilayer"
+[ferromagnet]
+thickness_nm = 1
+lambda_j_nm = 1
+[mesh]
+cell_nm = 0.1
+[sweep.axes]
+phi_deg = [30]
+""",
+}
+
+HELP_CASES: dict[str, list[str]] = {
+    "rashba-diffusion": [],
+    "wire": ["wire"],
+    "bulk": ["bulk"],
+    "bilayer": ["bilayer"],
+    "mesh": ["mesh"],
+    **{f"mesh {k}": ["mesh", k] for k in ("wire", "hall-bar", "notch", "bilayer", "bilayer-3d")},
+    "sweep": ["sweep"],
+    "bench": ["bench"],
+}
+
+
+def run_cli(argv: list[str]) -> dict:
+    """``rashba-diffusion ARGV`` in this process; its JSON output (exit status 0 checked)."""
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        rc = main(argv)
+    assert rc == 0, f"exit {rc}: {argv}"
+    return json.loads(buf.getvalue())
+
+
+def help_text(argv: list[str]) -> str:
+    buf = io.StringIO()
+    old = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = HELP_COLUMNS
+    try:
+        with contextlib.redirect_stdout(buf), contextlib.suppress(SystemExit):
+            main([*argv, "--help"])
+    finally:
+        if old is None:
+            del os.environ["COLUMNS"]
+        else:
+            os.environ["COLUMNS"] = old
+    return buf.getvalue()
+
+
+def without_measured(d: dict) -> dict:
+    return {k: v for k, v in d.items() if k not in MEASURED_KEYS}
+
+
+def cli_outputs(workdir: Path) -> dict[str, dict]:
+    """Every :data:`CLI_CASES` output, run in ``workdir`` (so that mesh paths are the same relative names)."""
+    old = Path.cwd()
+    os.chdir(workdir)
+    try:
+        return {name: without_measured(run_cli(argv)) for name, argv in CLI_CASES.items()}
+    finally:
+        os.chdir(old)
+
+
+def sweep_outputs(workdir: Path) -> dict[str, dict]:
+    """Headers and sidecar of each :data:`SWEEP_CASES` sweep, run in ``workdir``."""
+    out = {}
+    for name, toml in SWEEP_CASES.items():
+        cfg = workdir / f"{name}.toml"
+        cfg.write_text(toml)
+        res = workdir / name
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            assert main(["sweep", str(cfg), "--out", str(res), "--quiet"]) == 0
+        rec = {"csv_header": (res / "sweep.csv").read_text().splitlines()[0],
+               "sidecar": json.loads((res / "sweep.json").read_text())}
+        if (res / "profiles.csv").exists():
+            rec["profiles_header"] = (res / "profiles.csv").read_text().splitlines()[0]
+        out[name] = rec
+    return out
+
+
+def example_digests() -> dict[str, str]:
+    from rashba_diffusion.config import load_config
+
+    return {p.name: load_config(p).digest() for p in sorted(EXAMPLES.glob("*.toml"))}
+
+
+def help_texts() -> dict[str, str]:
+    return {name: help_text(argv) for name, argv in HELP_CASES.items()}
+
+
+def load(name: str):
+    return json.loads((GOLDEN / name).read_text())
+
+
+def assert_same(actual, expected, where: str = "") -> None:
+    """Equal structure and keys; floats to :data:`RELATIVE_TOLERANCE` relative (NaN equals NaN)."""
+    if isinstance(expected, dict):
+        assert isinstance(actual, dict), where
+        assert sorted(actual) == sorted(expected), f"{where}: keys differ"
+        for k in expected:
+            assert_same(actual[k], expected[k], f"{where}.{k}")
+    elif isinstance(expected, list):
+        assert isinstance(actual, list) and len(actual) == len(expected), where
+        for i, (a, e) in enumerate(zip(actual, expected, strict=True)):
+            assert_same(a, e, f"{where}[{i}]")
+    elif isinstance(expected, float) and not isinstance(expected, bool):
+        assert isinstance(actual, int | float) and not isinstance(actual, bool), f"{where}: {actual!r}"
+        if math.isnan(expected):
+            assert math.isnan(actual), f"{where}: {actual!r} != nan"
+        else:
+            assert actual == pytest.approx(expected, rel=RELATIVE_TOLERANCE, abs=0.0), where
+    else:
+        assert type(actual) is type(expected) and actual == expected, f"{where}: {actual!r} != {expected!r}"
+
+
+def test_cli_json_outputs(tmp_path):
+    expected = load("cli_json.json")
+    assert sorted(expected) == sorted(CLI_CASES)
+    assert_same(cli_outputs(tmp_path), expected, "cli")
+
+
+def test_sweep_headers_and_sidecars(tmp_path):
+    assert_same(sweep_outputs(tmp_path), load("sweeps.json"), "sweep")
+
+
+def test_example_config_digests():
+    assert example_digests() == load("digests.json")
+
+
+def test_help_texts():
+    assert help_texts() == load("help.json")
+
+
+def regenerate() -> None:
+    """Write every fixture from the code as it is now."""
+    import tempfile
+
+    GOLDEN.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        data = {"cli_json.json": cli_outputs(Path(tmp))}
+    with tempfile.TemporaryDirectory() as tmp:
+        data["sweeps.json"] = sweep_outputs(Path(tmp))
+    data["digests.json"] = example_digests()
+    data["help.json"] = help_texts()
+    for name, value in data.items():
+        (GOLDEN / name).write_text(json.dumps(value, indent=1, sort_keys=True) + "\n")
+        print(f"wrote {GOLDEN / name}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    regenerate()
