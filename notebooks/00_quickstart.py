@@ -21,8 +21,7 @@ import os
 
 import numpy as np
 
-from rashba_diffusion import Drive, paper_film, solve_bulk
-from rashba_diffusion.wire import WireSpec, solve_wire
+from rashba_diffusion import Drive, WireSpec, paper_film, solve_bulk, solve_wire
 
 FAST = os.environ.get("RASHBA_FAST") == "1"
 alphas = [5e-4, 5e-2] if FAST else list(np.geomspace(5e-4, 5e-2, 7))

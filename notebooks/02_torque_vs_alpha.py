@@ -19,8 +19,8 @@
 # The caption gives no exchange values; τΔ = 1e-13, 3e-14 and 1e-14 s put the
 # crossing Δxc = αkF at α = 1.5e-3, 5.1e-3 and 1.5e-2 eV·nm, inside the range.
 #
-# The paper's statements checked below (EQUATIONS.md, "The paper's numerical
-# experiment"): T⊥ reaches a plateau then rises again with α, with a smaller
+# The paper's statements checked below (its discussion of the numerical
+# experiment of Fig. 3): T⊥ reaches a plateau then rises again with α, with a smaller
 # efficiency dT⊥/dα at large α than at weak coupling; T∥ falls as 1/α at strong
 # coupling and is largest where Δxc ≈ αkF.
 #
@@ -33,9 +33,8 @@ from pathlib import Path
 
 import numpy as np
 
-from rashba_diffusion.config import config_from_dict
-from rashba_diffusion.parameters import FS, HBAR_EV_FS
-from rashba_diffusion.sweep import run_sweep
+from rashba_diffusion import config_from_dict, run_sweep
+from rashba_diffusion.units import FS, HBAR_EV_FS
 
 FAST = os.environ.get("RASHBA_FAST") == "1"
 TAU_DELTA_S = [1e-13, 3e-14, 1e-14]

@@ -16,7 +16,7 @@
 # 3×3 solve of Eq. 26) and the width-averaged torque of the wire's 1D
 # cross-section (one finite-element solve per direction, one model and one
 # factorization pattern for all of them), and fit them with the angular bases
-# of `rashba_diffusion.angular` (see docs/angular.md):
+# of `rashba_diffusion.physics.angular` (see docs/angular.md):
 #
 # * `eq35`: T⊥ û×m + T∥ m×(û×m) only;
 # * `eq40`: Eq. 40 with its prefactors γθ, χθ (6 amplitudes);
@@ -35,18 +35,16 @@ from pathlib import Path
 
 import numpy as np
 
-from rashba_diffusion import Drive, paper_film
-from rashba_diffusion.angular import (
+from rashba_diffusion import Drive, WireSpec, paper_film, wire_torques
+from rashba_diffusion.physics.angular import (
     EQ40_LABELS,
     bulk_torques,
     direction_grid,
     eq41_coefficients,
     fit_angular,
     make_basis,
-    wire_torques,
 )
-from rashba_diffusion.torque import decompose, torque_to_j_per_m2
-from rashba_diffusion.wire import WireSpec
+from rashba_diffusion.physics.torque import decompose, torque_to_j_per_m2
 
 FAST = os.environ.get("RASHBA_FAST") == "1"
 FIGDIR = Path(os.environ.get("RASHBA_FIGURES", "." if FAST else "docs/figures"))

@@ -22,8 +22,8 @@ import os
 
 import numpy as np
 
-from rashba_diffusion.asot import ahe_kappa, ahe_source, analytic_surface_torque, asot_source, solve_film
-from rashba_diffusion.bilayer import Ferromagnet
+from rashba_diffusion import Ferromagnet, solve_ferromagnet_film
+from rashba_diffusion.physics.asot import ahe_kappa, ahe_source, analytic_surface_torque, asot_source
 
 FAST = os.environ.get("RASHBA_FAST") == "1"
 THETA_ASOT, J = 0.053, 5e10
@@ -37,20 +37,20 @@ def py(d_nm: float) -> Ferromagnet:
 
 # %%
 for d in thicknesses:
-    r = solve_film(py(d), (1, 0, 0), asot_source(THETA_ASOT, J))
+    r = solve_ferromagnet_film(py(d), (1, 0, 0), asot_source(THETA_ASOT, J))
     ref = analytic_surface_torque(py(d), (1, 0, 0), [0, 1, 0], THETA_ASOT * J)
     print(f"ASOT d = {d:4.0f} nm  top T_y = {r.top[1]:+.3e}  bottom T_y = {r.bottom[1]:+.3e}  "
           f"closed form {ref[1]:+.3e}  paper {PAPER_T_J_PER_M2:.2e} (J/m²)")
 
 # %%
-sink = solve_film(py(32.0), (1, 0, 0), asot_source(THETA_ASOT, J), bottom="sink")
+sink = solve_ferromagnet_film(py(32.0), (1, 0, 0), asot_source(THETA_ASOT, J), bottom="sink")
 print(f"bottom surface a spin sink: net T_y = {sink.net[1]:+.3e} J/m²")
 
 # %%
 phis = np.linspace(0.0, np.pi, 5 if FAST else 13)
 for phi in phis:
     m = np.array([np.cos(phi), np.sin(phi), 0.0])
-    r = solve_film(py(8.0), m, ahe_source(0.01, m, 1e11), bottom="sink")
+    r = solve_ferromagnet_film(py(8.0), m, ahe_source(0.01, m, 1e11), bottom="sink")
     print(f"AHE φ = {np.degrees(phi):5.1f}°  T·(ẑ×m) = {r.net @ np.cross([0, 0, 1], m):+.3e} J/m²  "
           f"sin 2φ = {np.sin(2 * phi):+.3f}")
 print(f"AHE κ for Fe (paper's parameters) = {ahe_kappa(0.7, 1.0, 0.4, 0.5e6, 0.01, 2.2, 20.0):.3f} (paper: 0.4)")

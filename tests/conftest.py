@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from rashba_diffusion.bench import mpiexec  # noqa: F401  (the MPICH wheel's mpiexec; tests import it from here)
+from rashba_diffusion.launch import mpiexec  # noqa: F401  (the MPICH wheel's mpiexec; tests import it from here)
 
 ROOT = Path(__file__).resolve().parent.parent
 

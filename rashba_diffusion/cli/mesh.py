@@ -1,7 +1,7 @@
 """``rashba-diffusion mesh KIND [options] -o FILE``: write a generator's mesh as a .msh file.
 
 The options of each KIND are the fields of its specification in
-:mod:`meshes` (``length_nm`` -> ``--length-nm``), so the command line and
+:mod:`rashba_diffusion.meshing.specs` (``length_nm`` -> ``--length-nm``), so the command line and
 the library cannot drift apart.
 """
 
@@ -11,15 +11,14 @@ import argparse
 import dataclasses
 from pathlib import Path
 
+from ..meshing.specs import SPECS, MeshSpec
+from .common import add_json_arg, emit, numbers_arg
 
-def _floats(text: str) -> tuple[float, ...]:
-    try:
-        return tuple(float(t) for t in text.split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of numbers (e.g. 20,40)") from None
+#: argparse type of the tuple fields (e.g. the Hall bar's arm positions)
+_positions_arg = numbers_arg("20,40")
 
 
-def _add_spec_options(p: argparse.ArgumentParser, spec_cls) -> None:
+def _add_spec_options(p: argparse.ArgumentParser, spec_cls: type[MeshSpec]) -> None:
     g = p.add_argument_group(f"{spec_cls.kind} geometry (lengths in nm)")
     for f in dataclasses.fields(spec_cls):
         flag = "--" + f.name.replace("_", "-")
@@ -29,36 +28,33 @@ def _add_spec_options(p: argparse.ArgumentParser, spec_cls) -> None:
         if kind == "bool":
             g.add_argument(flag, action=argparse.BooleanOptionalAction, default=f.default, help=text)
         elif kind.startswith("tuple"):
-            g.add_argument(flag, type=_floats, default=None, required=required, help=text)
+            g.add_argument(flag, type=_positions_arg, default=None, required=required, help=text)
         else:
             g.add_argument(flag, type=float, required=required, default=None if required else f.default, help=text)
 
 
 def cmd_mesh(a: argparse.Namespace) -> int:
-    from .cli import _emit
-    from .meshes import SPECS, write_msh
-
+    """Handler of ``rashba-diffusion mesh KIND``: validate the spec, then run gmsh and write the file(s)."""
     spec_cls = SPECS[a.kind]
     spec = spec_cls(**{f.name: getattr(a, f.name) for f in dataclasses.fields(spec_cls)})  # validates
     out = Path(a.output)
     # the geometry is validated (write_msh checks the suffix before gmsh starts): only now start MPI and gmsh
-    from ._compat import MPI
+    from ..fem._compat import MPI
+    from ..meshing.gmsh_build import write_msh
 
     comm = MPI.COMM_WORLD
     info = write_msh(spec, out, comm)
     if a.xdmf and comm.rank == 0:
-        from .mesh_files import convert_msh
+        from ..meshing.files import convert_msh
 
         convert_msh(out, out.with_suffix(".xdmf"))
         info["xdmf"] = str(out.with_suffix(".xdmf"))
-    _emit(a, info, comm.rank)
+    emit(a, info, comm.rank)
     return 0
 
 
 def add_parser(sub) -> None:
     """Register ``mesh KIND`` (one sub-command per generator) on the CLI's subparsers."""
-    from .meshes import SPECS
-
     p = sub.add_parser("mesh", help="write a mesh (.msh) with named materials, contacts, spin sinks, interfaces")
     kinds = p.add_subparsers(dest="kind", required=True, metavar="KIND")
     for kind, spec_cls in SPECS.items():
@@ -67,5 +63,5 @@ def add_parser(sub) -> None:
         k.add_argument("-o", "--output", required=True, help="the .msh file to write")
         k.add_argument("--xdmf", action="store_true",
                        help="also write FILE.xdmf (meshio, inline data; tags as cell data 'tags', no names)")
-        k.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+        add_json_arg(k)
         k.set_defaults(func=cmd_mesh)

@@ -3,15 +3,15 @@
 Solver choice goes through PETSc options: a dict in Python (``petsc_options``),
 ``--petsc-option KEY=VALUE`` on the command line (:func:`parse_petsc_option_args`)
 and a ``[solver]`` table in configuration files (:func:`petsc_options_from_table`).
-Kept apart from :mod:`solver` so that command lines validate options before
-DOLFINx is imported; :mod:`solver` re-exports everything here.
+Kept apart from :mod:`.solver` so that command lines validate options before
+DOLFINx is imported.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from .parameters import ParameterError
+from ..errors import ParameterError
 
 #: direct solve: MUMPS LU (the default; exact to round-off, best for 2D)
 DIRECT_PETSC_OPTIONS = {
@@ -50,7 +50,7 @@ DEFAULT_PETSC_OPTIONS = DIRECT_PETSC_OPTIONS
 #: nonlinear operator: the outer method must be flexible GMRES (FGMRES, right
 #: preconditioning), which makes ``ksp_rtol`` a bound on the true residual.
 #: Plain GMRES around it "converges" to a wrong solution (found by the
-#: true-residual check of :meth:`solver.LinearSolver._solve_rhs`).
+#: true-residual check of :class:`.solver.LinearSolver`).
 ITERATIVE_PETSC_OPTIONS = {
     "ksp_type": "fgmres",
     "ksp_gmres_restart": 200,

@@ -6,13 +6,13 @@ groups with or without names) or anything meshio reads (``.xdmf``,
 cell-data array that tags the cells and the facets).  A *tag map*
 ``{our name: file tag(s)}`` says which of the file's tags carry which of our
 names; a file tag is an integer or the name of a gmsh physical group.  Names
-in :data:`meshes.CELL_NAMES` (film, hm, fm) are materials (cell tags), all
+in :data:`.tags.CELL_NAMES` (film, hm, fm) are materials (cell tags), all
 other names are facets.  Without a map the file's own physical names are used.
 
 Our names' tags are the smallest of their file tags, so a mesh written by
-:mod:`meshes` keeps its numbers.  Facets whose file tag is not mapped are
+:mod:`rashba_diffusion.meshing` keeps its numbers.  Facets whose file tag is not mapped are
 dropped.  A missing name (in ``required`` but not mapped), an unknown file tag
-or a file tag claimed twice raises :class:`parameters.ParameterError`, whose
+or a file tag claimed twice raises :class:`~rashba_diffusion.errors.ParameterError`, whose
 message lists the tags found in the file (numbers and names).
 """
 
@@ -24,9 +24,12 @@ from pathlib import Path
 
 import numpy as np
 
-from ._compat import MPI, mesh, mesh_from_arrays, model_to_mesh
-from .geometry import Geometry
-from .parameters import ParameterError
+from ..errors import ParameterError
+from ..fem._compat import MPI, mesh, mesh_from_arrays, model_to_mesh
+from ..fem.geometry import Geometry
+from ..files import atomic_write_with
+from .gmsh_tools import gmsh_model
+from .tags import CELL_NAMES, CONTACT_NAMES, SPIN_SINK_NAMES
 
 #: cell-data arrays that hold tags, tried in this order when reading with meshio
 MESHIO_TAG_KEYS = ("gmsh:physical", "medit:ref", "cell_tags", "tags", "CellEntityIds", "physical")
@@ -47,8 +50,6 @@ def convert_msh(msh_path: str | os.PathLike, out_path: str | os.PathLike) -> Non
     Physical names are not kept: load the result with a numeric tag map.
     """
     import meshio
-
-    from .io import atomic_write_with
 
     m = meshio.read(str(msh_path))
     tdim = 3 if any(b.type == "tetra" for b in m.cells) else 2
@@ -73,9 +74,7 @@ def _bcast_error(comm: MPI.Comm, error: str | None) -> None:
 
 
 def _read_msh(path: Path, comm: MPI.Comm):
-    from .meshes import _gmsh_model
-
-    with _gmsh_model("load") as gmsh:
+    with gmsh_model("load") as gmsh:
         error, gdim = None, 0
         if comm.rank == 0:
             try:
@@ -177,8 +176,6 @@ def resolve_tag_map(tag_map: dict[str, TagSpec] | None, found: dict[str, set[int
         name mapped to both cells and facets, or a missing required name;
         the message lists the tags found in the file.
     """
-    from .meshes import CELL_NAMES
-
     cell_names = CELL_NAMES if cell_names is None else frozenset(cell_names)
     found_msg = _describe(found, groups, tdim)
     if tag_map is None:
@@ -233,7 +230,7 @@ def _relabel(msh, dim: int, tags, mapping: dict[int, int]):
 def load_mesh(path: str | os.PathLike, comm: MPI.Comm = MPI.COMM_WORLD, tag_map: dict[str, TagSpec] | None = None,
               required: Iterable[str] = (), *, cell_names: Iterable[str] | None = None,
               cell_data_key: str | None = None) -> Geometry:
-    """Read a mesh file into a :class:`geometry.Geometry` with our tag names.
+    """Read a mesh file into a :class:`~rashba_diffusion.fem.geometry.Geometry` with our tag names.
 
     Parameters
     ----------
@@ -245,7 +242,7 @@ def load_mesh(path: str | os.PathLike, comm: MPI.Comm = MPI.COMM_WORLD, tag_map:
     required
         Names that must be mapped (e.g. ``{"hm", "fm", "interface"}``).
     cell_names
-        Which of our names are materials (cells); default ``meshes.CELL_NAMES``.
+        Which of our names are materials (cells); default :data:`.tags.CELL_NAMES`.
     cell_data_key
         The meshio cell-data array holding the tags (default: the first of
         :data:`MESHIO_TAG_KEYS` present).
@@ -260,8 +257,6 @@ def load_mesh(path: str | os.PathLike, comm: MPI.Comm = MPI.COMM_WORLD, tag_map:
         or along x0 for a 2D mesh with both hm and fm cells (a bilayer
         cross-section, whose mesh coordinates are (y, z)).
     """
-    from .meshes import CONTACT_NAMES, SPIN_SINK_NAMES
-
     path = Path(path)
     _bcast_error(comm, None if comm.rank != 0 or path.is_file() else f"mesh file {str(path)!r} does not exist")
     if path.suffix.lower() == ".msh":

@@ -1,66 +1,67 @@
-"""Meshes with named materials, contacts, spin sinks and interfaces.
+"""Mesh specifications: frozen, validated dataclasses, one per generator (light: no gmsh, no DOLFINx at import).
 
-Generators (gmsh, built on rank 0 and distributed; each returns a
-:class:`geometry.Geometry` in ``"plane"`` mode with facet and cell tags):
+Bad input raises :class:`~rashba_diffusion.errors.ParameterError` before gmsh runs.  The fields of each spec
+(and its ``HELP``) define the flags of ``rashba-diffusion mesh KIND`` and the ``[mesh]`` table of a film sweep,
+so the library, the command line and the configuration cannot drift apart.  ``build(gmsh)`` creates the
+geometry, physical groups and mesh in the current gmsh model; :mod:`.gmsh_build` runs it.
 
-=====================  =====  ===========================  ==============================================
-generator              dim    cells                        facets
-=====================  =====  ===========================  ==============================================
-:func:`wire`           2D     film                         edge_low, edge_high, contact_left,
-                                                           contact_right, midline (interior)
-:func:`hall_bar`       2D     film                         contact_left, contact_right, edges,
-                                                           probe_top_k, probe_bottom_k (k = 1, 2, ...)
-:func:`notched_wire`   2D     film                         contact_left, contact_right, edges,
-                                                           midline (interior, through the constriction)
-:func:`bilayer_cross`  2D     hm (z < 0), fm (z > 0)       interface (interior, z = 0), hm_bottom,
- ``_section``                                              fm_top, sides (y = 0, W)
-:func:`bilayer_        3D     hm, fm                       interface, hm_bottom, fm_top, sides,
- stripe_3d`                                                contact_left (x = 0), contact_right (x = L)
-=====================  =====  ===========================  ==============================================
+==================================  ===  ====================  =========================================
+kind: spec                          dim  cells                 facets
+==================================  ===  ====================  =========================================
+``wire``: WireMesh                  2D   film                  edge_low, edge_high, contact_left,
+                                                               contact_right, midline (interior)
+``hall-bar``: HallBarMesh           2D   film                  contact_left, contact_right, edges,
+                                                               probe_top_k, probe_bottom_k (k = 1, 2, ...)
+``notch``: NotchedWireMesh          2D   film                  contact_left, contact_right, edges,
+                                                               midline (interior, through the constriction)
+``bilayer``: BilayerCrossSection-   2D   hm (z < 0),           interface (interior, z = 0), hm_bottom,
+Mesh                                     fm (z > 0)            fm_top, sides (y = 0, W)
+``bilayer-3d``: BilayerStripeMesh   3D   hm, fm                interface, hm_bottom, fm_top, sides,
+                                                               contact_left (x = 0), contact_right (x = L)
+==================================  ===  ====================  =========================================
 
 The bilayer cross-section's mesh coordinates (x0, x1) are the physical
 (y, z); the stripe's are (x, y, z).  Both are extruded across the thickness
-in layers that grow geometrically away from the interface z = 0.
-
-Every generator is a frozen, validated dataclass (``WireMesh``, ...): bad
-input raises :class:`parameters.ParameterError` before gmsh runs.
-:func:`write_msh` saves a generator's gmsh model as a ``.msh`` file, and
-:func:`load_mesh` reads any mesh gmsh or meshio can read and maps its tags
-to these names.  ``rashba-diffusion mesh KIND ... -o FILE`` is the command line.
+in layers that grow geometrically away from the interface z = 0.  Tag numbers: :mod:`.tags`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import math
-import os
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import ClassVar
 
-import numpy as np
+from ..errors import ParameterError
+from ..validation import check_positive
+from .gmsh_tools import (
+    add_film,
+    add_groups,
+    boundary_curves,
+    contact_tag,
+    extrude_layers,
+    group_by_bbox,
+    layer_heights,
+    refine_toward,
+)
+from .tags import (
+    BILAYER_FACETS,
+    CONTACT_FACETS,
+    CONTACT_LEFT,
+    CONTACT_RIGHT,
+    EDGE_HIGH,
+    EDGE_LOW,
+    EDGES,
+    FM,
+    FM_TOP,
+    HM,
+    HM_BOTTOM,
+    INTERFACE,
+    MIDLINE,
+    SIDES,
+    WIRE_FACETS,
+    probe_tags,
+)
 
-from ._compat import MPI, model_to_mesh
-from .geometry import CONTACT_LEFT, CONTACT_RIGHT, EDGE_HIGH, EDGE_LOW, MIDLINE, TAG_NAMES, Geometry
-from .mesh_files import load_mesh  # noqa: F401  (re-exported: meshes.load_mesh is the documented entry)
-from .parameters import ParameterError, check_positive
-
-# --- physical-group numbers written by the generators -----------------------
-#: cell (material) tags
-FILM, HM, FM = 1, 2, 3
-#: facet tags beyond the wire's (geometry.TAG_NAMES: 1-5)
-EDGES, INTERFACE, HM_BOTTOM, FM_TOP, SIDES = 6, 7, 8, 9, 10
-#: probe_top_k = PROBE_BASE + 2(k-1), probe_bottom_k = PROBE_BASE + 2(k-1) + 1
-PROBE_BASE = 11
-#: names that load_mesh looks up among the cell tags (all others are facets)
-CELL_NAMES = frozenset({"film", "hm", "fm"})
-#: facet names whose facets are spin sinks (s = 0) of a film loaded by load_mesh
-SPIN_SINK_NAMES = frozenset({"edge_low", "edge_high", "edges"})
-#: facet names (and generator tags) of the two contacts x = 0 and x = L
-CONTACT_FACETS = {"contact_left": CONTACT_LEFT, "contact_right": CONTACT_RIGHT}
-CONTACT_NAMES = tuple(CONTACT_FACETS)
 #: relative tolerance (of the smallest dimension) when classifying boundary entities
 CLASSIFY_TOL = 1e-6
 #: default ratio of the largest to the smallest cell
@@ -69,12 +70,6 @@ BULK_CELL_RATIO = 8.0
 LAYER_GROWTH = 1.2
 
 
-def probe_tags(k: int) -> tuple[int, int]:
-    """(probe_top_k, probe_bottom_k) tag numbers of the k-th arm pair (k = 1, 2, ...)."""
-    return PROBE_BASE + 2 * (k - 1), PROBE_BASE + 2 * (k - 1) + 1
-
-
-# --- validation helpers -----------------------------------------------------
 def _check_at_most(name: str, value: float, unit: str, bound_name: str, bound: float) -> None:
     if value > bound:
         raise ParameterError(f"{name} = {value!r} {unit} is invalid; valid range: (0, {bound_name} = {bound:g}]")
@@ -116,110 +111,7 @@ def _refinement(cell_nm: float, cell_bulk_nm: float | None, edge_layer_nm: float
 _REFINE_HELP = {"cell_bulk_nm": "cell size far from the edges (nm); default 8 cell_nm"}
 
 
-# --- gmsh plumbing ----------------------------------------------------------
-@contextmanager
-def _gmsh_model(name: str) -> Iterator:
-    """A fresh gmsh model (gmsh initialized here if nobody else did), removed afterwards."""
-    import gmsh
-
-    initialized_here = not gmsh.isInitialized()
-    if initialized_here:
-        gmsh.initialize(interruptible=False)
-    try:
-        gmsh.option.setNumber("General.Terminal", 0)
-        gmsh.model.add(name)
-        yield gmsh
-    finally:
-        gmsh.model.remove()
-        if initialized_here:
-            gmsh.finalize()
-
-
-def _group_by_bbox(gmsh, dim: int, tags: Iterable[int], classify: Callable[..., int | None]) -> dict[int, list[int]]:
-    """{physical tag: [entity tags]} from ``classify(x0, y0, z0, x1, y1, z1)`` of each entity's box."""
-    groups: dict[int, list[int]] = {}
-    for tag in tags:
-        phys = classify(*gmsh.model.getBoundingBox(dim, tag))
-        if phys is not None:
-            groups.setdefault(phys, []).append(tag)
-    return groups
-
-
-def _boundary_curves(gmsh) -> list[int]:
-    surfaces = gmsh.model.getEntities(2)
-    return [abs(t) for _, t in gmsh.model.getBoundary(surfaces, combined=True, oriented=False)]
-
-
-def _add_groups(gmsh, dim: int, groups: dict[int, list[int]], names: dict[str, int]) -> None:
-    for name, tag in names.items():
-        if groups.get(tag):
-            gmsh.model.addPhysicalGroup(dim, groups[tag], tag, name=name)
-
-
-def _add_film(gmsh) -> None:
-    """All surfaces as the one material ``film``."""
-    gmsh.model.addPhysicalGroup(2, [s[1] for s in gmsh.model.getEntities(2)], FILM, name="film")
-
-
-def _contact(x0: float, x1: float, length_nm: float, tol: float) -> int | None:
-    """CONTACT_LEFT / CONTACT_RIGHT for an entity whose box lies at x = 0 / x = L, else ``None``."""
-    if abs(x0) < tol and abs(x1) < tol:
-        return CONTACT_LEFT
-    if abs(x0 - length_nm) < tol and abs(x1 - length_nm) < tol:
-        return CONTACT_RIGHT
-    return None
-
-
-def _refine_toward(gmsh, curves: list[int], h_min: float, h_max: float, layer: float, sampling: int) -> None:
-    """Cells of size h_min within ``layer`` of ``curves``, growing linearly to h_max over another layer."""
-    field = gmsh.model.mesh.field
-    fdist = field.add("Distance")
-    field.setNumbers(fdist, "CurvesList", curves)
-    field.setNumber(fdist, "Sampling", sampling)
-    fthr = field.add("Threshold")
-    field.setNumber(fthr, "InField", fdist)
-    field.setNumber(fthr, "SizeMin", h_min)
-    field.setNumber(fthr, "SizeMax", h_max)
-    field.setNumber(fthr, "DistMin", layer)
-    field.setNumber(fthr, "DistMax", 2 * layer)
-    field.setAsBackgroundMesh(fthr)
-    gmsh.option.setNumber("Mesh.MeshSizeExtendFromBoundary", 0)
-    gmsh.option.setNumber("Mesh.MeshSizeFromPoints", 0)
-    gmsh.option.setNumber("Mesh.MeshSizeFromCurvature", 0)
-    gmsh.option.setNumber("Mesh.Algorithm", 6)
-
-
-def layer_heights(thickness_nm: float, cell_nm: float, cell_max_nm: float, growth: float) -> list[float]:
-    """Cell heights across a layer, from its interface side outward.
-
-    The k-th height is ``cell_nm · growth**k``, capped at ``cell_max_nm``; all
-    are scaled down by the same factor (< 1) so that they add up to the
-    thickness, which keeps the cell at the interface ≤ ``cell_nm``.
-    """
-    sizes: list[float] = []
-    total = 0.0
-    while total < thickness_nm * (1.0 - 1e-12):
-        h = min(cell_nm * growth ** len(sizes), cell_max_nm)
-        sizes.append(h)
-        total += h
-    return [h * thickness_nm / total for h in sizes]
-
-
-def _extrude_layers(gmsh, dimtags, axis: int, thickness_nm: float, heights_nm: list[float]):
-    """Extrude ``dimtags`` by ``thickness_nm`` along coordinate ``axis`` (geo kernel), one element per height.
-
-    Returns gmsh's list: [top entity, extruded entity, lateral entities...].
-    """
-    shift = [0.0, 0.0, 0.0]
-    shift[axis] = thickness_nm
-    cumulative = np.cumsum(heights_nm) / sum(heights_nm)
-    cumulative[-1] = 1.0
-    return gmsh.model.geo.extrude(dimtags, *shift, numElements=[1] * len(heights_nm),
-                                  heights=cumulative.tolist(), recombine=False)
-
-
-# --- the generators -------------------------------------------------------------
-class _Spec:
+class MeshSpec:
     """Common interface of the mesh specifications (frozen dataclasses)."""
 
     kind: ClassVar[str]
@@ -237,7 +129,7 @@ class _Spec:
 
 
 @dataclass(frozen=True)
-class WireMesh(_Spec):
+class WireMesh(MeshSpec):
     """The wire [0, L] × [0, W], refined toward the spin-sink edges y = 0, W.
 
     Cells are ``cell_nm`` within ``edge_layer_nm`` (default W/10) of the edges
@@ -288,12 +180,12 @@ class WireMesh(_Spec):
                 return EDGE_HIGH
             if abs(x0 - lx / 2) < tol and abs(x1 - lx / 2) < tol:
                 return MIDLINE
-            return _contact(x0, x1, lx, tol)
+            return contact_tag(x0, x1, lx, tol)
 
-        groups = _group_by_bbox(gmsh, 1, [t for _, t in gmsh.model.getEntities(1)], classify)
-        _add_groups(gmsh, 1, groups, TAG_NAMES)
-        _add_film(gmsh)
-        _refine_toward(gmsh, groups[EDGE_LOW] + groups[EDGE_HIGH], self.cell_nm, self.cell_bulk_nm,
+        groups = group_by_bbox(gmsh, 1, [t for _, t in gmsh.model.getEntities(1)], classify)
+        add_groups(gmsh, 1, groups, WIRE_FACETS)
+        add_film(gmsh)
+        refine_toward(gmsh, groups[EDGE_LOW] + groups[EDGE_HIGH], self.cell_nm, self.cell_bulk_nm,
                        self.edge_layer_nm, max(100, int(4 * lx / self.cell_nm)))
         gmsh.model.mesh.generate(2)
 
@@ -303,7 +195,7 @@ class WireMesh(_Spec):
 
 
 @dataclass(frozen=True)
-class HallBarMesh(_Spec):
+class HallBarMesh(MeshSpec):
     """A bar [0, L] × [0, W] along x with pairs of voltage arms.
 
     Arm pair k (k = 1, 2, ...) is centred at ``arm_positions_nm[k-1]``
@@ -386,7 +278,7 @@ class HallBarMesh(_Spec):
         tol = CLASSIFY_TOL * min(lx, w, aw)
 
         def classify(x0, y0, _z0, x1, y1, _z1):
-            contact = _contact(x0, x1, lx, tol)
+            contact = contact_tag(x0, x1, lx, tol)
             if contact is not None:
                 return contact
             for k, p in enumerate(self.arm_positions_nm, start=1):
@@ -398,13 +290,13 @@ class HallBarMesh(_Spec):
                         return bottom
             return EDGES
 
-        groups = _group_by_bbox(gmsh, 1, _boundary_curves(gmsh), classify)
+        groups = group_by_bbox(gmsh, 1, boundary_curves(gmsh), classify)
         names = {**CONTACT_FACETS, "edges": EDGES, **self.probe_names}
-        _add_groups(gmsh, 1, groups, names)
-        _add_film(gmsh)
+        add_groups(gmsh, 1, groups, names)
+        add_film(gmsh)
         sinks = [c for tag in (EDGES, *self.probe_names.values()) for c in groups.get(tag, [])]
         perimeter = 2 * (lx + w) + 4 * len(self.arm_positions_nm) * al
-        _refine_toward(gmsh, sinks, self.cell_nm, self.cell_bulk_nm, self.edge_layer_nm,
+        refine_toward(gmsh, sinks, self.cell_nm, self.cell_bulk_nm, self.edge_layer_nm,
                        max(100, int(2 * perimeter / self.cell_nm)))
         gmsh.model.mesh.generate(2)
 
@@ -416,7 +308,7 @@ class HallBarMesh(_Spec):
 
 
 @dataclass(frozen=True)
-class NotchedWireMesh(_Spec):
+class NotchedWireMesh(MeshSpec):
     """The wire [0, L] × [0, W] with a rectangular notch at x = L/2.
 
     The notch is ``notch_width_nm`` long (along x) and cuts ``notch_depth_nm``
@@ -497,19 +389,19 @@ class NotchedWireMesh(_Spec):
         tol = CLASSIFY_TOL * min(lx, w)
 
         def classify(x0, _y0, _z0, x1, _y1, _z1):
-            contact = _contact(x0, x1, lx, tol)
+            contact = contact_tag(x0, x1, lx, tol)
             return EDGES if contact is None else contact
 
-        boundary = _boundary_curves(gmsh)
-        groups = _group_by_bbox(gmsh, 1, boundary, classify)
+        boundary = boundary_curves(gmsh)
+        groups = group_by_bbox(gmsh, 1, boundary, classify)
         interior = [t for _, t in gmsh.model.getEntities(1) if t not in set(boundary)]
         groups[MIDLINE] = [t for t in interior
                            if abs(gmsh.model.getBoundingBox(1, t)[0] - lx / 2) < tol
                            and abs(gmsh.model.getBoundingBox(1, t)[3] - lx / 2) < tol]
         names = {**CONTACT_FACETS, "edges": EDGES, "midline": MIDLINE}
-        _add_groups(gmsh, 1, groups, names)
-        _add_film(gmsh)
-        _refine_toward(gmsh, groups[EDGES], self.cell_nm, self.cell_bulk_nm, self.edge_layer_nm,
+        add_groups(gmsh, 1, groups, names)
+        add_film(gmsh)
+        refine_toward(gmsh, groups[EDGES], self.cell_nm, self.cell_bulk_nm, self.edge_layer_nm,
                        max(100, int(8 * (lx + w) / self.cell_nm)))
         gmsh.model.mesh.generate(2)
 
@@ -571,11 +463,9 @@ def _classify_bilayer(spec, tol: float, length_nm: float | None):
     return classify
 
 
-BILAYER_FACETS = {"interface": INTERFACE, "hm_bottom": HM_BOTTOM, "fm_top": FM_TOP, "sides": SIDES}
-
 
 @dataclass(frozen=True)
-class BilayerCrossSectionMesh(_Spec):
+class BilayerCrossSectionMesh(MeshSpec):
     """Cross-section of a heavy-metal/ferromagnet bilayer stripe (2D).
 
     Mesh coordinates (x0, x1) = physical (y, z): y ∈ [0, W], heavy metal
@@ -608,15 +498,15 @@ class BilayerCrossSectionMesh(_Spec):
         geo.mesh.setTransfiniteCurve(base, max(2, math.ceil(w / self.lateral_cell_nm)) + 1)
         # the physical z is the mesh coordinate x1; the heavy metal is extruded up to the interface
         hm_heights = layer_heights(d_n, self.cell_nm, self.cell_max_nm, self.growth)[::-1]
-        hm = _extrude_layers(gmsh, [(1, base)], 1, d_n, hm_heights)
-        fm = _extrude_layers(gmsh, [hm[0]], 1, d_f, layer_heights(d_f, self.cell_nm, self.cell_max_nm, self.growth))
+        hm = extrude_layers(gmsh, [(1, base)], 1, d_n, hm_heights)
+        fm = extrude_layers(gmsh, [hm[0]], 1, d_f, layer_heights(d_f, self.cell_nm, self.cell_max_nm, self.growth))
         geo.synchronize()
         gmsh.model.addPhysicalGroup(2, [hm[1][1]], HM, name="hm")
         gmsh.model.addPhysicalGroup(2, [fm[1][1]], FM, name="fm")
         tol = CLASSIFY_TOL * min(w, d_n, d_f)
-        groups = _group_by_bbox(gmsh, 1, [t for _, t in gmsh.model.getEntities(1)],
+        groups = group_by_bbox(gmsh, 1, [t for _, t in gmsh.model.getEntities(1)],
                                 _classify_bilayer(self, tol, None))
-        _add_groups(gmsh, 1, groups, BILAYER_FACETS)
+        add_groups(gmsh, 1, groups, BILAYER_FACETS)
         gmsh.model.mesh.generate(2)
 
     def roles(self) -> dict:
@@ -624,7 +514,7 @@ class BilayerCrossSectionMesh(_Spec):
 
 
 @dataclass(frozen=True)
-class BilayerStripeMesh(_Spec):
+class BilayerStripeMesh(MeshSpec):
     """A heavy-metal/ferromagnet bilayer stripe (3D, tetrahedra).
 
     Coordinates (x, y, z): x ∈ [0, L] along the current, y ∈ [0, W], heavy
@@ -666,15 +556,15 @@ class BilayerStripeMesh(_Spec):
         lines = [geo.addLine(p, q) for p, q in zip(pts, pts[1:] + pts[:1], strict=True)]
         base = geo.addPlaneSurface([geo.addCurveLoop(lines)])
         hm_heights = layer_heights(d_n, self.cell_nm, self.cell_max_nm, self.growth)[::-1]
-        hm = _extrude_layers(gmsh, [(2, base)], 2, d_n, hm_heights)
-        fm = _extrude_layers(gmsh, [hm[0]], 2, d_f, layer_heights(d_f, self.cell_nm, self.cell_max_nm, self.growth))
+        hm = extrude_layers(gmsh, [(2, base)], 2, d_n, hm_heights)
+        fm = extrude_layers(gmsh, [hm[0]], 2, d_f, layer_heights(d_f, self.cell_nm, self.cell_max_nm, self.growth))
         geo.synchronize()
         gmsh.model.addPhysicalGroup(3, [hm[1][1]], HM, name="hm")
         gmsh.model.addPhysicalGroup(3, [fm[1][1]], FM, name="fm")
         tol = CLASSIFY_TOL * min(lx, w, d_n, d_f)
-        groups = _group_by_bbox(gmsh, 2, [t for _, t in gmsh.model.getEntities(2)],
+        groups = group_by_bbox(gmsh, 2, [t for _, t in gmsh.model.getEntities(2)],
                                 _classify_bilayer(self, tol, lx))
-        _add_groups(gmsh, 2, groups, {**BILAYER_FACETS, **CONTACT_FACETS})
+        add_groups(gmsh, 2, groups, {**BILAYER_FACETS, **CONTACT_FACETS})
         gmsh.option.setNumber("Mesh.MeshSizeMax", h)
         gmsh.model.mesh.generate(3)
 
@@ -683,115 +573,6 @@ class BilayerStripeMesh(_Spec):
                     contacts=(CONTACT_LEFT, CONTACT_RIGHT), midline=None)
 
 
-SPECS: dict[str, type[_Spec]] = {
+SPECS: dict[str, type[MeshSpec]] = {
     s.kind: s for s in (WireMesh, HallBarMesh, NotchedWireMesh, BilayerCrossSectionMesh, BilayerStripeMesh)
 }
-
-
-def generate(spec: _Spec, comm: MPI.Comm = MPI.COMM_WORLD, msh_path: str | os.PathLike | None = None) -> Geometry:
-    """Mesh ``spec`` with gmsh on rank 0 and distribute it over ``comm``.
-
-    ``msh_path`` also saves the gmsh model there (atomically, by rank 0).
-    """
-    _check_msh_path(msh_path)
-    with _gmsh_model(spec.kind) as gmsh:
-        if comm.rank == 0:
-            spec.build(gmsh)
-            if msh_path is not None:
-                _save_model(gmsh, msh_path)
-        msh, ct, ft, groups = model_to_mesh(gmsh.model, comm, 0, gdim=spec.gdim)
-    tdim = msh.topology.dim
-    return Geometry(
-        msh=msh,
-        facet_tags=ft,
-        mode="plane",
-        tag_names={n: t for n, (d, t) in groups.items() if d == tdim - 1},
-        cell_tags=ct,
-        cell_tag_names={n: t for n, (d, t) in groups.items() if d == tdim},
-        **spec.roles(),
-    )
-
-
-def _check_msh_path(path: str | os.PathLike | None) -> None:
-    """Checked on every rank before gmsh runs, so that no rank waits for a failed one."""
-    if path is not None and Path(path).suffix != ".msh":
-        raise ParameterError(f"mesh file = {str(path)!r} is invalid; valid values: a path ending in .msh")
-
-
-def _save_model(gmsh, path: str | os.PathLike) -> None:
-    from .io import atomic_write_with
-
-    atomic_write_with(path, gmsh.write)
-
-
-def write_msh(spec: _Spec, path: str | os.PathLike, comm: MPI.Comm = MPI.COMM_WORLD) -> dict:
-    """Save the gmsh model of ``spec`` as ``path`` (.msh) on rank 0; return a summary (rank 0) or ``{}``."""
-    _check_msh_path(path)
-    info: dict = {}
-    if comm.rank == 0:
-        with _gmsh_model(spec.kind) as gmsh:
-            spec.build(gmsh)
-            _save_model(gmsh, path)
-            tdim = gmsh.model.getDimension()
-            groups = {gmsh.model.getPhysicalName(d, t): (d, t) for d, t in gmsh.model.getPhysicalGroups()}
-            types, tags, _ = gmsh.model.mesh.getElements(tdim)
-            info = {
-                "kind": spec.kind,
-                "path": str(path),
-                "dim": tdim,
-                "nodes": int(len(gmsh.model.mesh.getNodes()[0])),
-                "cells": int(sum(len(t) for t in tags)),
-                "cell_tags": {n: t for n, (d, t) in groups.items() if d == tdim},
-                "facet_tags": {n: t for n, (d, t) in groups.items() if d == tdim - 1},
-                "parameters": dataclasses.asdict(spec),
-            }
-    comm.barrier()
-    return info
-
-
-# --- public generator functions ------------------------------------------------
-def wire(length_nm: float, width_nm: float, cell_nm: float, *, cell_bulk_nm: float | None = None,
-         edge_layer_nm: float | None = None, comm: MPI.Comm = MPI.COMM_WORLD,
-         msh_path: str | os.PathLike | None = None) -> Geometry:
-    """The 2D wire (see :class:`WireMesh`)."""
-    return generate(WireMesh(length_nm, width_nm, cell_nm, cell_bulk_nm, edge_layer_nm), comm, msh_path)
-
-
-def hall_bar(length_nm: float, width_nm: float, arm_width_nm: float, arm_length_nm: float, cell_nm: float, *,
-             arm_positions_nm: tuple[float, ...] | None = None, cell_bulk_nm: float | None = None,
-             edge_layer_nm: float | None = None, comm: MPI.Comm = MPI.COMM_WORLD,
-             msh_path: str | os.PathLike | None = None) -> Geometry:
-    """A Hall bar with voltage arms (see :class:`HallBarMesh`)."""
-    spec = HallBarMesh(length_nm, width_nm, arm_width_nm, arm_length_nm, cell_nm, arm_positions_nm, cell_bulk_nm,
-                       edge_layer_nm)
-    return generate(spec, comm, msh_path)
-
-
-def notched_wire(length_nm: float, width_nm: float, notch_depth_nm: float, notch_width_nm: float, cell_nm: float,
-                 *, double_sided: bool = True, cell_bulk_nm: float | None = None,
-                 edge_layer_nm: float | None = None, comm: MPI.Comm = MPI.COMM_WORLD,
-                 msh_path: str | os.PathLike | None = None) -> Geometry:
-    """A wire with a notch or constriction at mid-length (see :class:`NotchedWireMesh`)."""
-    spec = NotchedWireMesh(length_nm, width_nm, notch_depth_nm, notch_width_nm, cell_nm, double_sided,
-                           cell_bulk_nm, edge_layer_nm)
-    return generate(spec, comm, msh_path)
-
-
-def bilayer_cross_section(width_nm: float, hm_thickness_nm: float, fm_thickness_nm: float, cell_nm: float, *,
-                          cell_max_nm: float | None = None, lateral_cell_nm: float | None = None,
-                          growth: float = LAYER_GROWTH, comm: MPI.Comm = MPI.COMM_WORLD,
-                          msh_path: str | os.PathLike | None = None) -> Geometry:
-    """HM/FM bilayer cross-section, coordinates (y, z) (see :class:`BilayerCrossSectionMesh`)."""
-    spec = BilayerCrossSectionMesh(width_nm, hm_thickness_nm, fm_thickness_nm, cell_nm, cell_max_nm,
-                                   lateral_cell_nm, growth)
-    return generate(spec, comm, msh_path)
-
-
-def bilayer_stripe_3d(length_nm: float, width_nm: float, hm_thickness_nm: float, fm_thickness_nm: float,
-                      cell_nm: float, *, cell_max_nm: float | None = None, lateral_cell_nm: float | None = None,
-                      growth: float = LAYER_GROWTH, comm: MPI.Comm = MPI.COMM_WORLD,
-                      msh_path: str | os.PathLike | None = None) -> Geometry:
-    """3D HM/FM bilayer stripe, coordinates (x, y, z) (see :class:`BilayerStripeMesh`)."""
-    spec = BilayerStripeMesh(length_nm, width_nm, hm_thickness_nm, fm_thickness_nm, cell_nm, cell_max_nm,
-                             lateral_cell_nm, growth)
-    return generate(spec, comm, msh_path)

@@ -1,4 +1,4 @@
-"""Charge current of a 3D bilayer driven through its contacts (the spin Hall source of :mod:`bilayer`).
+"""Charge current of a 3D bilayer driven through its contacts (the spin Hall source of :mod:`.bilayer`).
 
 The charge potential φ solves ∇·(σ ∇φ) = 0 with σ = σ_N in the "hm" cells and σ_F in the "fm" cells, φ fixed on
 the facets "contact_left" and "contact_right" (a unit difference, the scale is set afterwards) and no current
@@ -10,45 +10,34 @@ FM): the uniform drive of the 1D/2D solver.  Only the heavy metal's current feed
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from .parameters import ParameterError
-
-#: the facets the charge current enters and leaves by (names of ``meshes.bilayer_stripe_3d``)
-CONTACTS = ("contact_left", "contact_right")
-
-
-@dataclass
-class _ChargeProblem:
-    """The pieces :class:`solver.LinearSolver` needs (a, L, bcs, V, pin_bc)."""
-
-    a: object
-    L: object
-    bcs: list
-    V: object
-    pin_bc: None = None
+from ..errors import ParameterError
+from ..fem._compat import PETSc, fem, ufl
+from ..fem.geometry import Geometry
+from ..fem.postprocess import CompiledIntegrals
+from ..fem.solver import LinearSolver, LinearSystem
+from ..meshing.tags import CONTACT_NAMES
 
 
-def check_contacts(geometry) -> None:
+def check_contacts(geometry: Geometry) -> None:
     """Raise :class:`ParameterError` unless the mesh is 3D and has both contact facet tags."""
     tdim = geometry.msh.topology.dim
-    missing = [n for n in CONTACTS if n not in (geometry.tag_names or {})]
+    missing = [n for n in CONTACT_NAMES if n not in (geometry.tag_names or {})]
     if tdim != 3 or missing:
         raise ParameterError(
-            f"charge_current = 'contacts' needs a 3D mesh with facet tags {list(CONTACTS)}; this mesh is {tdim}D "
+            f"charge_current = 'contacts' needs a 3D mesh with facet tags {list(CONTACT_NAMES)}; this mesh is {tdim}D "
             f"with facet tags {sorted(geometry.tag_names or {})} (missing {missing}); valid: 'uniform' otherwise"
         )
 
 
-def current_shape(geometry, sigma_fm_over_hm: float, petsc_options: dict | None = None):
+def current_shape(geometry: Geometry, sigma_fm_over_hm: float, petsc_options: dict | None = None):
     """ĵ(r) = j(r)/j_N: the charge current of the contacts-driven mesh, HM mean of ĵ_x equal to 1.
 
     Parameters
     ----------
     geometry
-        A 3D :class:`geometry.Geometry` with cell tags "hm" (and optionally "fm") and facet tags
+        A 3D :class:`Geometry` with cell tags "hm" (and optionally "fm") and facet tags
         "contact_left", "contact_right"; mesh coordinates are (x, y, z).
     sigma_fm_over_hm
         σ_F/σ_N (> 0).
@@ -58,9 +47,6 @@ def current_shape(geometry, sigma_fm_over_hm: float, petsc_options: dict | None 
     (ĵ, φ)
         ĵ a UFL vector (dimensionless; piecewise constant, physical axes x, y, z) and φ the solved potential.
     """
-    from ._compat import MPI, PETSc, fem, ufl
-    from .solver import LinearSolver
-
     check_contacts(geometry)
     msh = geometry.msh
     tdim = msh.topology.dim
@@ -80,23 +66,18 @@ def current_shape(geometry, sigma_fm_over_hm: float, petsc_options: dict | None 
     L = fem.form(zero * v * ufl.dx)
     msh.topology.create_connectivity(tdim - 1, tdim)
     bcs = []
-    for name, value in zip(CONTACTS, (1.0, 0.0), strict=True):  # current flows from left to right: +x̂
+    for name, value in zip(CONTACT_NAMES, (1.0, 0.0), strict=True):  # current flows from left to right: +x̂
         facets = geometry.facet_tags.find(geometry.tag_names[name])
         dofs = fem.locate_dofs_topological(V, tdim - 1, facets)
         bcs.append(fem.dirichletbc(PETSc.ScalarType(value), dofs, V))
-    solver = LinearSolver(_ChargeProblem(a, L, bcs, V), petsc_options)
-    phi_h = solver.solve()
-    solver.destroy()
+    with LinearSolver(LinearSystem(a, L, bcs, V), petsc_options) as solver:
+        phi_h = solver.solve()
 
     j = -sigma * ufl.grad(phi_h)
     dx_hm = ufl.Measure("dx", domain=msh, subdomain_data=geometry.cell_tags)(names["hm"])
-    comm = msh.comm
-
-    def integral(expr) -> float:
-        return comm.allreduce(fem.assemble_scalar(fem.form(expr * dx_hm)), op=MPI.SUM)
-
-    mean_jx = integral(j[0]) / integral(ufl.as_ufl(1.0))
+    hm_mean = CompiledIntegrals([j[0]], dx_hm, msh.comm)
+    mean_jx = hm_mean.values()[0] / hm_mean.size
     if not np.isfinite(mean_jx) or mean_jx <= 0.0:
-        raise ParameterError(f"no charge current flows through the heavy metal between {list(CONTACTS)} "
+        raise ParameterError(f"no charge current flows through the heavy metal between {list(CONTACT_NAMES)} "
                              f"(mean j_x = {mean_jx!r} in units of σ_N/nm); check the contact tags")
     return j / mean_jx, phi_h

@@ -13,6 +13,7 @@ B∇z·S, Γ∇z·(mn), R∇z·m(S·m)  :meth:`RashbaModel.rashba_charge_flux`
 S/τsf, (S+Sz ẑ)/τdp         :meth:`RashbaModel.local_spin_terms`
 S×m/τΔ, m×(S×m)/τφ          :meth:`RashbaModel.local_spin_terms`
 X (Eq. 33)                  :meth:`RashbaModel.field_source` (from the fluxes)
+Eq. 24 torque               :func:`torque_ufl` (pointwise; averaged in :mod:`rashba_diffusion.problems.wire`)
 ==========================  ===========================================
 
 Unknown: U = (s_x, s_y, s_z, ν), the E-linear deviations of the spin density
@@ -30,13 +31,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._compat import MPI, PETSc, fem, ufl
-from .geometry import Geometry
-from .parameters import UNIT_VECTOR_TOLERANCE, Coefficients, Drive, Film, ParameterError, unit_vector
+from ..fem._compat import PETSc, fem, ufl
+from ..fem.geometry import Geometry
+from ..fem.solver import LinearSystem
+from ..physics.rashba import Coefficients, Drive, Film
+from ..physics.vectors import EPS
+from ..validation import check_degree
+from .magnetization import Magnetization
 
-EPS = np.zeros((3, 3, 3))
-EPS[0, 1, 2] = EPS[1, 2, 0] = EPS[2, 0, 1] = 1.0
-EPS[0, 2, 1] = EPS[2, 1, 0] = EPS[1, 0, 2] = -1.0
 ZAXIS = 2
 #: Ez[a, d] = ε_{a z d}:  (ẑ × ∇ f)_a = Ez[a, d] ∂_d f
 EZ = EPS[:, ZAXIS, :]
@@ -74,51 +76,40 @@ class RashbaModel:
     Parameters
     ----------
     geometry
-        Mesh, tags and boundary roles (:mod:`geometry`).
+        Mesh, tags and boundary roles (:class:`~rashba_diffusion.fem.geometry.Geometry`).
     film, drive
         Material and applied field.
     m
         Magnetization: a unit 3-vector (constant) or a DOLFINx ``Function``
-        with 3 components (a texture; its norm is the caller's business).
+        with 3 components (a texture, |m| = 1 at every dof), see :class:`Magnetization`.
     degree
         Lagrange degree of the 4-component unknown.
 
-    Every coefficient is a ``fem.Constant``: changing the film, the drive or a
-    constant m (:meth:`update`) does not recompile the forms.
+    Every coefficient is a ``fem.Constant`` and m a :class:`Magnetization`: changing the film, the drive or
+    m (:meth:`update`) does not recompile the forms.  :attr:`system` is what the solver solves.
     """
 
     def __init__(self, geometry: Geometry, film: Film, drive: Drive, m, degree: int = 2):
-        if int(degree) not in (1, 2, 3):
-            raise ValueError(f"degree = {degree!r} is invalid; valid values: 1, 2, 3")
+        self.degree = check_degree(degree)
         self.geometry = geometry
         msh = geometry.msh
-        self.V = fem.functionspace(msh, ("Lagrange", int(degree), (4,)))
-        self.degree = int(degree)
+        self.V = fem.functionspace(msh, ("Lagrange", self.degree, (4,)))
         self.const = {name: fem.Constant(msh, PETSc.ScalarType(0.0)) for name in COEFFICIENT_NAMES}
         self.eE = fem.Constant(msh, np.zeros(3, dtype=PETSc.ScalarType))
         #: û = ẑ × Ê, the torque decomposition's axis (post-processing forms use it)
         self.transverse = fem.Constant(msh, np.zeros(3, dtype=PETSc.ScalarType))
-        if isinstance(m, fem.Function):
-            norms = np.linalg.norm(m.x.array.reshape(-1, 3), axis=1)
-            bad = norms.size and np.max(np.abs(norms - 1.0)) > UNIT_VECTOR_TOLERANCE
-            if msh.comm.allreduce(bool(bad), op=MPI.LOR):
-                raise ParameterError(
-                    "m (Function) must have |m| = 1 at every dof within "
-                    f"{UNIT_VECTOR_TOLERANCE:g} (the dephasing term m×(s×m) assumes it)"
-                )
-            self.m_const = None
-            self.m = m
-        else:
-            self.m_const = fem.Constant(msh, np.zeros(3, dtype=PETSc.ScalarType))
-            self.m = self.m_const
-        self.update(film=film, drive=drive, m=None if self.m_const is None else m)
+        self.magnetization = Magnetization(msh, m)
+        self.update(film=film, drive=drive)
         self._build_forms()
         self._build_bcs()
+        #: the compiled forms and boundary data the solver solves
+        self.system = LinearSystem(self.a, self.L, self.bcs, self.V, self.pin_bc,
+                                   None if self.pin_bc is None else self.unit_pin_bc)
 
     # -- parameters ---------------------------------------------------------
     def update(self, film: Film | None = None, drive: Drive | None = None, m=None,
                coefficients: Coefficients | None = None) -> None:
-        """Change parameters in place (no recompilation)."""
+        """Change parameters in place (no recompilation); ``m`` as for :meth:`Magnetization.set`."""
         if film is not None:
             self.film = film
             coefficients = film.coefficients()
@@ -131,10 +122,7 @@ class RashbaModel:
             self.eE.value[:] = drive.e_field_ev_per_nm
             self.transverse.value[:] = drive.transverse
         if m is not None:
-            if self.m_const is None:
-                raise ValueError("this model's magnetization is a Function; assign to it instead")
-            self.m_value = np.asarray(unit_vector("m", m))
-            self.m_const.value[:] = self.m_value
+            self.magnetization.set(m)
 
     # -- operators ----------------------------------------------------------
     def grad3(self, f) -> list:
@@ -152,7 +140,7 @@ class RashbaModel:
 
     def rashba_spin_flux(self, s, nu) -> list[list]:
         """F[a][d] with (first-order terms of Eq. 17)_a = −∂_d F[a][d]."""
-        c, m = self.const, self.m
+        c, m = self.const, self.magnetization.ufl
         mdotEz = [_lin(EZ[:, d], m) for d in range(3)]  # (m·∇z)_d
         F = []
         for a in range(3):
@@ -175,7 +163,7 @@ class RashbaModel:
 
     def rashba_charge_flux(self, s, nu) -> list:
         """f[d] with (first-order terms of Eq. 16)_d = −∂_d f[d]."""
-        c, m = self.const, self.m
+        c, m = self.const, self.magnetization.ufl
         mds = _sum([m[i] * s[i] for i in range(3)])
         out = []
         for d in range(3):
@@ -190,7 +178,7 @@ class RashbaModel:
 
     def local_spin_terms(self, s) -> list:
         """Q_a: relaxation, dephasing and precession of Eq. 17 (no derivatives)."""
-        c, m = self.const, self.m
+        c, m = self.const, self.magnetization.ufl
         mds = _sum([m[i] * s[i] for i in range(3)])
         sxm = [s[1] * m[2] - s[2] * m[1], s[2] * m[0] - s[0] * m[2], s[0] * m[1] - s[1] * m[0]]
         out = []
@@ -207,7 +195,7 @@ class RashbaModel:
         first-order term, X_a = −F[a][d](S0, n0) (e/εF) E_d with
         (e/εF) S0 = NF PF m e and (e/εF) n0 = NF e."""
         c = self.const
-        s0 = [c["NF"] * c["PF"] * self.m[i] for i in range(3)]
+        s0 = [c["NF"] * c["PF"] * self.magnetization.ufl[i] for i in range(3)]
         F0 = self.rashba_spin_flux(s0, c["NF"])
         return [-_sum([F0[a][d] * self.eE[d] for d in range(3)]) for a in range(3)]
 
@@ -220,7 +208,7 @@ class RashbaModel:
             gs = self.grad3(s[a])
             J.append([
                 _sum([-c["D"] * gs[d] if gs[d] is not None else None,
-                      -c["D"] * c["NF"] * c["PF"] * self.m[a] * self.eE[d], F[a][d]])
+                      -c["D"] * c["NF"] * c["PF"] * self.magnetization.ufl[a] * self.eE[d], F[a][d]])
                 for d in range(3)
             ])
         return J
@@ -311,3 +299,20 @@ class RashbaModel:
     def unit_pin_bc(self):
         """Dirichlet ν = 1 at the pinned dof (for the null-vector solve)."""
         return fem.dirichletbc(self._pin_one, self._pin_dofs, self.V.sub(3))
+
+
+def torque_ufl(model: RashbaModel, U) -> tuple:
+    """(T⊥, T∥, T) as UFL expressions of the solution ``U`` (Eq. 24, pointwise m).
+
+    û = ẑ × Ê is the model's ``fem.Constant`` :attr:`RashbaModel.transverse`, so
+    compiled forms follow a changed drive direction.
+    """
+    c, m = model.const, model.magnetization.ufl
+    s = ufl.as_vector([U[0], U[1], U[2]])
+    mv = ufl.as_vector([m[0], m[1], m[2]])
+    ds = s - ufl.dot(s, mv) * mv
+    T = -c["inv_tau_delta"] * ufl.cross(mv, ds) + c["inv_tau_phi"] * ds
+    e_perp = ufl.cross(model.transverse, mv)
+    e_par = ufl.cross(mv, e_perp)
+    n2 = ufl.dot(e_perp, e_perp)
+    return ufl.dot(T, e_perp) / n2, ufl.dot(T, e_par) / n2, T

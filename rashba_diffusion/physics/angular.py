@@ -28,34 +28,24 @@ The named bases are
   families of both parities times 1, …, sin^{2(order−1)}θ.
 
 :func:`fit_angular` fits torque vectors sampled at many m with any basis.
-The sampling helpers compute those vectors for the infinite medium
-(:func:`bulk_torques`) and for the wire (:func:`wire_torques`, one solve per
-direction with the forms compiled once).
+:func:`bulk_torques` samples those vectors in the infinite medium; the wire's
+are sampled by :func:`rashba_diffusion.studies.angular.wire_torques`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..errors import ParameterError
+from ..units import V_PER_M_TO_EV_PER_NM
+from ..validation import UNIT_VECTOR_TOLERANCE, unit_vector
 from .bulk import solve_bulk
-from .parameters import (
-    UNIT_VECTOR_TOLERANCE,
-    V_PER_M_TO_EV_PER_NM,
-    Coefficients,
-    Drive,
-    Film,
-    ParameterError,
-    unit_vector,
-)
+from .rashba import Coefficients, Drive, Film
+from .vectors import Z_HAT
 
-if TYPE_CHECKING:  # the wire module loads DOLFINx; keep this module importable without it
-    from .wire import WireSpec
-
-Z = np.array([0.0, 0.0, 1.0])
 #: names accepted by :func:`make_basis`
 BASIS_NAMES = ("eq35", "eq40", "garello", "symmetric")
 #: labels of the Eq. 40 coefficients, in the order of :func:`eq40_basis`
@@ -89,7 +79,8 @@ def direction_grid(theta_deg: Sequence[float], phi_deg: Sequence[float]) -> tupl
     return tt, pp, m
 
 
-def _check_m(m_samples) -> np.ndarray:
+def check_m_samples(m_samples) -> np.ndarray:
+    """Unit magnetizations of shape (N, 3), N >= 1, as a float array (or :class:`ParameterError`)."""
     m = np.asarray(m_samples, dtype=float)
     if m.ndim != 2 or m.shape[1] != 3 or m.shape[0] == 0:
         raise ParameterError(f"m_samples must have shape (N, 3) with N >= 1; got shape {m.shape}")
@@ -125,7 +116,7 @@ class AngularBasis:
     evaluate: Callable[[np.ndarray], np.ndarray]
 
     def __call__(self, m_samples) -> np.ndarray:
-        m = _check_m(m_samples)
+        m = check_m_samples(m_samples)
         out = np.asarray(self.evaluate(m), dtype=float)
         if out.shape != (m.shape[0], 3, len(self.labels)):
             raise ValueError(f"basis {self.name!r} returned shape {out.shape}, expected "
@@ -136,9 +127,9 @@ class AngularBasis:
 def _frame(m: np.ndarray, direction) -> dict[str, np.ndarray]:
     """The vectors and scalars every basis is built from (arrays over samples)."""
     e = np.asarray(unit_vector("direction", direction, in_plane=True))
-    u = np.cross(Z, e)
+    u = np.cross(Z_HAT, e)
     uxm = np.cross(u, m)
-    zxm = np.cross(Z, m)
+    zxm = np.cross(Z_HAT, m)
     return {
         "uxm": uxm,
         "m_uxm": np.cross(m, uxm),
@@ -217,7 +208,7 @@ class Eq40Rates:
 
     β = τΔ(1/τsf + 1/τdp), ξ = β + τΔ/τφ, β̃ = β/(1+ξ²), χ = τsf/(τsf+τdp)
     (Sec. IV's definitions; with Sec. III's β = τΔ/τsf the form is not exact,
-    EQUATIONS.md item 2).
+    docs/model.md §9 item 2).
     """
 
     beta: float
@@ -293,7 +284,7 @@ def eq41_coefficients(c: Coefficients, drive: Drive, *, printed: bool = True) ->
 
     ``printed=True``: as printed (T⁰⊥/T⁰∥ swapped, Tx⊥ with the wrong sign,
     Tyz⊥ different).  ``printed=False``: re-derived from Eq. 32 with its
-    β̃ m×X sign corrected (EQUATIONS.md item 1) and the source of Eq. 39;
+    β̃ m×X sign corrected (docs/model.md §9 item 1) and the source of Eq. 39;
     docs/angular.md shows the algebra and the fit confirms it.
     With B, Γ, C, R, PF as in Eq. 33; rates as :class:`Eq40Rates`.
     """
@@ -412,7 +403,7 @@ def fit_angular(m_samples, torque_vectors, basis: str | AngularBasis = "symmetri
     distinct values of sin²θ on the grid, a ``symmetric``/``garello`` basis of
     order ≥ p interpolates rather than fits (and may lose rank).
     """
-    m = _check_m(m_samples)
+    m = check_m_samples(m_samples)
     T = np.asarray(torque_vectors, dtype=float)
     if T.shape != m.shape:
         raise ParameterError(f"torque_vectors must have shape {m.shape} (one 3-vector per m sample); got {T.shape}")
@@ -464,68 +455,6 @@ def bulk_torques(film: Film | Coefficients, drive: Drive, m_samples, *, hall_fre
 
     ``hall_free_normal`` as in :func:`bulk.solve_bulk` (the wire's interior reference).
     """
-    m = _check_m(m_samples)
+    m = check_m_samples(m_samples)
     c = film if isinstance(film, Coefficients) else film.coefficients()  # derive the coefficients once
     return np.array([solve_bulk(c, drive, mi, hall_free_normal=hall_free_normal).torque for mi in m])
-
-
-def wire_torques(film: Film, drive: Drive, m_samples, spec: WireSpec, comm=None, petsc_options: dict | None = None,
-                 progress: Callable[[int, int], None] | None = None) -> np.ndarray:
-    """Width-averaged torque vectors of the wire, shape (N, 3), 1/(nm² fs).
-
-    One mesh, one :class:`RashbaModel` and one :class:`LinearSolver` serve
-    every direction: m is a ``fem.Constant`` (``model.update(m=...)``) and the
-    three averaging forms are compiled once against a persistent Function
-    into which each solution is copied.  The average is over the whole
-    cross-section (1D) or the mid-length line x = L/2 (2D), as in
-    :func:`wire.solve_wire`.  This loop is the only place that solves; a
-    sweep engine may replace it.
-
-    Parameters
-    ----------
-    film, drive
-        Material and field.
-    m_samples
-        Unit magnetizations, shape (N, 3).
-    spec
-        :class:`wire.WireSpec`.
-    comm
-        MPI communicator (default COMM_WORLD); results are identical on every rank.
-    progress
-        Optional callback ``progress(i, N)`` after each solve.
-    """
-    from ._compat import MPI, fem, ufl
-    from .model import RashbaModel
-    from .solver import LinearSolver
-    from .wire import build_geometry
-
-    m = _check_m(m_samples)
-    comm = MPI.COMM_WORLD if comm is None else comm
-    g = build_geometry(film, spec, comm)
-    model = RashbaModel(g, film, drive, m[0], degree=spec.degree)
-    solver = LinearSolver(model, petsc_options)
-    U = fem.Function(model.V)
-    c, mv = model.const, ufl.as_vector([model.m[i] for i in range(3)])
-    s = ufl.as_vector([U[0], U[1], U[2]])
-    ds = s - ufl.dot(s, mv) * mv
-    T = -c["inv_tau_delta"] * ufl.cross(mv, ds) + c["inv_tau_phi"] * ds  # Eq. 24
-    if g.mode == "cross_section":
-        meas = ufl.dx(domain=g.msh)
-        comps = [T[i] for i in range(3)]
-    else:
-        meas = ufl.dS(domain=g.msh, subdomain_data=g.facet_tags, subdomain_id=g.midline)
-        comps = [T[i]("+") for i in range(3)]
-    forms = [fem.form(t * meas) for t in comps]
-    width = comm.allreduce(fem.assemble_scalar(fem.form(ufl.as_ufl(1.0) * meas)), op=MPI.SUM)
-    out = np.empty_like(m)
-    try:
-        for i, mi in enumerate(m):
-            model.update(m=mi)
-            sol = solver.solve()
-            U.x.array[:] = sol.x.array
-            out[i] = [comm.allreduce(fem.assemble_scalar(f), op=MPI.SUM) / width for f in forms]
-            if progress is not None:
-                progress(i + 1, m.shape[0])
-    finally:
-        solver.destroy()
-    return out

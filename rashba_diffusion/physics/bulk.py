@@ -1,7 +1,7 @@
 """The infinite medium (Eqs. 26-33): an exact 3x3 solve, any m and field.
 
 This module is deliberately written from the printed Eq. 26 and Eq. 33 in
-plain numpy, independently of the UFL operator in :mod:`model`, so that the
+plain numpy, independently of the UFL operator in :mod:`rashba_diffusion.models.rashba`, so that the
 wire's interior can be checked against it.
 """
 
@@ -11,16 +11,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .parameters import V_PER_M_TO_EV_PER_NM, Coefficients, Drive, Film, unit_vector
-from .torque import cross as cross3
+from ..units import V_PER_M_TO_EV_PER_NM
+from ..validation import unit_vector
+from .rashba import Coefficients, Drive, Film
 from .torque import decompose, torque_from_spin, torque_to_j_per_m2
-
-Z = np.array([0.0, 0.0, 1.0])
-
-
-def cross_matrix(v: np.ndarray) -> np.ndarray:
-    """[v]x with [v]x a = v x a."""
-    return np.array([[0.0, -v[2], v[1]], [v[2], 0.0, -v[0]], [-v[1], v[0], 0.0]])
+from .vectors import Z_HAT, cross, cross_matrix
 
 
 def relaxation_matrix(c: Coefficients, m: np.ndarray) -> np.ndarray:
@@ -28,7 +23,7 @@ def relaxation_matrix(c: Coefficients, m: np.ndarray) -> np.ndarray:
     eye = np.eye(3)
     return (
         (c.inv_tau_sf + c.inv_tau_dp) * eye
-        + c.inv_tau_dp * np.outer(Z, Z)
+        + c.inv_tau_dp * np.outer(Z_HAT, Z_HAT)
         - c.inv_tau_delta * cross_matrix(m)  # s×m = -m×s
         + c.inv_tau_phi * (eye - np.outer(m, m))  # m×(s×m) = s - (m·s)m
     )
@@ -36,12 +31,12 @@ def relaxation_matrix(c: Coefficients, m: np.ndarray) -> np.ndarray:
 
 def source_eq33(c: Coefficients, m: np.ndarray, eE: np.ndarray) -> np.ndarray:
     """X of Eq. 33 in 1/(nm² fs); eE is the vector e·E in eV/nm."""
-    u = cross3(Z, eE)  # ẑ × (eE)
+    u = cross(Z_HAT, eE)  # ẑ × (eE)
     return c.NF * (
         c.B * u
-        + 2.0 * c.C * c.PF * cross3(u, m)
+        + 2.0 * c.C * c.PF * cross(u, m)
         + 2.0 * c.R * np.dot(m, u) * m
-        + c.Gamma * c.PF * cross3(m, cross3(u, m))
+        + c.Gamma * c.PF * cross(m, cross(u, m))
     )
 
 
@@ -94,7 +89,7 @@ def solve_bulk(
         ``None``: the open infinite medium (∇ν = 0).  An in-plane unit vector
         n̂: the interior of a long wire whose edges have normal n̂, where the
         transverse charge current must vanish.  A uniform gradient ∇ν = g n̂
-        then builds up and feeds the B and R sources (EQUATIONS.md item 9).
+        then builds up and feeds the B and R sources (docs/model.md §9 item 9).
         The Γν m×ẑ drift of the charge equation is neglected here (ν = 0 at
         the wire's centre).
     """
@@ -109,12 +104,12 @@ def solve_bulk(
     else:
         n = np.asarray(unit_vector("hall_free_normal", hall_free_normal, in_plane=True))
         # B and R sources of a density gradient g n̂ (per unit g): NF eE -> g n̂
-        un = cross3(Z, n)
+        un = cross(Z_HAT, n)
         Xg = c.B * un + 2.0 * c.R * np.dot(m, un) * m
         # charge current along n̂ (Eq. 16 in flux form, see docs/model.md):
         # -D (g + NF eE·n̂) - kB B (s×ẑ)·n̂ - kR R (s·m)(m×ẑ)·n̂ = 0
         # (s×ẑ)·n̂ = s·(ẑ×n̂)
-        row_s = -c.charge_B_factor * c.B * cross3(Z, n) - c.charge_R_factor * c.R * np.dot(cross3(m, Z), n) * m
+        row_s = -c.charge_B_factor * c.B * cross(Z_HAT, n) - c.charge_R_factor * c.R * np.dot(cross(m, Z_HAT), n) * m
         K = np.zeros((4, 4))
         K[:3, :3] = M
         K[:3, 3] = -Xg

@@ -1,16 +1,6 @@
-"""Physical parameters, units and the derived coefficients of Eq. 15.
+"""The Rashba ferromagnetic film: material, drive, the derived coefficients of Eq. 15, parameter sets.
 
-Internal units
---------------
-Lengths in nm, times in fs, energies in eV.  With these, the coefficients of
-the paper's Eq. 15 are O(0.01-1) numbers (D ~ 0.1 nm^2/fs, C ~ 0.1 nm/fs,
-rates ~ 0.001-1 /fs), which keeps the assembled matrices well conditioned.
-ħ is carried explicitly (``HBAR_EV_FS``); the paper sets ħ = 1.
-
-Densities are per nm^2 (the film is two-dimensional).  The spin density ``s``
-is in units of ħ per nm^2, so ``ħ * T`` (T: torque as a rate of spin density,
-1/(nm^2 fs)) is a torque per area in eV/nm^2; ``EV_PER_NM2_TO_J_PER_M2``
-converts to J/m^2.
+Units: see :mod:`rashba_diffusion.units` (internal nm, fs, eV; SI in field names and outputs).
 """
 
 from __future__ import annotations
@@ -21,79 +11,14 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy import constants as sc
 
-# --- unit conversions (all derived from scipy.constants) -------------------
-NM = 1e-9  # m per nm
-FS = 1e-15  # s per fs
-EV = sc.electron_volt  # J per eV
-HBAR_EV_FS = sc.hbar / EV / FS  # ħ in eV·fs
-HBAR2_OVER_2ME_EV_NM2 = sc.hbar**2 / (2.0 * sc.m_e) / EV / NM**2  # ħ²/2mₑ in eV·nm²
-EV_PER_NM2_TO_J_PER_M2 = EV / NM**2
-V_PER_M_TO_EV_PER_NM = NM  # e·E: 1 V/m gives an energy gradient of 1e-9 eV/nm
-#: |m| must equal 1 to this tolerance
-UNIT_VECTOR_TOLERANCE = 1e-6
+from ..errors import ParameterError
+from ..units import FS, HBAR2_OVER_2ME_EV_NM2, HBAR_EV_FS, V_PER_M_TO_EV_PER_NM
+from ..validation import check_finite, check_positive, unit_vector
 
 PolarizationRule = Literal["eq17", "eq38"]
 PrecessionRule = Literal["eq17", "eq15"]
 ChargeCoupling = Literal["projected", "printed"]
-
-
-class ParameterError(ValueError):
-    """A physical parameter is outside its valid range (raised before any solve)."""
-
-
-def check_positive(name: str, value: float, unit: str, *, allow_inf: bool = False) -> float:
-    """Return ``float(value)`` or raise a :class:`ParameterError` naming the parameter.
-
-    Parameters
-    ----------
-    name, unit
-        Used verbatim in the message (e.g. ``"tau_s"``, ``"s"``).
-    allow_inf
-        Whether ``+inf`` (switching a process off) is accepted.
-    """
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ParameterError(f"{name} = {value!r} {unit}: not a number; valid range: > 0") from None
-    upper = "inf]" if allow_inf else "inf)"
-    if math.isnan(v) or v <= 0.0 or (math.isinf(v) and not allow_inf):
-        raise ParameterError(f"{name} = {value!r} {unit} is invalid; valid range: (0, {upper}")
-    return v
-
-
-def check_finite(name: str, value: float, unit: str) -> float:
-    """Return ``float(value)`` if finite, else raise :class:`ParameterError`."""
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ParameterError(f"{name} = {value!r} {unit}: not a number") from None
-    if not math.isfinite(v):
-        raise ParameterError(f"{name} = {value!r} {unit} is invalid; valid range: finite real")
-    return v
-
-
-def unit_vector(name: str, value, *, in_plane: bool = False) -> tuple[float, float, float]:
-    """Validate a unit 3-vector (|v| = 1 within ``UNIT_VECTOR_TOLERANCE``)."""
-    try:
-        v = np.asarray(value, dtype=float).reshape(-1)
-    except (TypeError, ValueError):
-        raise ParameterError(f"{name} = {value!r} (dimensionless): not a 3-vector of numbers") from None
-    if v.size != 3 or not np.all(np.isfinite(v)):
-        raise ParameterError(f"{name} = {value!r} (dimensionless): need 3 finite components")
-    norm = float(np.linalg.norm(v))
-    if abs(norm - 1.0) > UNIT_VECTOR_TOLERANCE:
-        raise ParameterError(
-            f"{name} = {tuple(v.tolist())} (dimensionless) has norm {norm:.8g}; "
-            f"valid range: |{name}| = 1 within {UNIT_VECTOR_TOLERANCE:g}"
-        )
-    if in_plane and abs(v[2]) > UNIT_VECTOR_TOLERANCE:
-        raise ParameterError(
-            f"{name} = {tuple(v.tolist())} (dimensionless) must lie in the film plane; "
-            "valid range: z component = 0"
-        )
-    return tuple(float(x) for x in v / norm)
 
 
 @dataclass(frozen=True)
@@ -122,10 +47,10 @@ class Film:
     polarization_rule
         ``"eq17"``: PF = Δxc/εF (as printed with Eq. 38, default);
         ``"eq38"``: PF = Δxc/(2εF), the choice that reproduces Eq. 38
-        (EQUATIONS.md item 4).
+        (docs/model.md §9 item 4).
     precession_rule
         ``"eq17"``: 1/τΔ = Δxc/ħ (default); ``"eq15"``: 1/τΔ = 2Δ̃xc/ħ =
-        Δxc/(ħ(4ς²+1)) (EQUATIONS.md item 7).
+        Δxc/(ħ(4ς²+1)) (docs/model.md §9 item 7).
     charge_coupling
         ``"projected"`` (default): the B and R couplings of the charge
         equation as obtained by projecting Eq. 15 with ρ = n/2 + S·σ (4B, 8R);
@@ -334,10 +259,25 @@ class Coefficients:
 
 
 def paper_film(alpha_ev_nm: float = 5e-2, **overrides) -> Film:
-    """The material of the paper's Figs. 2-3 (τ = 1e-15 s, τΔ = 1e-14 s,
-    τsf = 1e-12 s, kF = 4.3 /nm, free-electron mass)."""
+    """The material of the paper's Figs. 2-3 (τ = 1e-15 s, τΔ = 1e-14 s, τsf = 1e-12 s, kF = 4.3 /nm,
+    free-electron mass); the defaults of the command line and of the TOML schema are read from it."""
     kw = dict(alpha_ev_nm=alpha_ev_nm, tau_s=1e-15, tau_sf_s=1e-12, kf_per_nm=4.3, tau_delta_s=1e-14)
     kw.update(overrides)
     if "delta_xc_ev" in overrides:
         kw.pop("tau_delta_s")
     return Film(**kw)
+
+
+@dataclass(frozen=True)
+class RashbaPoint:
+    """One parameter set of the Rashba film: material, drive and a uniform magnetization (validated).
+
+    The wire and film sessions solve these (:meth:`rashba_diffusion.problems.wire.WireSession.solve`).
+    """
+
+    film: Film
+    drive: Drive
+    m: tuple[float, float, float]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "m", unit_vector("m", self.m))

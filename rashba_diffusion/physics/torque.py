@@ -14,19 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .parameters import EV_PER_NM2_TO_J_PER_M2, HBAR_EV_FS, Coefficients
-
-#: |û × m| below this: m ∥ û and the decomposition is undefined
-PARALLEL_TOLERANCE = 1e-9
-
-
-def cross(a, b) -> np.ndarray:
-    """a × b along axis 0, for shapes (3,) or (3, N) (broadcast).
-
-    Written out because ``np.cross``'s axis handling costs ~10x more per call
-    and a sweep evaluates a handful of these per point.
-    """
-    return np.array([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]])
+from ..units import EV_PER_NM2_TO_J_PER_M2, HBAR_EV_FS, NM
+from .rashba import Coefficients
+from .vectors import PARALLEL_TOLERANCE, cross
 
 
 def torque_from_spin(c: Coefficients, m: np.ndarray, s: np.ndarray) -> np.ndarray:
@@ -82,5 +72,5 @@ def effective_fields_tesla(
     -------
     (B_FL, B_DL) in tesla.
     """
-    denom = ms_a_per_m * thickness_nm * 1e-9
+    denom = ms_a_per_m * thickness_nm * NM
     return t_perp_j_per_m2 / denom, t_par_j_per_m2 / denom

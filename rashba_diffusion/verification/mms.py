@@ -3,12 +3,12 @@
 Verification only: needs ``sympy`` (the ``test`` extra); nothing else in the
 package imports this module.
 
-Independence from ``model.py``
-------------------------------
+Independence from :mod:`rashba_diffusion.models.rashba`
+---------------------------------------------------------
 The manufactured source is derived with sympy from a strong form written here
-from the vector-calculus statement of Eqs. 16-17 (shared/physics/EQUATIONS.md,
-docs/model.md §2-4), with ∇z = ẑ×∇ applied as an operator.  It does not call
-:class:`~rashba_diffusion.model.RashbaModel`'s flux functions nor use its index
+from the vector-calculus statement of Eqs. 16-17 (docs/model.md §2-4), with ∇z = ẑ×∇ applied as an
+operator.  It does not call
+:class:`~rashba_diffusion.models.rashba.RashbaModel`'s flux functions nor use its index
 tensors (EZ, KC, KG1, KG2).  Only the *weak* form ``model.a_ufl``/``model.L_ufl``
 under test comes from the model; a sign error in any of its terms makes the
 discrete operator differ from this strong form and the error stops converging.
@@ -48,11 +48,12 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from ._compat import MPI, fem, mesh, ufl
-from .geometry import Geometry
-from .model import RashbaModel
-from .parameters import Coefficients, Drive, paper_film
-from .solver import LinearSolver
+from ..fem._compat import MPI, fem, mesh, ufl
+from ..fem.geometry import Geometry
+from ..fem.postprocess import global_dofs
+from ..fem.solver import LinearSolver, LinearSystem
+from ..models.rashba import RashbaModel
+from ..physics.rashba import Coefficients, Drive, paper_film
 
 X, Y, Z = sp.symbols("x y z", real=True)
 COORDS = (X, Y, Z)
@@ -341,10 +342,8 @@ def solve_mms(man: Manufactured, n: int, degree: int, comm: MPI.Comm = MPI.COMM_
             bcs.append(fem.dirichletbc(gi, dofs, model.V.sub(i)))
 
     # the model's own (zero-valued) boundary data are replaced by the manufactured ones
-    model.bcs, model.pin_bc, model.L = bcs, None, fem.form(L)
-    solver = LinearSolver(model)
-    U = solver.solve()
-    solver.destroy()
+    with LinearSolver(LinearSystem(model.system.a, fem.form(L), bcs, model.V)) as solver:
+        U = solver.solve()
 
     u_ex = ufl.as_vector(to_ufl(fields, x, dim))
     e = U - u_ex
@@ -355,8 +354,7 @@ def solve_mms(man: Manufactured, n: int, degree: int, comm: MPI.Comm = MPI.COMM_
 
     l2 = norm(ufl.inner(e, e))
     h1 = norm(ufl.inner(ufl.grad(e), ufl.grad(e)))
-    ndofs = model.V.dofmap.index_map.size_global * model.V.dofmap.index_map_bs
-    return MMSResult(n=n, h=1.0 / n, dofs=int(ndofs), l2=l2, h1=h1)
+    return MMSResult(n=n, h=1.0 / n, dofs=global_dofs(model.V), l2=l2, h1=h1)
 
 
 def observed_rates(results: Sequence[MMSResult], attr: str) -> list[float]:

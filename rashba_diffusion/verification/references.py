@@ -8,7 +8,7 @@
 * :func:`charge_currents` — the particle current through cross-sections of a
   2D wire, by line integrals and by slab (weak) fluxes.
 
-All lengths in nm, times in fs, energies in eV (parameters.py).
+All lengths in nm, times in fs, energies in eV (:mod:`rashba_diffusion.units`).
 """
 
 from __future__ import annotations
@@ -18,48 +18,21 @@ from typing import Literal
 
 import numpy as np
 
-from ._compat import MPI, fem, mesh, ufl
-from .geometry import CONTACT_LEFT, CONTACT_RIGHT, EDGE_HIGH, EDGE_LOW, Geometry
-from .model import RashbaModel
-from .parameters import Coefficients, Drive, Film, ParameterError, check_positive
-from .solver import LinearSolver
-from .torque import torque_from_spin
-from .wire import WireSpec, default_cell_nm, evaluate_points, solve_wire
+from ..errors import ParameterError
+from ..fem._compat import MPI, fem, ufl
+from ..fem.postprocess import evaluate_points, global_dofs
+from ..fem.solver import LinearSolver
+from ..meshing.structured import graded_strip
+from ..models.rashba import RashbaModel
+from ..physics.rashba import Coefficients, Drive, Film
+from ..physics.torque import torque_from_spin
+from ..problems.specs import WireSpec, default_wire_cell_nm
+from ..problems.wire import solve_wire
+from ..validation import check_positive
 
 WallKind = Literal["neel", "bloch"]
-#: grading of the strip mesh toward y = 0, W (0: uniform; < 1 keeps the map monotone)
-EDGE_GRADING = 0.9
 
 
-def graded_strip(comm: MPI.Comm, length_nm: float, width_nm: float, cell_x_nm: float, cells_y: int) -> Geometry:
-    """Structured rectangle [0, Lx]×[0, W], uniform along x, refined toward the edges y = 0, W.
-
-    The wire's boundary roles: spin sinks at y = 0, W and contacts at x = 0, Lx.
-    The y coordinate t ∈ [0, 1] is mapped to W (t − g sin(2πt)/2π), whose
-    slope 1 − g cos(2πt) is 1 − g at the edges and 1 + g in the middle.
-    """
-    lx = check_positive("length_nm", length_nm, "nm")
-    w = check_positive("width_nm", width_nm, "nm")
-    hx = check_positive("cell_x_nm", cell_x_nm, "nm")
-    nx = max(2, int(round(lx / hx)))
-    msh = mesh.create_rectangle(comm, [np.array([0.0, 0.0]), np.array([lx, w])], [nx, int(cells_y)])
-    x = msh.geometry.x
-    t = x[:, 1] / w
-    x[:, 1] = w * (t - EDGE_GRADING * np.sin(2 * np.pi * t) / (2 * np.pi))
-    msh.topology.create_connectivity(1, 2)
-    tol = 1e-9 * max(lx, w)
-    ents, vals = [], []
-    for tag, axis, value in ((EDGE_LOW, 1, 0.0), (EDGE_HIGH, 1, w), (CONTACT_LEFT, 0, 0.0), (CONTACT_RIGHT, 0, lx)):
-        found = mesh.locate_entities_boundary(msh, 1, lambda p, a=axis, v=value: np.abs(p[a] - v) < tol)
-        ents.append(found)
-        vals.append(np.full(found.size, tag, dtype=np.int32))
-    e, first = np.unique(np.concatenate(ents), return_index=True)  # corners: one tag each
-    ft = mesh.meshtags(msh, 1, e.astype(np.int32), np.concatenate(vals)[first])
-    return Geometry(msh=msh, facet_tags=ft, mode="plane", width_nm=w, length_nm=lx,
-                    spin_sinks=(EDGE_LOW, EDGE_HIGH), contacts=(CONTACT_LEFT, CONTACT_RIGHT))
-
-
-# -- α = 0: domain wall and Eq. 25 ------------------------------------------------
 def wall_profile(x: np.ndarray, centre_nm: float, width_nm: float, kind: WallKind) -> tuple[np.ndarray, np.ndarray]:
     """(m, ∂x m) of a wall θ(x) = 2 atan(exp((x − x0)/λ)) between m = ẑ and −ẑ.
 
@@ -113,9 +86,8 @@ def domain_wall_torque(film: Film, drive: Drive, wall_width_nm: float, kind: Wal
     mf = fem.Function(fem.functionspace(g.msh, ("Lagrange", degree, (3,))))
     mf.interpolate(lambda p: wall_profile(p[0], x0, lw, kind)[0])
     model = RashbaModel(g, film, drive, mf, degree=degree)
-    solver = LinearSolver(model)
-    U = solver.solve()
-    solver.destroy()
+    with LinearSolver(model.system) as solver:
+        U = solver.solve()
     xs = np.linspace(x0 - 2.0 * lw, x0 + 2.0 * lw, 41)
     pts = np.zeros((xs.size, 3))
     pts[:, 0], pts[:, 1] = xs, 0.5 * width_nm
@@ -131,8 +103,7 @@ def domain_wall_torque(film: Film, drive: Drive, wall_width_nm: float, kind: Wal
     a25, b25 = eq25_coefficients(c)
     T25 = a25 * Y - b25 * mxY
     err = np.max(np.linalg.norm(T - T25, axis=0)) / np.max(np.linalg.norm(T25, axis=0))
-    ndofs = model.V.dofmap.index_map.size_global * model.V.dofmap.index_map_bs
-    return WallResult(x_nm=xs, a=a, b=b, a_eq25=a25, b_eq25=b25, rel_error=float(err), dofs=int(ndofs))
+    return WallResult(x_nm=xs, a=a, b=b, a_eq25=a25, b_eq25=b25, rel_error=float(err), dofs=global_dofs(model.V))
 
 
 # -- Δxc = 0: spin-Hall edge accumulation, exact ------------------------------------
@@ -247,13 +218,14 @@ def wire_mesh_study(film: Film, drive: Drive, m, width_nm: float = 50.0, degree:
                     coarsest_factor: float = 4.0) -> dict:
     """Width-averaged torques of the 1D cross-section on cells h0·f/2^k, k < levels.
 
-    h0 is the default cell (:func:`wire.default_cell_nm`) and f = ``coarsest_factor``.
+    h0 is the default cell (:func:`~rashba_diffusion.problems.specs.default_wire_cell_nm`) and
+    f = ``coarsest_factor``.
     Returns, per torque key, the values, the observed orders of successive
     differences, the Richardson value (finest pair, last observed order) and the
     relative error of the default mesh against it.
     """
     spec0 = WireSpec(width_nm, degree=degree)
-    h0 = default_cell_nm(film, spec0)
+    h0 = default_wire_cell_nm(film, spec0)
     default = solve_wire(film, drive, m, spec0).summary
     cells = [h0 * coarsest_factor / 2**k for k in range(levels)]
     runs = [solve_wire(film, drive, m, WireSpec(width_nm, cell_nm=h, degree=degree)).summary for h in cells]

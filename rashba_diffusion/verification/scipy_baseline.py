@@ -1,6 +1,6 @@
 """An independent SciPy baseline of the 2D wire: scikit-fem assembly, SuperLU solve.
 
-It discretizes the same problem as :class:`model.RashbaModel` on a wire mesh
+It discretizes the same problem as :class:`~rashba_diffusion.models.rashba.RashbaModel` on a wire mesh
 (same triangles, Lagrange P2 for each of s_x, s_y, s_z, ν, same boundary
 conditions) without UFL, FFCx, DOLFINx or PETSc:
 
@@ -16,10 +16,11 @@ conditions) without UFL, FFCx, DOLFINx or PETSc:
 * the width-averaged torques come from Simpson's rule on the mid-line edges
   (exact for the quadratic trace), not from a DOLFINx facet integral.
 
-Agreement with :func:`wire.solve_wire` to round-off (tests/test_baseline.py)
-therefore checks the operator, the source, the boundary conditions and the
-torque post-processing of the package; :mod:`bench` uses it as the timing
-baseline ("the same discretized problem in plain SciPy").
+Agreement with :func:`~rashba_diffusion.problems.wire.solve_wire` to round-off
+(``test_scipy_baseline_equals_package`` in tests/system/test_bench.py) therefore checks the operator, the
+source, the boundary conditions and the torque post-processing of the package; the benchmarks
+(:mod:`rashba_diffusion.studies.bench`) use it as the timing baseline ("the same discretized problem in
+plain SciPy").
 """
 
 from __future__ import annotations
@@ -31,13 +32,13 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from .parameters import Coefficients, Drive
-from .torque import torque_to_j_per_m2
+from ..physics.rashba import Coefficients, Drive
+from ..physics.torque import torque_to_j_per_m2
+from ..physics.vectors import Z_HAT
 
 #: number of unknown fields (s_x, s_y, s_z, ν) and the charge field's index
 NFIELDS = 4
 NU = 3
-ZHAT = np.array([0.0, 0.0, 1.0])
 #: in-plane derivative directions of the 2D wire (x, y)
 PLANE_DIRECTIONS = (0, 1)
 
@@ -54,7 +55,7 @@ def first_order_couplings(c: Coefficients, m: np.ndarray) -> np.ndarray:
     eye = np.eye(3)
     G = np.zeros((NFIELDS, 3, NFIELDS))
     for d in range(3):
-        z = np.cross(ZHAT, eye[d])
+        z = np.cross(Z_HAT, eye[d])
         G[:3, d, NU] += c.B * z + 2.0 * c.R * np.dot(m, z) * m
         for k in range(3):
             e = eye[k]
@@ -73,7 +74,7 @@ def local_couplings(c: Coefficients, m: np.ndarray) -> np.ndarray:
     Q = np.zeros((NFIELDS, NFIELDS))
     for k in range(3):
         e = np.eye(3)[k]
-        col = -c.inv_tau_sf * e - c.inv_tau_dp * (e + e[2] * ZHAT)
+        col = -c.inv_tau_sf * e - c.inv_tau_dp * (e + e[2] * Z_HAT)
         col -= c.inv_tau_delta * np.cross(e, m) + c.inv_tau_phi * (e - np.dot(m, e) * m)
         Q[:3, k] = col
     return Q
@@ -157,7 +158,8 @@ def solve_wire_baseline(points_nm: np.ndarray, cells: np.ndarray, length_nm: flo
         (N, 2) vertex coordinates (x, y) in nm.
     cells
         (M, 3) vertex indices of the triangles; the mesh must contain the
-        mid-line x = L/2 as a union of edges (as :func:`geometry.wire_2d` does).
+        mid-line x = L/2 as a union of edges (as the gmsh wire, :func:`~rashba_diffusion.meshing.gmsh_build.wire`,
+        does).
     length_nm, width_nm
         The wire [0, L] × [0, W].
     coefficients, drive, m
@@ -237,7 +239,7 @@ def _midline_torques(mesh, basis, U: np.ndarray, length_nm: float, c: Coefficien
     # P2 dofs: one per vertex (nodal_dofs) and one per edge midpoint (facet_dofs)
     dofs = [basis.nodal_dofs[0, v0], basis.facet_dofs[0, on], basis.nodal_dofs[0, v1]]
     weights = (1.0 / 6.0, 4.0 / 6.0, 1.0 / 6.0)
-    u_hat = np.cross(ZHAT, drive.direction)
+    u_hat = np.cross(Z_HAT, drive.direction)
     e_perp = np.cross(u_hat, m)
     e_par = np.cross(m, e_perp)
     n2 = np.dot(e_perp, e_perp)

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from .conftest import mpiexec
+from ..conftest import mpiexec
 
 KEYS = ("T_perp_J_per_m2", "T_par_J_per_m2", "T_perp_bulk_J_per_m2", "T_par_bulk_J_per_m2")
 BASE = ["wire", "--alpha-ev-nm", "0.05", "--tau-delta-s", "1e-14", "--tau-s", "1e-15", "--tau-sf-s", "1e-12",

@@ -194,7 +194,7 @@ def sweep_outputs(workdir: Path) -> dict[str, dict]:
 
 
 def example_digests() -> dict[str, str]:
-    from rashba_diffusion.config import load_config
+    from rashba_diffusion.studies.sweep.registry import load_config
 
     return {p.name: load_config(p).digest() for p in sorted(EXAMPLES.glob("*.toml"))}
 

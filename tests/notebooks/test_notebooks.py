@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.py"))
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.py"))
 #: per notebook: a marker its fast mode prints once per result line, and how many lines
 FAST_OUTPUT = {
     "00_quickstart.py": ("bulk T⊥", 2),  # one line per α

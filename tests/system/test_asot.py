@@ -4,9 +4,10 @@ law of the AHE torque; the AHE paper's κ estimate for Fe from its parameters.""
 import numpy as np
 import pytest
 
-from rashba_diffusion.asot import U_PERP, ahe_kappa, ahe_source, analytic_surface_torque, asot_source, solve_film
-from rashba_diffusion.bilayer import Ferromagnet
-from rashba_diffusion.parameters import ParameterError
+from rashba_diffusion.errors import ParameterError
+from rashba_diffusion.physics.asot import U_PERP, ahe_kappa, ahe_source, analytic_surface_torque, asot_source
+from rashba_diffusion.physics.bilayer import Ferromagnet
+from rashba_diffusion.problems.ferromagnet_film import solve_ferromagnet_film
 
 PY = Ferromagnet(thickness_nm=8.0, sigma_s_per_m=4e6, lambda_j_nm=1.0, lambda_phi_nm=1.0, lambda_sf_nm=5.0)
 THETA_ASOT, J = 0.053, 5e10
@@ -14,7 +15,7 @@ THETA_ASOT, J = 0.053, 5e10
 
 @pytest.mark.parametrize("m", [(1.0, 0.0, 0.0), (0.6, 0.0, 0.8)])
 def test_asot_equal_and_opposite_on_symmetric_surfaces(m):
-    r = solve_film(PY, m, asot_source(THETA_ASOT, J))
+    r = solve_ferromagnet_film(PY, m, asot_source(THETA_ASOT, J))
     scale = np.linalg.norm(r.top)
     assert np.linalg.norm(r.top + r.bottom) < 1e-2 * scale
     # and the closed form of docs/model.md §11.7 (derived by hand)
@@ -25,15 +26,15 @@ def test_asot_equal_and_opposite_on_symmetric_surfaces(m):
 def test_asot_thick_film_torque_is_the_spin_hall_current():
     """d ≫ λ: each surface absorbs the whole bare spin current, |T| → (ħ/2e) θ j (the paper's definition of ξ)."""
     thick = Ferromagnet(thickness_nm=32.0, sigma_s_per_m=4e6, lambda_phi_nm=0.5)
-    r = solve_film(thick, (1, 0, 0), asot_source(THETA_ASOT, J))
-    from rashba_diffusion.bilayer import HBAR_OVER_2E
+    r = solve_ferromagnet_film(thick, (1, 0, 0), asot_source(THETA_ASOT, J))
+    from rashba_diffusion.units import HBAR_OVER_2E
 
     assert r.top[1] == pytest.approx(HBAR_OVER_2E * THETA_ASOT * J, rel=1e-2)
 
 
 def test_asot_sink_on_one_side_gives_a_net_torque():
-    free = solve_film(PY, (1, 0, 0), asot_source(THETA_ASOT, J))
-    sink = solve_film(PY, (1, 0, 0), asot_source(THETA_ASOT, J), bottom="sink")
+    free = solve_ferromagnet_film(PY, (1, 0, 0), asot_source(THETA_ASOT, J))
+    sink = solve_ferromagnet_film(PY, (1, 0, 0), asot_source(THETA_ASOT, J), bottom="sink")
     assert np.linalg.norm(free.net) < 1e-2 * np.linalg.norm(free.top)
     assert np.linalg.norm(sink.net) > 0.5 * np.linalg.norm(free.top)
     assert np.linalg.norm(sink.bottom) < 0.1 * np.linalg.norm(sink.top)  # the sink, not m, supplies the spin
@@ -44,7 +45,7 @@ def test_ahe_torque_follows_sin_2phi():
     amp = []
     for phi in phis:
         m = np.array([np.cos(phi), np.sin(phi), 0.0])
-        r = solve_film(PY, m, ahe_source(0.01, m, 1e11), bottom="sink")
+        r = solve_ferromagnet_film(PY, m, ahe_source(0.01, m, 1e11), bottom="sink")
         amp.append(r.net @ np.cross([0.0, 0.0, 1.0], m))  # in-plane component ⟂ m
     amp = np.array(amp)
     fit = amp[1] / np.sin(2 * phis[1])
@@ -60,8 +61,8 @@ def test_ahe_kappa_for_iron():
 
 def test_bad_film_inputs():
     with pytest.raises(ParameterError, match="fm_thickness_nm"):
-        solve_film(Ferromagnet(), (1, 0, 0), asot_source(0.05, 1e10))
+        solve_ferromagnet_film(Ferromagnet(), (1, 0, 0), asot_source(0.05, 1e10))
     with pytest.raises(ParameterError, match="top = 'glue'"):
-        solve_film(PY, (1, 0, 0), asot_source(0.05, 1e10), top="glue")
+        solve_ferromagnet_film(PY, (1, 0, 0), asot_source(0.05, 1e10), top="glue")
     with pytest.raises(ParameterError, match="skin_depth_nm"):
         ahe_kappa(0.7, 1.0, 0.4, 0.5e6, 0.01, 2.2, -1.0)

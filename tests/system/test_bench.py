@@ -9,17 +9,18 @@ import numpy as np
 import pytest
 from scipy.spatial import cKDTree
 
-from rashba_diffusion._compat import MPI
-from rashba_diffusion.baseline import solve_wire_baseline
-from rashba_diffusion.parameters import Drive, ParameterError, paper_film
-from rashba_diffusion.solver import (
+from rashba_diffusion.errors import ParameterError, SolveError
+from rashba_diffusion.fem._compat import MPI
+from rashba_diffusion.fem.solver_options import (
     ITERATIVE_PETSC_OPTIONS,
-    SolveError,
     parse_petsc_option_args,
     petsc_options_from_table,
     resolve_petsc_options,
 )
-from rashba_diffusion.wire import WireSpec, solve_wire
+from rashba_diffusion.physics.rashba import Drive, paper_film
+from rashba_diffusion.problems.specs import WireSpec
+from rashba_diffusion.problems.wire import solve_wire
+from rashba_diffusion.verification.scipy_baseline import solve_wire_baseline
 
 # an oblique case: every coupling of the operator (B, C, Γ, R, all local terms) is active
 FILM = paper_film(5e-2)
@@ -57,7 +58,8 @@ def test_option_parsers():
 
 
 def test_bench_with_a_bad_petsc_option_exits_2_before_running(capsys, monkeypatch):
-    from rashba_diffusion import bench, cli
+    from rashba_diffusion import cli
+    from rashba_diffusion.cli import bench
 
     def must_not_run(*args, **kwargs):
         raise AssertionError("the suite ran despite an invalid option")
@@ -104,9 +106,9 @@ def test_nonconvergence_raises_with_petsc_reason():
 def test_registry_reports_missing_modules():
     import importlib.util
 
-    from rashba_diffusion.bench import REGISTRY
+    from rashba_diffusion.studies.bench.registry import REGISTRY
 
-    for name, module in (("fig3_sweep", "sweep"), ("bilayer3d", "bilayer")):
+    for name, module in (("fig3_sweep", "studies.sweep.engine"), ("bilayer3d", "problems.bilayer")):
         ok, reason = REGISTRY[name].available()
         if importlib.util.find_spec(f"rashba_diffusion.{module}") is None:
             assert not ok and "not available" in reason and module in reason
@@ -118,7 +120,7 @@ def tiny_report(tmp_path_factory):
     """``bench --quick --json`` shrunk by the hidden --tiny, with the reports written: (summary, full report)."""
     import os
 
-    from .conftest import ROOT
+    from ..conftest import ROOT
 
     out = tmp_path_factory.mktemp("bench")
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
@@ -168,7 +170,7 @@ def test_registry_fig3_sweep_and_bilayer3d_run(tiny_report):
 
 def test_plan_baseline_extrapolates_and_caps():
     """Time and memory of the SciPy baseline extrapolated by the power law through the two largest sizes."""
-    from rashba_diffusion.bench import FACTOR_BYTES_PER_NNZ, plan_baseline
+    from rashba_diffusion.studies.bench.registry import FACTOR_BYTES_PER_NNZ, plan_baseline
 
     def run(dofs, seconds, nnz):
         return {"case": "wire", "dofs": dofs, "baseline": {"timings_s": {"total": seconds}, "factor_nnz": nnz}}

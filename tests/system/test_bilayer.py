@@ -11,20 +11,20 @@ import numpy as np
 import pytest
 
 from rashba_diffusion import cli
-from rashba_diffusion.bilayer import (
-    HBAR_OVER_2E,
+from rashba_diffusion.errors import ParameterError
+from rashba_diffusion.physics.bilayer import (
     SIGMA_HAT,
-    BilayerSpec,
     Ferromagnet,
     HeavyMetal,
     Interface,
     absorbed_spin_current,
     analytic_efficiencies,
-    solve_bilayer,
 )
-from rashba_diffusion.parameters import ParameterError
+from rashba_diffusion.problems.bilayer import solve_bilayer
+from rashba_diffusion.problems.specs import BilayerSpec
+from rashba_diffusion.units import HBAR_OVER_2E
 
-from .conftest import mpiexec
+from ..conftest import mpiexec
 
 LAMBDA_NM = 1.4
 J = 1e11
@@ -86,7 +86,7 @@ def test_isolated_spin_hall_film_accumulation():
     h = hm(1.5)
     r = solve_bilayer(h, SINK, Interface("mixing", 0.0, 0.0), (0.0, 0.0, 1.0), J)
     assert np.allclose(r.summary["T_vector_J_per_m2"], 0.0, atol=1e-20)
-    from rashba_diffusion.wire import evaluate_points
+    from rashba_diffusion.fem.postprocess import evaluate_points
 
     mu = evaluate_points(r.solution, np.zeros((1, 3)))[0]  # z = 0: the interface
     expected = 2 * h.lambda_nm * 1e-9 * h.theta_sh * J / h.sigma_s_per_m * math.tanh(1.5 / 2)
@@ -114,7 +114,7 @@ def test_2d_cross_section_middle_is_the_1d_film():
     m = (0.6, 0.0, 0.8)
     spec = BilayerSpec("2d", width_nm=16 * h.thickness_nm, cell_nm=0.35)
     r = solve_bilayer(h, SINK, MIXING, m, J, spec)
-    from rashba_diffusion.wire import evaluate_points
+    from rashba_diffusion.fem.postprocess import evaluate_points
 
     w = spec.width_nm
     mu = evaluate_points(r.solution, np.array([[w / 2, 0.0, 0.0]]))[0]
@@ -188,8 +188,9 @@ def test_cli_rejects_bad_input_before_solving(argv, words, tmp_path, capsys):
 
 
 def test_finite_fm_without_fm_cells_errors_clearly():
-    from rashba_diffusion._compat import MPI
-    from rashba_diffusion.bilayer import BilayerModel, bilayer_mesh
+    from rashba_diffusion.fem._compat import MPI
+    from rashba_diffusion.meshing.structured import bilayer_mesh
+    from rashba_diffusion.models.bilayer import BilayerModel
 
     g = bilayer_mesh(MPI.COMM_WORLD, 2.0, None, 0.5)
     with pytest.raises(ParameterError, match="cell tag 'fm'.*tags found"):

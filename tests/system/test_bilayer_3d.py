@@ -12,23 +12,25 @@ import sys
 import numpy as np
 import pytest
 
-from rashba_diffusion import cli, meshes
-from rashba_diffusion._compat import MPI, fem, ufl
-from rashba_diffusion.bilayer import (
-    HBAR_OVER_2E,
+from rashba_diffusion import cli
+from rashba_diffusion.errors import ParameterError
+from rashba_diffusion.fem._compat import MPI, fem, ufl
+from rashba_diffusion.meshing.gmsh_build import bilayer_cross_section, bilayer_stripe_3d, write_msh
+from rashba_diffusion.meshing.specs import BilayerStripeMesh
+from rashba_diffusion.models.charge import current_shape
+from rashba_diffusion.physics.bilayer import (
     SIGMA_HAT,
-    BilayerSpec,
     Ferromagnet,
     HeavyMetal,
     Interface,
     absorbed_spin_current,
     analytic_efficiencies,
-    solve_bilayer,
 )
-from rashba_diffusion.bilayer_charge import current_shape
-from rashba_diffusion.parameters import ParameterError
+from rashba_diffusion.problems.bilayer import solve_bilayer
+from rashba_diffusion.problems.specs import BilayerSpec
+from rashba_diffusion.units import HBAR_OVER_2E
 
-from .conftest import mpiexec
+from ..conftest import mpiexec
 
 HM = HeavyMetal(3.0, 1.4, 7e6, 0.19)
 SINK = Ferromagnet()
@@ -49,12 +51,12 @@ def assert_closed_form(summary: dict, fm: Ferromagnet, interface: Interface = MI
 
 @pytest.mark.parametrize("fm", [SINK, FINITE_FM], ids=["ideal-sink", "finite-fm"])
 def test_gmsh_cross_section_matches_closed_form(fm):
-    g = meshes.bilayer_cross_section(12.0, HM.thickness_nm, 2.0, 0.25, cell_max_nm=0.5, lateral_cell_nm=0.5)
+    g = bilayer_cross_section(12.0, HM.thickness_nm, 2.0, 0.25, cell_max_nm=0.5, lateral_cell_nm=0.5)
     r = solve_bilayer(HM, fm, MIXING, M, J, geometry=g)
     assert r.summary["geometry"] == "2d" and r.summary["charge_current"] == "uniform"
     assert_closed_form(r.summary, fm)
     if fm.is_ideal_sink:  # the local torque in the middle of the stripe is the 1D film's too
-        from rashba_diffusion.wire import evaluate_points
+        from rashba_diffusion.fem.postprocess import evaluate_points
 
         mu = evaluate_points(r.solution, np.array([[6.0, -1e-9, 0.0]]))[0]
         t_mid = HBAR_OVER_2E * absorbed_spin_current(mu, M, MIXING)
@@ -75,7 +77,7 @@ def test_3d_stripe_matches_closed_form(fm, charge):
 
 def test_charge_current_of_parallel_conductors():
     """Contacts spanning both layers: the field is uniform, so j_FM/j_HM = σ_F/σ_N and no current crosses."""
-    g = meshes.bilayer_stripe_3d(10.0, 6.0, 2.0, 1.0, 0.5, lateral_cell_nm=2.0)
+    g = bilayer_stripe_3d(10.0, 6.0, 2.0, 1.0, 0.5, lateral_cell_nm=2.0)
     ratio = 3.0
     j, _ = current_shape(g, ratio)
     comm = g.msh.comm
@@ -102,7 +104,7 @@ def test_charge_current_of_parallel_conductors():
 
 
 def test_contacts_need_a_3d_mesh_with_contacts():
-    g = meshes.bilayer_cross_section(6.0, 2.0, 1.0, 0.5)
+    g = bilayer_cross_section(6.0, 2.0, 1.0, 0.5)
     with pytest.raises(ParameterError, match=r"contact_left.*2D.*missing"):
         solve_bilayer(HM, SINK, MIXING, M, J, BilayerSpec(charge_current="contacts"), geometry=g)
 
@@ -126,7 +128,7 @@ def run_cli(args, env, ranks=1):
 @pytest.fixture(scope="module")
 def stripe_msh(tmp_path_factory):
     path = tmp_path_factory.mktemp("mesh") / "stripe.msh"
-    meshes.write_msh(meshes.BilayerStripeMesh(12.0, 12.0, 3.0, 2.0, 0.5, lateral_cell_nm=3.0), path)
+    write_msh(BilayerStripeMesh(12.0, 12.0, 3.0, 2.0, 0.5, lateral_cell_nm=3.0), path)
     return path
 
 

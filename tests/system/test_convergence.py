@@ -12,8 +12,8 @@ order within 0.3 of 4; the default mesh within 0.5 % of the Richardson value.
 
 import pytest
 
-from rashba_diffusion.parameters import Drive, paper_film
-from rashba_diffusion.verification import TORQUE_KEYS, wire_mesh_study
+from rashba_diffusion.physics.rashba import Drive, paper_film
+from rashba_diffusion.verification.references import TORQUE_KEYS, wire_mesh_study
 
 ORDER_TOLERANCE = 0.3
 DEFAULT_MESH_TOLERANCE = 5e-3  # the 0.5 %

@@ -6,12 +6,15 @@ import sys
 
 import pytest
 
-from rashba_diffusion import meshes
-from rashba_diffusion.film_mesh import solve_film
-from rashba_diffusion.parameters import Drive, ParameterError, paper_film
-from rashba_diffusion.wire import WireSpec, solve_wire
+from rashba_diffusion.errors import ParameterError
+from rashba_diffusion.meshing.gmsh_build import bilayer_stripe_3d, notched_wire, write_msh
+from rashba_diffusion.meshing.specs import HallBarMesh
+from rashba_diffusion.physics.rashba import Drive, paper_film
+from rashba_diffusion.problems.film import solve_film
+from rashba_diffusion.problems.specs import WireSpec
+from rashba_diffusion.problems.wire import solve_wire
 
-from .conftest import mpiexec
+from ..conftest import mpiexec
 
 FILM = paper_film(5e-2)
 DRIVE = Drive(1e5)
@@ -23,7 +26,7 @@ KEYS = ("T_perp", "T_par")
 def notch(depth: float):
     lam = FILM.coefficients().shortest_length_nm()
     # the refinement the 2D wire uses (wire.build_geometry), so that only the notch differs
-    return meshes.notched_wire(L, W, depth, NOTCH_W, H, cell_bulk_nm=min(8 * H, W / 10),
+    return notched_wire(L, W, depth, NOTCH_W, H, cell_bulk_nm=min(8 * H, W / 10),
                                edge_layer_nm=min(W / 4, 8 * lam))
 
 
@@ -45,7 +48,7 @@ def test_notch_depth_to_zero_reproduces_the_straight_wire():
 
 
 def test_film_needs_a_2d_mesh():
-    g = meshes.bilayer_stripe_3d(10.0, 5.0, 1.0, 1.0, 0.5)
+    g = bilayer_stripe_3d(10.0, 5.0, 1.0, 1.0, 0.5)
     with pytest.raises(ParameterError, match="mesh dimension = 3"):
         solve_film(FILM, DRIVE, M, g)
 
@@ -84,7 +87,7 @@ def test_cli_wire_on_a_mesh_file_with_a_tag_map(tmp_path, cli_env):
 @pytest.mark.skipif(mpiexec() is None, reason="no mpiexec")
 def test_film_on_a_hall_bar_same_on_two_ranks(tmp_path, cli_env):
     msh = tmp_path / "hb.msh"
-    meshes.write_msh(meshes.HallBarMesh(L, W, 6.0, 6.0, H), msh)
+    write_msh(HallBarMesh(L, W, 6.0, 6.0, H), msh)
     args = ["wire", "--m", ",".join(map(str, M)), "--json", "--mesh", str(msh)]
     one = run(args, cli_env)
     two = subprocess.run([mpiexec(), "-n", "2", sys.executable, "-m", "rashba_diffusion.cli", *args], env=cli_env,

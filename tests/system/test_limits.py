@@ -6,10 +6,11 @@ The derivations of the symmetry statements are in docs/verification.md §3.
 import numpy as np
 import pytest
 
-from rashba_diffusion import verification as v
-from rashba_diffusion.bulk import solve_bulk
-from rashba_diffusion.parameters import Drive, paper_film
-from rashba_diffusion.wire import WireSpec, solve_wire
+from rashba_diffusion.physics.bulk import solve_bulk
+from rashba_diffusion.physics.rashba import Drive, paper_film
+from rashba_diffusion.problems.specs import WireSpec
+from rashba_diffusion.problems.wire import solve_wire
+from rashba_diffusion.verification import references as v
 
 DRIVE = Drive(1e5)
 #: axial vectors under the mirror y → W − y: (v_x, v_y, v_z) → (−v_x, v_y, −v_z)

@@ -23,9 +23,9 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from rashba_diffusion import mms
+from rashba_diffusion.verification import mms
 
-from .conftest import mpiexec
+from ..conftest import mpiexec
 
 RATE_TOLERANCE = 0.2
 
@@ -92,7 +92,7 @@ def test_manufactured_texture_is_unit():
 
 
 MPI_SCRIPT = (
-    "import json; from rashba_diffusion import mms; from rashba_diffusion._compat import MPI; "
+    "import json; from rashba_diffusion.verification import mms; from rashba_diffusion.fem._compat import MPI; "
     "r = mms.solve_mms(mms.default_manufactured(2), 12, 2); "
     "MPI.COMM_WORLD.rank == 0 and print(json.dumps([r.l2, r.h1]))"
 )

@@ -3,12 +3,12 @@
 import numpy as np
 import pytest
 
-from rashba_diffusion._compat import MPI
-from rashba_diffusion.bench_cases import WIRE_ALPHA_EV_NM, film_box_3d
-from rashba_diffusion.model import RashbaModel
-from rashba_diffusion.parameters import Drive, paper_film
-from rashba_diffusion.solver import LinearSolver
-from rashba_diffusion.solver_options import SOLVER_PRESETS
+from rashba_diffusion.fem._compat import MPI
+from rashba_diffusion.fem.solver import LinearSolver
+from rashba_diffusion.fem.solver_options import SOLVER_PRESETS
+from rashba_diffusion.models.rashba import RashbaModel
+from rashba_diffusion.physics.rashba import Drive, paper_film
+from rashba_diffusion.studies.bench.cases import WIRE_ALPHA_EV_NM, film_box_3d
 
 #: an oblique drive and magnetization: every coupling of the operator is active
 DRIVE = Drive(1e5, (0.6, 0.8, 0.0))
@@ -18,11 +18,9 @@ M = (0.0, 0.6, 0.8)
 def _solve(cells_across: int, preset: str, degree: int = 2):
     g = film_box_3d(MPI.COMM_SELF, cells_across)
     model = RashbaModel(g, paper_film(WIRE_ALPHA_EV_NM), DRIVE, M, degree=degree)
-    solver = LinearSolver(model, {"preset": preset})
-    u = solver.solve()
-    out = u.x.array.copy(), solver.iterations
-    solver.destroy()
-    return out
+    with LinearSolver(model.system, {"preset": preset}) as solver:
+        u = solver.solve()
+        return u.x.array.copy(), solver.iterations
 
 
 @pytest.fixture(scope="module")

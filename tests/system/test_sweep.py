@@ -8,14 +8,18 @@ import sys
 import numpy as np
 import pytest
 
-from rashba_diffusion.bilayer_sweep import OUTPUT_COLUMNS as BILAYER_OUTPUT_COLUMNS
-from rashba_diffusion.config import Axis, ConfigError, SweepConfig, angles_to_m, config_from_dict, load_config
-from rashba_diffusion.film_sweep import OUTPUT_COLUMNS as FILM_OUTPUT_COLUMNS
-from rashba_diffusion.parameters import Drive, paper_film
-from rashba_diffusion.sweep import ABORT_ENV, OUTPUT_COLUMNS, TIMING_COLUMNS, SweepStateError, run_sweep
-from rashba_diffusion.wire import WireSpec, default_cell_nm, solve_wire
+from rashba_diffusion.errors import ConfigError, SweepStateError
+from rashba_diffusion.physics.rashba import Drive, paper_film
+from rashba_diffusion.problems.specs import WireSpec, default_wire_cell_nm
+from rashba_diffusion.problems.wire import solve_wire
+from rashba_diffusion.studies.sweep.bilayer import OUTPUT_COLUMNS as BILAYER_OUTPUT_COLUMNS
+from rashba_diffusion.studies.sweep.config import Axis, angles_to_m
+from rashba_diffusion.studies.sweep.engine import ABORT_ENV, TIMING_COLUMNS, run_sweep
+from rashba_diffusion.studies.sweep.film import OUTPUT_COLUMNS as FILM_OUTPUT_COLUMNS
+from rashba_diffusion.studies.sweep.registry import config_from_dict, load_config
+from rashba_diffusion.studies.sweep.wire import OUTPUT_COLUMNS, WireSweepConfig
 
-from .conftest import mpiexec
+from ..conftest import mpiexec
 
 # a small sweep: 2 × 3 points, coarse mesh (the physics is not the point here)
 SMALL_TOML = """
@@ -141,21 +145,21 @@ def test_grid_order_ranges_and_angles():
     cfg = config_from_dict({"sweep": {"axes": {"theta_deg": [0, 90], "phi_deg": {"start": 0, "stop": 90, "num": 3}}}})
     assert [(p.axes["theta_deg"], p.axes["phi_deg"]) for p in cfg.points] == [
         (0.0, 0.0), (0.0, 45.0), (0.0, 90.0), (90.0, 0.0), (90.0, 45.0), (90.0, 90.0)]
-    np.testing.assert_allclose(cfg.points[4].m, (math.sqrt(0.5), math.sqrt(0.5), 0.0), atol=1e-15)
+    np.testing.assert_allclose(cfg.points[4].params.m, (math.sqrt(0.5), math.sqrt(0.5), 0.0), atol=1e-15)
     logs = config_from_dict({"sweep": {"axes": {"alpha_ev_nm": {"start": 1e-3, "stop": 1e-1, "num": 3, "log": True}}}})
-    np.testing.assert_allclose([p.film.alpha_ev_nm for p in logs.points], [1e-3, 1e-2, 1e-1], rtol=1e-14)
+    np.testing.assert_allclose([p.params.film.alpha_ev_nm for p in logs.points], [1e-3, 1e-2, 1e-1], rtol=1e-14)
     # sweeping Δxc replaces the base τΔ
-    d = config_from_dict({"sweep": {"axes": {"delta_xc_ev": [0.1]}}}).points[0].film
+    d = config_from_dict({"sweep": {"axes": {"delta_xc_ev": [0.1]}}}).points[0].params.film
     assert d.delta_xc_ev == 0.1 and d.tau_delta_s is None
 
 
 # -- the engine against independent solves ---------------------------------------------------
 def test_sweep_points_equal_independent_solve_wire():
     spec = WireSpec(20.0, cell_nm=0.25)
-    cfg = SweepConfig(film=paper_film(), drive=Drive(1e5), wire=spec, m=None, mode="zip",
-                      axes=(Axis("theta_deg", (90.0, 30.0, 60.0)), Axis("phi_deg", (0.0, 20.0, 45.0)),
-                            Axis("alpha_ev_nm", (5e-3, 2e-2, 5e-2)),
-                            Axis("direction", ((1.0, 0.0, 0.0), (1.0, 0.0, 0.0), (0.6, 0.8, 0.0)))))
+    cfg = WireSweepConfig(film=paper_film(), drive=Drive(1e5), wire=spec, m=None, mode="zip",
+                          axes=(Axis("theta_deg", (90.0, 30.0, 60.0)), Axis("phi_deg", (0.0, 20.0, 45.0)),
+                                Axis("alpha_ev_nm", (5e-3, 2e-2, 5e-2)),
+                                Axis("direction", ((1.0, 0.0, 0.0), (1.0, 0.0, 0.0), (0.6, 0.8, 0.0)))))
     res = run_sweep(cfg)
     assert res.solved == 3 and len(res.rows) == 3
     for row, (theta, phi, alpha, direction) in zip(res.rows, zip(*(a.values for a in cfg.axes), strict=True),
@@ -171,10 +175,10 @@ def test_sweep_points_equal_independent_solve_wire():
 def test_default_mesh_resolves_the_most_demanding_point():
     cfg = config_from_dict({"geometry": {"width_nm": 20}, "sweep": {"axes": {"alpha_ev_nm": [5e-4, 5e-2]}}})
     res = run_sweep(cfg)
-    films = [p.film for p in cfg.points]
+    films = [p.params.film for p in cfg.points]
     lam = min(f.coefficients().shortest_length_nm() for f in films)
     assert res.cell_nm == pytest.approx(0.1 * lam, rel=1e-12)  # a tenth of the shortest length (1D)
-    assert res.cell_nm < default_cell_nm(films[0], WireSpec(20.0))
+    assert res.cell_nm < default_wire_cell_nm(films[0], WireSpec(20.0))
 
 
 # -- resume -----------------------------------------------------------------------------------
@@ -246,7 +250,7 @@ def test_m_parallel_to_u_gives_nan_in_wire_and_bulk():
     also when m comes from angles (θ = φ = 90° is exactly ŷ)."""
     cfg = config_from_dict({"geometry": {"width_nm": 20}, "mesh": {"cell_nm": 0.5}, "sweep": {"mode": "zip", "axes": {
         "theta_deg": [90, 90, 90], "phi_deg": [90, 270, 60]}}})
-    assert cfg.points[0].m == (0.0, 1.0, 0.0)
+    assert cfg.points[0].params.m == (0.0, 1.0, 0.0)
     rows = run_sweep(cfg).rows
     for r in rows[:2]:
         for k in OUTPUT_COLUMNS[:6]:

@@ -4,10 +4,12 @@ paper's Fig. 2 statements, E = 0, charge conservation, and the 2D wire."""
 import numpy as np
 import pytest
 
-from rashba_diffusion._compat import MPI, fem, ufl
-from rashba_diffusion.bulk import solve_bulk
-from rashba_diffusion.parameters import Drive, paper_film
-from rashba_diffusion.wire import WireSpec, evaluate_points, solve_wire
+from rashba_diffusion.fem._compat import MPI, fem, ufl
+from rashba_diffusion.fem.postprocess import evaluate_points
+from rashba_diffusion.physics.bulk import solve_bulk
+from rashba_diffusion.physics.rashba import Drive, paper_film
+from rashba_diffusion.problems.specs import WireSpec
+from rashba_diffusion.problems.wire import solve_wire
 
 DRIVE = Drive(1e5)
 WIDE = 300.0  # nm: ≥ 27 λsf and ≥ 70 of every other length of these films
@@ -36,7 +38,7 @@ def test_wide_wire_interior_matches_infinite_medium(alpha, delta, m):
     s_mid = centre_values(r)[:3]
     open_bulk = solve_bulk(film, DRIVE, m)
     # the issue's criterion: torques at the centre within 1 % of the open infinite medium
-    from rashba_diffusion.torque import decompose, torque_from_spin
+    from rashba_diffusion.physics.torque import decompose, torque_from_spin
 
     t_perp, t_par = decompose(torque_from_spin(r.model.coefficients, np.asarray(m), s_mid), np.asarray(m),
                               DRIVE.transverse)
@@ -125,24 +127,24 @@ def test_mpi_world_is_serial_here():
 
 def test_magnetization_as_function_equals_constant():
     """The texture path (m a DOLFINx Function) reproduces the constant-m solve."""
-    from rashba_diffusion.geometry import cross_section
-    from rashba_diffusion.model import RashbaModel
-    from rashba_diffusion.solver import LinearSolver
+    from rashba_diffusion.fem.solver import LinearSolver
+    from rashba_diffusion.meshing.structured import cross_section
+    from rashba_diffusion.models.rashba import RashbaModel
 
     film, m = paper_film(2e-2, delta_xc_ev=0.1), np.array([0.6, 0.0, 0.8])
     g = cross_section(MPI.COMM_WORLD, 30.0, 0.2)
-    ref = LinearSolver(RashbaModel(g, film, DRIVE, m)).solve()
+    ref = LinearSolver(RashbaModel(g, film, DRIVE, m).system).solve()
     Vm = fem.functionspace(g.msh, ("Lagrange", 1, (3,)))
     mf = fem.Function(Vm)
     mf.interpolate(lambda x: np.tile(m[:, None], (1, x.shape[1])))
-    tex = LinearSolver(RashbaModel(g, film, DRIVE, mf)).solve()
+    tex = LinearSolver(RashbaModel(g, film, DRIVE, mf).system).solve()
     np.testing.assert_allclose(tex.x.array, ref.x.array, rtol=0, atol=1e-12 * np.max(np.abs(ref.x.array)))
 
 
 def test_texture_with_wrong_norm_is_rejected():
-    from rashba_diffusion.geometry import cross_section
-    from rashba_diffusion.model import RashbaModel
-    from rashba_diffusion.parameters import ParameterError
+    from rashba_diffusion.errors import ParameterError
+    from rashba_diffusion.meshing.structured import cross_section
+    from rashba_diffusion.models.rashba import RashbaModel
 
     g = cross_section(MPI.COMM_WORLD, 10.0, 1.0)
     mf = fem.Function(fem.functionspace(g.msh, ("Lagrange", 1, (3,))))

@@ -8,7 +8,8 @@ import sys
 import numpy as np
 import pytest
 
-from rashba_diffusion.angular import (
+from rashba_diffusion.errors import ParameterError
+from rashba_diffusion.physics.angular import (
     EQ40_LABELS,
     bulk_torques,
     design_matrix,
@@ -20,13 +21,13 @@ from rashba_diffusion.angular import (
     garello_basis,
     symmetric_basis,
     synthesize,
-    wire_torques,
 )
-from rashba_diffusion.bulk import weak_coupling_torques
-from rashba_diffusion.parameters import Drive, ParameterError, paper_film
-from rashba_diffusion.wire import WireSpec
+from rashba_diffusion.physics.bulk import weak_coupling_torques
+from rashba_diffusion.physics.rashba import Drive, paper_film
+from rashba_diffusion.problems.specs import WireSpec
+from rashba_diffusion.studies.angular import wire_torques
 
-from .conftest import mpiexec
+from ..conftest import mpiexec
 
 RNG = np.random.default_rng(20130587)
 
@@ -81,7 +82,7 @@ def test_basis_vectors_are_perpendicular_to_m_and_parity_as_labelled():
 
 def test_eq35_basis_agrees_with_torque_decompose():
     """T⊥, T∥ from the Eq. 35 fit of one direction = torque.decompose (a different code path)."""
-    from rashba_diffusion.torque import decompose
+    from rashba_diffusion.physics.torque import decompose
 
     c = paper_film(2e-2).coefficients()
     drive = Drive(1e5, (0.6, 0.8, 0.0))
@@ -245,8 +246,9 @@ def test_wire_rejects_non_unit_m():
 MPI_SCRIPT = """
 import json, numpy as np
 from rashba_diffusion import Drive, paper_film
-from rashba_diffusion.angular import direction_grid, wire_torques
-from rashba_diffusion.wire import WireSpec
+from rashba_diffusion.physics.angular import direction_grid
+from rashba_diffusion.studies.angular import wire_torques
+from rashba_diffusion.problems.specs import WireSpec
 from mpi4py import MPI
 m = direction_grid([30.0, 90.0], [0.0, 60.0])[2]
 T = wire_torques(paper_film(5e-2), Drive(1e5), m, WireSpec(40.0, cell_nm=0.2))

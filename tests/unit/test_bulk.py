@@ -6,8 +6,9 @@ import math
 import numpy as np
 import pytest
 
-from rashba_diffusion.bulk import solve_bulk, weak_coupling_torques
-from rashba_diffusion.parameters import HBAR_EV_FS, V_PER_M_TO_EV_PER_NM, Drive, paper_film
+from rashba_diffusion.physics.bulk import solve_bulk, weak_coupling_torques
+from rashba_diffusion.physics.rashba import Drive, paper_film
+from rashba_diffusion.units import HBAR_EV_FS, V_PER_M_TO_EV_PER_NM
 
 MS = [(1, 0, 0), (0, 0, 1), (0.6, 0, 0.8), (0.48, 0.6, 0.64), (-0.8, 0.0, 0.6)]
 

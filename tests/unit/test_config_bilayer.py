@@ -3,12 +3,14 @@ solve_bilayer calls and the closed form, one session is reused while only coeffi
 
 import pytest
 
-from rashba_diffusion.bilayer import BilayerSpec, Ferromagnet, HeavyMetal, Interface, solve_bilayer
-from rashba_diffusion.bilayer_sweep import BilayerRunner
-from rashba_diffusion.config import ConfigError, config_from_dict, load_config
-from rashba_diffusion.sweep import run_sweep
+from rashba_diffusion.errors import ConfigError
+from rashba_diffusion.physics.bilayer import Ferromagnet, HeavyMetal, Interface
+from rashba_diffusion.problems.bilayer import solve_bilayer
+from rashba_diffusion.problems.specs import BilayerSpec
+from rashba_diffusion.studies.sweep.engine import SessionRunner, run_sweep
+from rashba_diffusion.studies.sweep.registry import PROBLEMS, config_from_dict, load_config
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 BL = {"problem": "bilayer"}
 BAD = [
@@ -73,19 +75,19 @@ def test_thickness_sweep_equals_solve_bilayer_and_the_closed_form():
 def test_one_session_serves_coefficient_axes_and_a_new_one_each_thickness():
     cfg = config_from_dict({**BL, "mesh": {"cell_nm": 0.05}, "magnetization": {"theta_deg": 0}, "sweep": {"axes": {
         "hm_thickness_nm": [1.0, 2.0], "g_mix_imag_s_per_m2": [0.0, 2e14], "phi_deg": [0, 30]}}})
-    runner = BilayerRunner(cfg)
-    from rashba_diffusion._compat import MPI
+    from rashba_diffusion.fem._compat import MPI
 
-    runner.start(list(cfg.points), MPI.COMM_WORLD, None)
+    runner = SessionRunner(PROBLEMS["bilayer"], cfg, MPI.COMM_WORLD)
     rows = [runner.solve(p)[0] for p in cfg.points]
+    runner.close()
     assert runner.sessions_built == 2
     # Im G = 0: no field-like torque (the closed form's Re/Im split), whatever the other parameters
     for p, r in zip(cfg.points, rows, strict=True):
-        if p.interface.g_mix_imag_s_per_m2 == 0.0:
+        if p.params.interface.g_mix_imag_s_per_m2 == 0.0:
             assert abs(r["xi_FL"]) < 1e-6 * abs(r["xi_DL"])
 
 
 def test_example_config_is_valid():
     cfg = load_config(ROOT / "examples" / "bilayer_thickness.toml")
-    d = [p.hm.thickness_nm / p.hm.lambda_nm for p in cfg.points]
+    d = [p.params.hm.thickness_nm / p.params.hm.lambda_nm for p in cfg.points]
     assert min(d) == pytest.approx(0.2) and max(d) == pytest.approx(5.0)

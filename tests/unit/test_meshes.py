@@ -9,12 +9,21 @@ import sys
 import numpy as np
 import pytest
 
-from rashba_diffusion import meshes
-from rashba_diffusion._compat import MPI, fem, ufl
-from rashba_diffusion.mesh_files import convert_msh
-from rashba_diffusion.parameters import ParameterError
+from rashba_diffusion.errors import ParameterError
+from rashba_diffusion.fem._compat import MPI, fem, ufl
+from rashba_diffusion.meshing.files import convert_msh, load_mesh
+from rashba_diffusion.meshing.gmsh_build import bilayer_cross_section, generate, write_msh
+from rashba_diffusion.meshing.gmsh_build import wire as wire_mesh
+from rashba_diffusion.meshing.gmsh_tools import layer_heights
+from rashba_diffusion.meshing.specs import (
+    BilayerCrossSectionMesh,
+    BilayerStripeMesh,
+    HallBarMesh,
+    NotchedWireMesh,
+    WireMesh,
+)
 
-from .conftest import mpiexec
+from ..conftest import mpiexec
 
 # small dimensions (nm) so that every mesh has a few hundred cells
 L, W, ARM_W, ARM_L = 60.0, 20.0, 6.0, 10.0
@@ -71,11 +80,11 @@ def expected(kind: str) -> dict[str, float]:
 
 
 SPECS = {
-    "wire": lambda: meshes.WireMesh(L, W, 1.0),
-    "hall-bar": lambda: meshes.HallBarMesh(L, W, ARM_W, ARM_L, 1.0),
-    "notch": lambda: meshes.NotchedWireMesh(L, W, DEPTH, NOTCH_W, 1.0),
-    "bilayer": lambda: meshes.BilayerCrossSectionMesh(W, D_N, D_F, 0.2),
-    "bilayer-3d": lambda: meshes.BilayerStripeMesh(L, W, D_N, D_F, 0.5, lateral_cell_nm=5.0),
+    "wire": lambda: WireMesh(L, W, 1.0),
+    "hall-bar": lambda: HallBarMesh(L, W, ARM_W, ARM_L, 1.0),
+    "notch": lambda: NotchedWireMesh(L, W, DEPTH, NOTCH_W, 1.0),
+    "bilayer": lambda: BilayerCrossSectionMesh(W, D_N, D_F, 0.2),
+    "bilayer-3d": lambda: BilayerStripeMesh(L, W, D_N, D_F, 0.5, lateral_cell_nm=5.0),
 }
 
 
@@ -90,12 +99,12 @@ def assert_measures(got: dict, kind: str) -> None:
 @pytest.mark.parametrize("kind", SPECS)
 def test_generator_tags_have_the_geometric_measures(kind, tmp_path):
     path = tmp_path / f"{kind}.msh"
-    g = meshes.generate(SPECS[kind](), MPI.COMM_WORLD, msh_path=path)
+    g = generate(SPECS[kind](), MPI.COMM_WORLD, msh_path=path)
     assert g.mode == "plane"
     got = measures(g)
     assert_measures(got, kind)
     # round trip through the .msh file, names from the file
-    back = meshes.load_mesh(path, MPI.COMM_WORLD)
+    back = load_mesh(path, MPI.COMM_WORLD)
     assert back.tag_names == g.tag_names and back.cell_tag_names == g.cell_tag_names
     assert back.spin_sinks == g.spin_sinks and back.contacts == g.contacts and back.midline == g.midline
     # a loaded mesh knows only its bounding box: (width, length) = extents along (x1, x0), or (x0, x0) for the
@@ -105,20 +114,24 @@ def test_generator_tags_have_the_geometric_measures(kind, tmp_path):
     assert_measures(measures(back), kind)
 
 
-def test_wire_2d_is_the_wire_generator():
-    a = meshes.wire(L, W, 1.0)
-    from rashba_diffusion.geometry import wire_2d
+def test_the_2d_wire_is_the_wire_generator():
+    from rashba_diffusion.physics.rashba import paper_film
+    from rashba_diffusion.problems.specs import WireSpec
+    from rashba_diffusion.problems.wire import build_geometry
 
-    b = wire_2d(MPI.COMM_WORLD, L, W, 1.0)
+    film = paper_film()
+    b = build_geometry(film, WireSpec(W, "2d", length_nm=L, cell_nm=1.0), MPI.COMM_WORLD)
+    layer = min(W / 4, 8 * film.coefficients().shortest_length_nm())
+    a = wire_mesh(L, W, 1.0, cell_bulk_nm=min(8.0, W / 10), edge_layer_nm=layer)
     np.testing.assert_array_equal(a.msh.geometry.x, b.msh.geometry.x)
     assert a.tag_names == b.tag_names
 
 
 def test_bilayer_layers_are_refined_toward_the_interface():
-    h = meshes.layer_heights(D_N, 0.1, 0.8, 1.3)
+    h = layer_heights(D_N, 0.1, 0.8, 1.3)
     assert sum(h) == pytest.approx(D_N) and h[0] <= 0.1 and max(h) <= 0.8
     assert all(b >= a for a, b in zip(h, h[1:], strict=False))
-    g = meshes.bilayer_cross_section(W, D_N, D_F, 0.1, growth=1.3, cell_max_nm=0.8)
+    g = bilayer_cross_section(W, D_N, D_F, 0.1, growth=1.3, cell_max_nm=0.8)
     z = np.unique(np.round(g.msh.geometry.x[:, 1], 12))
     gaps = np.diff(z)
     near = gaps[np.argmin(np.abs(z[:-1]))]  # the layer just above z = 0
@@ -126,15 +139,15 @@ def test_bilayer_layers_are_refined_toward_the_interface():
 
 
 def test_meshio_round_trip_with_a_numeric_tag_map(tmp_path):
-    meshes.write_msh(SPECS["bilayer-3d"](), tmp_path / "s.msh")
+    write_msh(SPECS["bilayer-3d"](), tmp_path / "s.msh")
     convert_msh(tmp_path / "s.msh", tmp_path / "s.xdmf")
     # XDMF keeps numbers only: map them by hand
     tag_map = {"hm": 2, "fm": 3, "interface": 7, "hm_bottom": 8, "fm_top": 9, "sides": [10],
                "contact_left": 3, "contact_right": 4}
-    back = meshes.load_mesh(tmp_path / "s.xdmf", MPI.COMM_WORLD, tag_map, required={"hm", "fm", "interface"})
+    back = load_mesh(tmp_path / "s.xdmf", MPI.COMM_WORLD, tag_map, required={"hm", "fm", "interface"})
     assert_measures(measures(back), "bilayer-3d")
     # two file tags under one name (bottom and top faces); unmapped tags (sides, contacts) are dropped
-    merged = meshes.load_mesh(tmp_path / "s.xdmf", MPI.COMM_WORLD, {"hm": 2, "fm": 3, "interface": 7,
+    merged = load_mesh(tmp_path / "s.xdmf", MPI.COMM_WORLD, {"hm": 2, "fm": 3, "interface": 7,
                                                                    "outer": [8, 9]})
     assert measures(merged)["outer"] == pytest.approx(2 * L * W)
     assert merged.tag_names == {"interface": 7, "outer": 8}
@@ -148,9 +161,9 @@ def test_meshio_round_trip_with_a_numeric_tag_map(tmp_path):
     ({"fm": 3, "odd": [7, "hm"]}, (), ["mixes cell and facet"]),
 ])
 def test_bad_tag_map_lists_the_tags_found(tag_map, required, words, tmp_path):
-    meshes.write_msh(SPECS["bilayer"](), tmp_path / "b.msh")
+    write_msh(SPECS["bilayer"](), tmp_path / "b.msh")
     with pytest.raises(ParameterError) as err:
-        meshes.load_mesh(tmp_path / "b.msh", MPI.COMM_WORLD, tag_map, required)
+        load_mesh(tmp_path / "b.msh", MPI.COMM_WORLD, tag_map, required)
     msg = str(err.value)
     for w in words:
         assert w in msg
@@ -159,29 +172,29 @@ def test_bad_tag_map_lists_the_tags_found(tag_map, required, words, tmp_path):
 
 def test_msh_path_must_end_in_msh(tmp_path):
     with pytest.raises(ParameterError, match="a path ending in .msh"):
-        meshes.write_msh(SPECS["bilayer"](), tmp_path / "b.vtu")
+        write_msh(SPECS["bilayer"](), tmp_path / "b.vtu")
     assert not (tmp_path / "b.vtu").exists()
 
 
 def test_unreadable_or_missing_file(tmp_path):
     with pytest.raises(ParameterError, match="does not exist"):
-        meshes.load_mesh(tmp_path / "nope.msh")
+        load_mesh(tmp_path / "nope.msh")
     (tmp_path / "junk.vtu").write_text("not a mesh")
     with pytest.raises(ParameterError, match="could not be read by meshio"):
-        meshes.load_mesh(tmp_path / "junk.vtu")
+        load_mesh(tmp_path / "junk.vtu")
 
 
 @pytest.mark.parametrize("make, words", [
-    (lambda: meshes.WireMesh(-1.0, W, 1.0), ["length_nm = -1.0 nm", "(0, inf)"]),
-    (lambda: meshes.HallBarMesh(L, W, ARM_W, ARM_L, 1.0, arm_positions_nm=(20.0, 24.0)), ["arm_positions_nm",
+    (lambda: WireMesh(-1.0, W, 1.0), ["length_nm = -1.0 nm", "(0, inf)"]),
+    (lambda: HallBarMesh(L, W, ARM_W, ARM_L, 1.0, arm_positions_nm=(20.0, 24.0)), ["arm_positions_nm",
                                                                                          "must not touch"]),
-    (lambda: meshes.HallBarMesh(L, W, ARM_W, ARM_L, 1.0, arm_positions_nm=(1.0,)), ["arm_positions_nm", "nm"]),
-    (lambda: meshes.NotchedWireMesh(L, W, 10.0, NOTCH_W, 1.0), ["notch_depth_nm = 10.0 nm", "[0, width_nm/2 = 10)"]),
-    (lambda: meshes.NotchedWireMesh(L, W, 2.0, L, 1.0), ["notch_width_nm", "(0, length_nm = 60)"]),
-    (lambda: meshes.BilayerCrossSectionMesh(W, D_N, 0.1, 0.2), ["cell_nm = 0.2 nm", "fm_thickness_nm"]),
-    (lambda: meshes.BilayerCrossSectionMesh(W, D_N, D_F, 0.2, growth=0.5), ["growth = 0.5", "[1, 10]"]),
-    (lambda: meshes.BilayerStripeMesh(L, W, 0.0, D_F, 0.2), ["hm_thickness_nm = 0.0 nm"]),
-    (lambda: meshes.BilayerStripeMesh(L, W, D_N, D_F, 0.2, cell_max_nm=0.1), ["cell_max_nm = 0.1 nm"]),
+    (lambda: HallBarMesh(L, W, ARM_W, ARM_L, 1.0, arm_positions_nm=(1.0,)), ["arm_positions_nm", "nm"]),
+    (lambda: NotchedWireMesh(L, W, 10.0, NOTCH_W, 1.0), ["notch_depth_nm = 10.0 nm", "[0, width_nm/2 = 10)"]),
+    (lambda: NotchedWireMesh(L, W, 2.0, L, 1.0), ["notch_width_nm", "(0, length_nm = 60)"]),
+    (lambda: BilayerCrossSectionMesh(W, D_N, 0.1, 0.2), ["cell_nm = 0.2 nm", "fm_thickness_nm"]),
+    (lambda: BilayerCrossSectionMesh(W, D_N, D_F, 0.2, growth=0.5), ["growth = 0.5", "[1, 10]"]),
+    (lambda: BilayerStripeMesh(L, W, 0.0, D_F, 0.2), ["hm_thickness_nm = 0.0 nm"]),
+    (lambda: BilayerStripeMesh(L, W, D_N, D_F, 0.2, cell_max_nm=0.1), ["cell_max_nm = 0.1 nm"]),
 ])
 def test_bad_geometry_is_refused_before_gmsh(make, words):
     with pytest.raises(ParameterError) as err:
@@ -204,9 +217,9 @@ def test_cli_writes_msh_and_xdmf(tmp_path, cli_env):
     assert p.returncode == 0, p.stderr
     info = json.loads(p.stdout)
     assert info["facet_tags"] == {"contact_left": 3, "contact_right": 4, "edges": 6, "midline": 5}
-    assert_measures(measures(meshes.load_mesh(out)), "notch")
+    assert_measures(measures(load_mesh(out)), "notch")
     tag_map = {"film": 1, "contact_left": 3, "contact_right": 4, "edges": 6, "midline": 5}
-    assert_measures(measures(meshes.load_mesh(tmp_path / "n.xdmf", tag_map=tag_map)), "notch")
+    assert_measures(measures(load_mesh(tmp_path / "n.xdmf", tag_map=tag_map)), "notch")
     bad = run_cli(["mesh", "bilayer", "--width-nm", "10", "--hm-thickness-nm", "1", "--fm-thickness-nm", "1",
                    "--cell-nm", "2", "-o", str(tmp_path / "b.msh")], cli_env)
     assert bad.returncode == 2 and "cell_nm = 2.0 nm is invalid" in bad.stderr
@@ -215,11 +228,12 @@ def test_cli_writes_msh_and_xdmf(tmp_path, cli_env):
 
 MPI_SCRIPT = """
 import json, sys
-from rashba_diffusion import meshes
-from rashba_diffusion._compat import MPI
-from tests.test_meshes import SPECS, measures
-g = meshes.generate(SPECS[sys.argv[1]](), MPI.COMM_WORLD, msh_path=sys.argv[2])
-back = meshes.load_mesh(sys.argv[2], MPI.COMM_WORLD)
+from rashba_diffusion.meshing.files import load_mesh
+from rashba_diffusion.meshing.gmsh_build import generate
+from rashba_diffusion.fem._compat import MPI
+from tests.unit.test_meshes import SPECS, measures
+g = generate(SPECS[sys.argv[1]](), MPI.COMM_WORLD, msh_path=sys.argv[2])
+back = load_mesh(sys.argv[2], MPI.COMM_WORLD)
 res = {"generated": measures(g), "loaded": measures(back), "ranks": MPI.COMM_WORLD.size}
 if MPI.COMM_WORLD.rank == 0:
     print(json.dumps(res))

@@ -6,7 +6,9 @@ import math
 import pytest
 
 from rashba_diffusion import cli
-from rashba_diffusion.parameters import HBAR_EV_FS, Drive, Film, ParameterError, paper_film
+from rashba_diffusion.errors import ParameterError
+from rashba_diffusion.physics.rashba import Drive, Film, paper_film
+from rashba_diffusion.units import HBAR_EV_FS
 
 
 @pytest.mark.parametrize(

@@ -1,21 +1,22 @@
-"""Benchmark cases, each run in its own process (``python -m rashba_diffusion.bench_cases CASE JSON``).
+"""Benchmark cases, each run in its own process (``python -m rashba_diffusion.studies.bench.cases CASE JSON``).
 
 A case returns one JSON-able dict: the discretization, the wall time of every
 phase (max over MPI ranks), the peak resident memory of every rank, and its
-results.  :mod:`bench` spawns the cases (through ``mpiexec -n 2`` for two ranks)
+results.  :mod:`.registry` spawns the cases (through ``mpiexec -n 2`` for two ranks)
 so that each one has a fresh process: clean peak-memory numbers and no MPI
 state shared between runs.
 
 Cases
 -----
-``wire``          one 2D wire solve (:func:`wire.solve_wire`, P2, MUMPS by default) on
+``wire``          one 2D wire solve (``solve_wire``, P2, MUMPS by default) on
                   a uniform mesh of the paper's wire sized for a target dof count,
                   the bare MUMPS factorization of the same matrix, and (1 rank) the
-                  SciPy baseline (:mod:`baseline`) with the torque agreement.
+                  SciPy baseline (:mod:`rashba_diffusion.verification.scipy_baseline`) with the
+                  torque agreement.
 ``film3d``        a 3D Rashba film box in "plane" mode solved with the iterative
                   preset: Krylov iterations and phases.
 ``fig3_sweep``    the Fig. 3 sweep through the sweep engine, timed against one MUMPS
-                  factorization on the same mesh (:func:`sweep_bench.measure_sweep`).
+                  factorization on the same mesh (:func:`.sweep_cost.measure_sweep`).
 ``bilayer3d``     a 3D HM/FM bilayer stripe (gmsh, charge current between the contacts,
                   finite FM behind a mixing interface) solved with the iterative preset:
                   phases, Krylov iterations, torques and the 1D closed form.
@@ -31,13 +32,22 @@ import time
 
 import numpy as np
 
-from . import geometry as geo
-from ._compat import DOLFINX_VERSION, MPI, PETSc, fem_petsc, mesh
-from .model import RashbaModel
-from .parameters import Drive, paper_film
-from .solver import ITERATIVE_PETSC_OPTIONS, LinearSolver, resolve_petsc_options
-from .sweep_bench import factorization_times
-from .wire import WireSpec, solve_wire
+from ...fem._compat import DOLFINX_VERSION, MPI, PETSc, fem_petsc, mesh
+from ...fem.geometry import Geometry
+from ...fem.postprocess import global_dofs
+from ...fem.solver import LinearSolver
+from ...fem.solver_options import ITERATIVE_PETSC_OPTIONS, resolve_petsc_options
+from ...meshing.gmsh_build import bilayer_stripe_3d
+from ...meshing.gmsh_build import wire as wire_mesh
+from ...meshing.tags import CONTACT_LEFT, CONTACT_RIGHT, EDGE_HIGH, EDGE_LOW, WIRE_FACETS
+from ...models.rashba import RashbaModel
+from ...physics.bilayer import DEFAULTS, Ferromagnet, HeavyMetal, Interface
+from ...physics.rashba import Drive, paper_film
+from ...problems.bilayer import solve_bilayer
+from ...problems.specs import BilayerSpec, WireSpec
+from ...problems.wire import solve_wire
+from .registry import RESULT_TAG
+from .sweep_cost import factorization_times, measure_sweep, reduce_config
 
 #: the paper's wire (Figs. 2-3): W = 50 nm, L = 4 W
 WIRE_WIDTH_NM = 50.0
@@ -88,7 +98,7 @@ def run_wire(target_dofs: float, petsc_options: dict | None = None, baseline: bo
     spec = WireSpec(width_nm=WIRE_WIDTH_NM, geometry="2d", length_nm=WIRE_LENGTH_NM, cell_nm=h)
     comm.barrier()
     t0 = time.perf_counter()
-    g = geo.wire_2d(comm, WIRE_LENGTH_NM, WIRE_WIDTH_NM, h, cell_bulk_nm=h)
+    g = wire_mesh(WIRE_LENGTH_NM, WIRE_WIDTH_NM, h, cell_bulk_nm=h, comm=comm)
     t_mesh = time.perf_counter() - t0
     res = solve_wire(film, drive, WIRE_M, spec, comm, petsc_options=petsc_options, geometry=g)
     timings = _max_over_ranks(comm, {**res.timings, "mesh": t_mesh})
@@ -101,14 +111,14 @@ def run_wire(target_dofs: float, petsc_options: dict | None = None, baseline: bo
         "T_perp_J_per_m2": res.summary["T_perp_J_per_m2"], "T_par_J_per_m2": res.summary["T_par_J_per_m2"],
     }  # fmt: skip
     # the bare factorization of the same (re-assembled, identical) matrix
-    model = res.model
-    A = fem_petsc.assemble_matrix(model.a, bcs=model.bcs)
+    system = res.model.system
+    A = fem_petsc.assemble_matrix(system.a, bcs=system.bcs)
     A.assemble()
     out["bare_factorization_s"] = factorization_times(A, 1, tag="bare", numeric=False)[0][0]
     A.destroy()
     out["full_over_factorization"] = full / out["bare_factorization_s"]
     if baseline and comm.size == 1:
-        from .baseline import solve_wire_baseline
+        from ...verification.scipy_baseline import solve_wire_baseline
 
         gx = g.msh.geometry
         b = solve_wire_baseline(gx.x, gx.dofmaps(0) if callable(gx.dofmaps) else gx.dofmaps[0], WIRE_LENGTH_NM,
@@ -124,7 +134,7 @@ def run_wire(target_dofs: float, petsc_options: dict | None = None, baseline: bo
     return out
 
 
-def film_box_3d(comm: MPI.Comm, cells_across: int) -> geo.Geometry:
+def film_box_3d(comm: MPI.Comm, cells_across: int) -> Geometry:
     """Tetrahedral box [0, L] × [0, W] × [0, t] with the wire's tags: sinks y = 0, W; contacts x = 0, L.
 
     The z faces are free (zero normal current).  ``cells_across`` cells span W;
@@ -138,17 +148,18 @@ def film_box_3d(comm: MPI.Comm, cells_across: int) -> geo.Geometry:
     msh.topology.create_connectivity(fdim, 3)
     tol = 1e-9 * BOX_WIDTH_NM
     where = (
-        (geo.EDGE_LOW, lambda x: np.abs(x[1]) < tol),
-        (geo.EDGE_HIGH, lambda x: np.abs(x[1] - BOX_WIDTH_NM) < tol),
-        (geo.CONTACT_LEFT, lambda x: np.abs(x[0]) < tol),
-        (geo.CONTACT_RIGHT, lambda x: np.abs(x[0] - BOX_LENGTH_NM) < tol),
+        (EDGE_LOW, lambda x: np.abs(x[1]) < tol),
+        (EDGE_HIGH, lambda x: np.abs(x[1] - BOX_WIDTH_NM) < tol),
+        (CONTACT_LEFT, lambda x: np.abs(x[0]) < tol),
+        (CONTACT_RIGHT, lambda x: np.abs(x[0] - BOX_LENGTH_NM) < tol),
     )
     ents = [mesh.locate_entities_boundary(msh, fdim, f) for _, f in where]
     vals = [np.full(e.size, tag, dtype=np.int32) for (tag, _), e in zip(where, ents, strict=True)]
     ent, first = np.unique(np.concatenate(ents).astype(np.int32), return_index=True)  # edges: first tag wins
     ft = mesh.meshtags(msh, fdim, ent, np.concatenate(vals)[first])
-    return geo.Geometry(msh=msh, facet_tags=ft, mode="plane", width_nm=BOX_WIDTH_NM, length_nm=BOX_LENGTH_NM,
-                        contacts=(geo.CONTACT_LEFT, geo.CONTACT_RIGHT))
+    return Geometry(msh=msh, facet_tags=ft, mode="plane", width_nm=BOX_WIDTH_NM, length_nm=BOX_LENGTH_NM,
+                    spin_sinks=(EDGE_LOW, EDGE_HIGH), contacts=(CONTACT_LEFT, CONTACT_RIGHT),
+                    tag_names=dict(WIRE_FACETS))
 
 
 def run_film3d(cells_across: int, degree: int = 2, petsc_options: dict | None = None) -> dict:
@@ -161,15 +172,14 @@ def run_film3d(cells_across: int, degree: int = 2, petsc_options: dict | None = 
     t1 = time.perf_counter()
     model = RashbaModel(g, paper_film(WIRE_ALPHA_EV_NM), Drive(EFIELD_V_PER_M), WIRE_M, degree=degree)
     t2 = time.perf_counter()
-    solver = LinearSolver(model, opts)
-    t3 = time.perf_counter()
-    u = solver.solve()
+    with LinearSolver(model.system, opts) as solver:
+        t3 = time.perf_counter()
+        u = solver.solve()
     timings = _max_over_ranks(comm, {"mesh": t1 - t0, "forms": t2 - t1, "matrix_create": t3 - t2, **solver.timings})
     norm = u.x.petsc_vec.norm()
-    ndofs = model.V.dofmap.index_map.size_global * model.V.dofmap.index_map_bs
     return {
         "case": "film3d", "cells_across": cells_across, "cell_nm": BOX_WIDTH_NM / cells_across, "degree": degree,
-        "dofs": int(ndofs), "ranks": comm.size, "krylov_iterations": solver.iterations,
+        "dofs": global_dofs(model.V), "ranks": comm.size, "krylov_iterations": solver.iterations,
         "petsc_options": solver.options, "timings_s": timings,
         "full_solve_s": sum(timings[k] for k in FULL_SOLVE_PHASES if k in timings),
         "solution_norm": norm, "peak_rss_mb": _peak_rss_mb(comm),
@@ -180,10 +190,9 @@ def run_fig3_sweep(config: str, sweeps: int = 3, reps: int = 15, points_per_axis
                    cell_nm: float | None = None) -> dict:
     """The sweep ``config`` (the Fig. 3 TOML) through the sweep engine against one factorization on its mesh.
 
-    ``points_per_axis``/``cell_nm`` shrink it (:func:`sweep_bench.reduce_config`; the tests' tiny suite).
+    ``points_per_axis``/``cell_nm`` shrink it (:func:`.sweep_cost.reduce_config`; the tests' tiny suite).
     """
-    from .config import load_config
-    from .sweep_bench import measure_sweep, reduce_config
+    from ..sweep.registry import load_config
 
     comm = MPI.COMM_WORLD
     cfg = load_config(config)
@@ -210,11 +219,8 @@ BILAYER_FULL_PHASES = ("charge_current", *FULL_SOLVE_PHASES)
 def run_bilayer3d(cell_nm: float, length_nm: float = BILAYER_LENGTH_NM, width_nm: float = BILAYER_WIDTH_NM,
                   petsc_options: dict | None = None) -> dict:
     """The 3D bilayer stripe with interface cell ``cell_nm`` (iterative preset unless ``petsc_options``)."""
-    from . import meshes
-    from .bilayer import CLI_DEFAULTS, BilayerSpec, Ferromagnet, HeavyMetal, Interface, solve_bilayer
-
     comm = MPI.COMM_WORLD
-    d = CLI_DEFAULTS
+    d = DEFAULTS
     hm = HeavyMetal(d["hm_thickness_nm"], d["hm_lambda_nm"], d["hm_sigma_s_per_m"], d["theta_sh"])
     fm = Ferromagnet(thickness_nm=BILAYER_FM_THICKNESS_NM, **BILAYER_FM)
     interface = Interface("mixing", d["g_mix_real_s_per_m2"], d["g_mix_imag_s_per_m2"])
@@ -222,7 +228,7 @@ def run_bilayer3d(cell_nm: float, length_nm: float = BILAYER_LENGTH_NM, width_nm
     lateral = min(BILAYER_CELL_RATIO * cell_nm, length_nm, width_nm)
     comm.barrier()
     t0 = time.perf_counter()
-    g = meshes.bilayer_stripe_3d(length_nm, width_nm, hm.thickness_nm, fm.thickness_nm, cell_nm,
+    g = bilayer_stripe_3d(length_nm, width_nm, hm.thickness_nm, fm.thickness_nm, cell_nm,
                                  cell_max_nm=BILAYER_CELL_RATIO * cell_nm, lateral_cell_nm=lateral, comm=comm)
     t_mesh = time.perf_counter() - t0
     r = solve_bilayer(hm, fm, interface, BILAYER_M, d["j_a_per_m2"], BilayerSpec("3d", degree=2), comm,
@@ -252,13 +258,13 @@ CASES = {"wire": run_wire, "film3d": run_film3d, "fig3_sweep": run_fig3_sweep, "
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m rashba_diffusion.bench_cases CASE '{"kwarg": value}'``: rank 0 prints one JSON line."""
+    """``python -m rashba_diffusion.studies.bench.cases CASE '{"kwarg": value}'``: rank 0 prints one JSON line."""
     argv = sys.argv[1:] if argv is None else argv
     name, kwargs = argv[0], json.loads(argv[1]) if len(argv) > 1 else {}
     out = CASES[name](**kwargs)
     out["versions"] = _versions()
     if MPI.COMM_WORLD.rank == 0:
-        print("BENCH_RESULT " + json.dumps(out, default=_json_default), flush=True)
+        print(RESULT_TAG + json.dumps(out, default=_json_default), flush=True)
     return 0
 
 

@@ -1,6 +1,6 @@
 """Benchmark registry, runner and reports; the ``rashba-diffusion bench`` command.
 
-Each registry entry expands into jobs (a case of :mod:`bench_cases`, its
+Each registry entry expands into jobs (a case of :mod:`.cases`, its
 arguments, a rank count).  Every job runs in a fresh process, through
 ``mpiexec -n 2`` for two ranks, and hands back one JSON line.  Entries whose
 package module is missing from the checkout are reported as
@@ -15,15 +15,11 @@ collects, so it never holds MPI state that ``mpiexec`` children could trip on.
 
 from __future__ import annotations
 
-import argparse
-import csv
 import importlib.util
-import io as _io
 import json
 import math
 import os
 import platform
-import shutil
 import subprocess
 import sys
 import time
@@ -31,12 +27,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ...launch import mpiexec
+
+#: the package's directory and the checkout's root (which holds examples/)
+PACKAGE_DIR = Path(__file__).resolve().parents[2]
+ROOT = PACKAGE_DIR.parent
+#: the module each job runs in its own process (``python -m``)
+CASES_MODULE = "rashba_diffusion.studies.bench.cases"
+
 #: 2D wire sizes (target P2 dofs) of each suite
 WIRE_DOFS = {"full": (1e4, 1e5, 1e6), "quick": (1e4, 1e5), "tiny": (2e3,)}
 #: 3D film box refinements (cells across its width; h halves each time)
 FILM3D_CELLS = {"full": (6, 12, 24), "quick": (), "tiny": ()}
 #: the paper's Fig. 3 sweep (3 exchange splittings × 40 α values), in the repository's examples
-FIG3_CONFIG = Path(__file__).resolve().parent.parent / "examples" / "fig3_torque_vs_alpha.toml"
+FIG3_CONFIG = ROOT / "examples" / "fig3_torque_vs_alpha.toml"
 #: the Fig. 3 sweep (examples/fig3_torque_vs_alpha.toml, 3 × 40 points, default wire mesh): timed sweeps and
 #: factorizations after each; the tiny suite (tests) shrinks it to 3 × 3 points on a coarse mesh
 FIG3_SWEEP = {"full": {"sweeps": 5, "reps": 15}, "quick": {"sweeps": 3, "reps": 5},
@@ -77,7 +81,7 @@ class Job:
 class Entry:
     """A benchmark of the registry.
 
-    ``requires`` names a module of this package (e.g. ``"sweep"``); when it is
+    ``requires`` names a module of this package (e.g. ``"studies.sweep.engine"``); when it is
     missing the entry is reported as not available instead of run.
     ``jobs(suite, ranks, petsc_options)`` returns what to run.
     """
@@ -93,7 +97,7 @@ class Entry:
             return True, ""
         spec = importlib.util.find_spec(f"rashba_diffusion.{self.requires}")
         # only a module of this very checkout counts (an editable install may resolve another one)
-        if spec is None or spec.origin is None or Path(spec.origin).parent != Path(__file__).resolve().parent:
+        if spec is None or spec.origin is None or not Path(spec.origin).resolve().is_relative_to(PACKAGE_DIR):
             return False, f"not available: module rashba_diffusion.{self.requires} is missing (not merged yet)"
         return True, ""
 
@@ -125,24 +129,18 @@ REGISTRY: dict[str, Entry] = {
               _wire_jobs),
         Entry("fig3_sweep", "(b) the Fig. 3 sweep (examples/fig3_torque_vs_alpha.toml, 3 × 40 points, default "
               "wire mesh) with the sweep engine, against one MUMPS factorization on the same mesh", _fig3_jobs,
-              requires="sweep"),
+              requires="studies.sweep.engine"),
         Entry("bilayer3d", "(c) 3D HM/FM bilayer stripe, FGMRES+GAMG, ~1e4 to ~1e6 dofs (iterations over "
-              "refinements, torque on 1 and 2 ranks)", _bilayer3d_jobs, requires="bilayer"),
+              "refinements, torque on 1 and 2 ranks)", _bilayer3d_jobs, requires="problems.bilayer"),
         Entry("film3d", "3D Rashba film box: FGMRES+GAMG iterations over 3 refinements", _film3d_jobs),
     )
 }  # fmt: skip
 
 
-def mpiexec() -> str | None:
-    """The mpiexec next to the running Python (the MPICH wheel's), else the one on PATH."""
-    cand = Path(sys.executable).parent / "mpiexec"
-    return str(cand) if cand.exists() else shutil.which("mpiexec")
-
-
 def _child_env() -> dict[str, str]:
     """This package first on PYTHONPATH; one thread per rank (no BLAS/OpenMP oversubscription)."""
     env = dict(os.environ)
-    root = str(Path(__file__).resolve().parent.parent)
+    root = str(ROOT)
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env.setdefault("OMP_NUM_THREADS", "1")
     return env
@@ -150,7 +148,7 @@ def _child_env() -> dict[str, str]:
 
 def run_job(job: Job) -> dict:
     """Run one job in a fresh process; its JSON result, or ``{"error": ...}``."""
-    cmd = [sys.executable, "-m", "rashba_diffusion.bench_cases", job.case, json.dumps(job.kwargs)]
+    cmd = [sys.executable, "-m", CASES_MODULE, job.case, json.dumps(job.kwargs)]
     if job.ranks > 1:
         exe = mpiexec()
         if exe is None:
@@ -281,14 +279,14 @@ def run_suite(suite: str, ranks: tuple[int, ...] | None = None, entries: list[st
     return report
 
 
-def _ok(results, case, ranks=None):
+def ok_results(results, case, ranks=None):
     return [r for r in results if r.get("case") == case and "error" not in r and (ranks is None or r["ranks"] == ranks)]
 
 
-def _speedup_2_over_1(res: list[dict], case: str) -> tuple[dict, dict, dict] | None:
+def speedup_2_over_1(res: list[dict], case: str) -> tuple[dict, dict, dict] | None:
     """(1-rank result, 2-rank result, speedup) at the largest size run on both, or None."""
-    two = {r["dofs"]: r for r in _ok(res, case, 2)}
-    one = [r for r in sorted(_ok(res, case, 1), key=lambda r: r["dofs"]) if r["dofs"] in two]
+    two = {r["dofs"]: r for r in ok_results(res, case, 2)}
+    one = [r for r in sorted(ok_results(res, case, 1), key=lambda r: r["dofs"]) if r["dofs"] in two]
     if not one:
         return None
     r1, r2 = one[-1], two[one[-1]["dofs"]]
@@ -302,9 +300,9 @@ def torque_rel_diff(a: list[float], b: list[float]) -> float:
 
 
 def summarize(report: dict) -> dict:
-    """The headline numbers (issue 6's quick-look contract and targets)."""
+    """The headline numbers: the quick-look contract of ``bench --json`` and the performance targets."""
     res = report["results"]
-    wires = sorted(_ok(res, "wire", 1), key=lambda r: r["dofs"])
+    wires = sorted(ok_results(res, "wire", 1), key=lambda r: r["dofs"])
     out: dict = {}
     if wires:
         big = wires[-1]
@@ -319,30 +317,30 @@ def summarize(report: dict) -> dict:
             out["baseline_skipped"] = skipped
     else:
         out.update(dofs=None, full_over_factorization=None, speedup_vs_scipy=None)
-    sp = _speedup_2_over_1(res, "wire")
+    sp = speedup_2_over_1(res, "wire")
     if sp:
         out["wire_speedup_2_over_1_ranks"] = sp[2]
     sweep = report["entries"].get("fig3_sweep", {})
-    fig3 = _ok(res, "fig3_sweep", 1)
+    fig3 = ok_results(res, "fig3_sweep", 1)
     if fig3:
         f = fig3[0]
         out["sweep_seconds_per_point"] = f["seconds_per_point"]
         out.update(fig3_sweep_seconds=f["sweep_seconds"], fig3_sweep_points=f["points"],
                    fig3_sweep_dofs=f["dofs"], fig3_sweep_over_factorizations=f["ratio"],
                    fig3_sweep_reduced=f["reduced"])
-        two = _ok(res, "fig3_sweep", 2)
+        two = ok_results(res, "fig3_sweep", 2)
         if two:
             out["fig3_sweep_seconds_2_ranks"] = two[0]["sweep_seconds"]
     else:
         out["sweep_seconds_per_point"] = None
         out["sweep_seconds_per_point_reason"] = sweep.get("reason") or "fig3_sweep not run"
     for case in ("bilayer3d", "film3d"):
-        runs = sorted(_ok(res, case, 1), key=lambda r: r["dofs"])
+        runs = sorted(ok_results(res, case, 1), key=lambda r: r["dofs"])
         if runs:
             out[f"{case}_dofs"] = runs[-1]["dofs"]
             out[f"{case}_full_solve_s"] = runs[-1]["full_solve_s"]
             out[f"{case}_iterations"] = {str(r["dofs"]): r["krylov_iterations"] for r in runs}
-        sp = _speedup_2_over_1(res, case)
+        sp = speedup_2_over_1(res, case)
         if sp:
             out[f"{case}_speedup_2_over_1_ranks"] = sp[2]
             out[f"{case}_speedup_dofs"] = sp[0]["dofs"]
@@ -351,208 +349,3 @@ def summarize(report: dict) -> dict:
                                                                                 sp[1]["T_vector_J_per_m2"])
     out["errors"] = [f"{r.get('entry')} ({r['ranks']} ranks): {r['error'][:300]}" for r in res if "error" in r]
     return out
-
-
-# -- reports -------------------------------------------------------------------------------------
-WIRE_PHASES = ("mesh", "forms", "matrix_create", "assemble_matrix", "assemble_rhs", "setup", "solve", "postprocess")
-BASELINE_PHASES = ("mesh", "assemble", "bcs", "factorization", "solve", "postprocess", "total")
-
-
-def _fmt(x, spec=".3g") -> str:
-    if x is None or (isinstance(x, float) and not math.isfinite(x)):
-        return "–"
-    return format(x, spec) if isinstance(x, int | float) else str(x)
-
-
-def report_csv(report: dict) -> str:
-    """One row per job: case, ranks, dofs, every phase time, ratios, peak RSS (max over ranks)."""
-    cols = ["entry", "case", "ranks", "dofs", "cell_nm", "krylov_iterations", *[f"t_{p}_s" for p in WIRE_PHASES],
-            "t_neutrality_s", "t_charge_current_s", "full_solve_s", "end_to_end_s", "bare_factorization_s",
-            "full_over_factorization", *[f"scipy_{p}_s" for p in BASELINE_PHASES], "scipy_factor_nnz",
-            "speedup_vs_scipy", "baseline_rel_diff", "baseline_skipped", "points", "sweep_seconds",
-            "seconds_per_point", "factorization_seconds", "refactorization_seconds", "ratio", "xi_DL", "xi_FL",
-            "closed_form_1d_rel_diff", "peak_rss_mb_max", "error"]
-    buf = _io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(cols)
-    for r in report["results"]:
-        row = dict(r)
-        for p, v in r.get("timings_s", {}).items():
-            row[f"t_{p}_s"] = v
-        for p, v in r.get("baseline", {}).get("timings_s", {}).items():
-            row[f"scipy_{p}_s"] = v
-        row["scipy_factor_nnz"] = r.get("baseline", {}).get("factor_nnz")
-        row["peak_rss_mb_max"] = max(r["peak_rss_mb"]) if r.get("peak_rss_mb") else None
-        w.writerow(["" if row.get(c) is None else row.get(c) for c in cols])
-    return buf.getvalue()
-
-
-def report_markdown(report: dict) -> str:
-    """The tables of docs/performance.md for this run."""
-    m, v, s = report["machine"], report.get("versions", {}), report["summary"]
-    lines = [
-        f"Run `{report['suite']}` started {report['started']} on {m['nproc']} × {m['cpu']}, {m['ram_gib']} GiB RAM; "
-        f"1-min load average {m['loadavg_1min']:.2f} at the start, {m['loadavg_1min_end']:.2f} at the end.",
-        f"Versions: dolfinx {v.get('dolfinx', '?')}, PETSc {v.get('petsc', '?')}, Python {v.get('python', '?')}.",
-        "",
-        "### 2D wire (P2, MUMPS LU), phase wall times in s (max over ranks)",
-        "",
-        "| dofs | ranks | " + " | ".join(WIRE_PHASES) + " | full solve | bare LU | full/LU | peak RSS/rank (MiB) |",
-        "|---" * (len(WIRE_PHASES) + 6) + "|",
-    ]
-    for r in sorted(_ok(report["results"], "wire"), key=lambda r: (r["dofs"], r["ranks"])):
-        t = r["timings_s"]
-        lines.append(f"| {r['dofs']} | {r['ranks']} | " + " | ".join(_fmt(t.get(p)) for p in WIRE_PHASES)
-                     + f" | {_fmt(r['full_solve_s'])} | {_fmt(r['bare_factorization_s'])} | "
-                     f"{_fmt(r['full_over_factorization'])} | {_fmt(max(r['peak_rss_mb']), '.0f')} |")
-    base = [r for r in _ok(report["results"], "wire", 1) if "baseline" in r or "baseline_skipped" in r]
-    if base:
-        lines += ["", "### SciPy baseline (scikit-fem assembly + SuperLU), same mesh and problem, 1 rank, s", "",
-                  "| dofs | " + " | ".join(BASELINE_PHASES) + " | ours (after mesh) | speedup vs SciPy | "
-                  "torque rel. diff |", "|---" * (len(BASELINE_PHASES) + 4) + "|"]
-        for r in sorted(base, key=lambda r: r["dofs"]):
-            if "baseline" not in r:
-                lines.append(f"| {r['dofs']} | {r['baseline_skipped']} |" + " |" * (len(BASELINE_PHASES) + 2))
-                continue
-            t = r["baseline"]["timings_s"]
-            lines.append(f"| {r['dofs']} | " + " | ".join(_fmt(t.get(p)) for p in BASELINE_PHASES)
-                         + f" | {_fmt(r['end_to_end_s'])} | {_fmt(r['speedup_vs_scipy'])} | "
-                         f"{_fmt(r['baseline_rel_diff'], '.1e')} |")
-    films = _ok(report["results"], "film3d")
-    if films:
-        lines += ["", "### 3D film box, GMRES + GAMG (preset `iterative`), s", "",
-                  "| cell (nm) | dofs | ranks | iterations | assemble A | setup | solve | full solve | "
-                  "peak RSS/rank (MiB) |", "|---" * 9 + "|"]
-        for r in sorted(films, key=lambda r: (r["dofs"], r["ranks"])):
-            t = r["timings_s"]
-            lines.append(f"| {_fmt(r['cell_nm'])} | {r['dofs']} | {r['ranks']} | {r['krylov_iterations']} | "
-                         f"{_fmt(t['assemble_matrix'])} | {_fmt(t['setup'])} | {_fmt(t['solve'])} | "
-                         f"{_fmt(r['full_solve_s'])} | {_fmt(max(r['peak_rss_mb']), '.0f')} |")
-    lines += _bilayer_markdown(report["results"]) + _fig3_markdown(report["results"]) + _targets_markdown(s)
-    lines += ["", "### Registry", "", "| entry | available | note |", "|---|---|---|"]
-    for name, e in report["entries"].items():
-        lines.append(f"| {name} | {'yes' if e['available'] else 'no'} | {e['reason'] or e['description']} |")
-    lines += ["", "### Summary", "", "```json", json.dumps(s, indent=1, sort_keys=True), "```", ""]
-    return "\n".join(lines)
-
-
-def _bilayer_markdown(results: list[dict]) -> list[str]:
-    runs = sorted(_ok(results, "bilayer3d"), key=lambda r: (r["dofs"], r["ranks"]))
-    if not runs:
-        return []
-    one = {r["dofs"]: r for r in runs if r["ranks"] == 1}
-    phases = ("mesh", "charge_current", "forms", "assemble_matrix", "setup", "solve", "postprocess")
-    lines = ["", "### 3D bilayer stripe (P2, FGMRES + GAMG, preset `iterative`), phase wall times in s (max over "
-             "ranks)", "", "| cell (nm) | dofs | ranks | iterations | " + " | ".join(phases) + " | full solve | "
-             "2 ranks / 1 rank speedup | torque rel. diff to 1 rank | ξ rel. diff to 1D closed form | "
-             "peak RSS/rank (MiB) |", "|---" * (len(phases) + 10) + "|"]
-    for r in runs:
-        t, r1 = r["timings_s"], one.get(r["dofs"])
-        two = r["ranks"] > 1 and r1 is not None
-        speed = _fmt(r1["full_solve_s"] / r["full_solve_s"], ".2f") if two else "–"
-        diff = _fmt(torque_rel_diff(r1["T_vector_J_per_m2"], r["T_vector_J_per_m2"]), ".1e") if two else "–"
-        lines.append(f"| {_fmt(r['cell_nm'])} | {r['dofs']} | {r['ranks']} | {r['krylov_iterations']} | "
-                     + " | ".join(_fmt(t.get(p)) for p in phases) + f" | {_fmt(r['full_solve_s'])} | {speed} | "
-                     f"{diff} | {_fmt(r['closed_form_1d_rel_diff'], '.1e')} | {_fmt(max(r['peak_rss_mb']), '.0f')} |")
-    return lines
-
-
-def _fig3_markdown(results: list[dict]) -> list[str]:
-    runs = sorted(_ok(results, "fig3_sweep"), key=lambda r: r["ranks"])
-    if not runs:
-        return []
-    lines = ["", "### Fig. 3 sweep (sweep engine, examples/fig3_torque_vs_alpha.toml) against one MUMPS "
-             "factorization on its mesh", "",
-             "| points | dofs | ranks | sweep (s, median) | first sweep (s) | s/point | factorization (ms) | "
-             "refactorization (ms) | sweep / (points × factorization) | loop / (points × factorization) |",
-             "|---" * 10 + "|"]
-    for r in runs:
-        name = f"{r['points']}{' (reduced)' if r['reduced'] else ''}"
-        lines.append(f"| {name} | {r['dofs']} | {r['ranks']} | {_fmt(r['sweep_seconds'])} | "
-                     f"{_fmt(r['sweep_seconds_first'])} | {_fmt(r['seconds_per_point'])} | "
-                     f"{_fmt(1e3 * r['factorization_seconds'])} | {_fmt(1e3 * r['refactorization_seconds'])} | "
-                     f"{_fmt(r['ratio'], '.2f')} | {_fmt(r['ratio_loop'], '.2f')} |")
-    return lines
-
-
-def _targets_markdown(s: dict) -> list[str]:
-    """Issue 6's targets against this run's numbers (– where the run did not measure it)."""
-    def row(target, value, ok, where):
-        status = "–" if value is None else ("met" if ok else "not met")
-        return f"| {target} | {_fmt(value, '.3g')} {where} | {status} |"
-
-    f_lu, sp, fig3 = s.get("full_over_factorization"), s.get("speedup_vs_scipy"), s.get("fig3_sweep_seconds")
-    bl = s.get("bilayer3d_speedup_2_over_1_ranks")
-    return ["", "### Targets (this run)", "", "| target | measured | status |", "|---|---|---|",
-            row("full solve ≤ 1.3 × bare factorization at 1e6 dofs (2D, MUMPS)", f_lu, f_lu is not None and
-                f_lu <= 1.3, f"at {s.get('dofs')} dofs"),
-            row("≥ 5 × faster than SciPy at 1e6 dofs", sp, sp is not None and sp >= 5,
-                f"at {s.get('speedup_vs_scipy_dofs')} dofs"),
-            row("2 ranks ≥ 1.6 × 1 rank on the 3D case", bl, bl is not None and bl >= 1.6,
-                f"(bilayer, {s.get('bilayer3d_speedup_dofs')} dofs)"),
-            row("Fig. 3 sweep ≤ 60 s", fig3, fig3 is not None and fig3 <= 60,
-                f"s ({s.get('fig3_sweep_points')} points{', reduced' if s.get('fig3_sweep_reduced') else ''})")]
-
-
-def write_reports(report: dict, outdir: str | os.PathLike) -> list[Path]:
-    """``<outdir>/<timestamp>.{json,csv,md}``, each written atomically."""
-    from .io import atomic_write_text
-
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    outdir = Path(outdir)
-    paths = [outdir / f"{stamp}.{ext}" for ext in ("json", "csv", "md")]
-    atomic_write_text(paths[0], json.dumps(report, indent=1, sort_keys=True) + "\n")
-    atomic_write_text(paths[1], report_csv(report))
-    atomic_write_text(paths[2], report_markdown(report))
-    return paths
-
-
-# -- command line --------------------------------------------------------------------------------
-def add_arguments(p: argparse.ArgumentParser) -> None:
-    """Options shared by ``rashba-diffusion bench`` and ``benchmarks/run.py``."""
-    p.add_argument("--quick", action="store_true", help="reduced set (< 2 min): wire and 3D bilayer at 1e4, 1e5 "
-                   "dofs, the Fig. 3 sweep, 1 rank")
-    p.add_argument("--tiny", action="store_true", help=argparse.SUPPRESS)  # seconds; for the tests
-    p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
-    p.add_argument("--ranks", default=None, help="comma-separated rank counts (default: 1,2 full; 1 quick)")
-    p.add_argument("--only", default=None, help=f"comma-separated registry entries ({', '.join(REGISTRY)})")
-    p.add_argument("--out", default=None, help="directory for <timestamp>.json/.csv/.md reports")
-    p.add_argument("--petsc-option", action="append", default=[], metavar="KEY=VALUE",
-                   help="PETSc option for the wire and 3D solves (repeatable; preset=iterative|direct|asm)")
-    p.add_argument("--baseline-max-s", type=float, default=BASELINE_MAX_S,
-                   help="skip the SciPy baseline of a wire size whose time, extrapolated from this run's smaller "
-                   f"baselines, exceeds this (s; default {BASELINE_MAX_S:g}; inf: never skip)")
-    p.add_argument("--baseline-max-dofs", type=float, default=None,
-                   help="run the SciPy baseline only up to this many dofs (default: every size)")
-
-
-def cmd_bench(a: argparse.Namespace) -> int:
-    """Run a suite, optionally write the reports, print the summary."""
-    from .solver_options import parse_petsc_option_args
-
-    suite = "tiny" if a.tiny else "quick" if a.quick else "full"
-    ranks = tuple(int(x) for x in a.ranks.split(",")) if a.ranks else None
-    opts = parse_petsc_option_args(a.petsc_option) or None
-    only = a.only.split(",") if a.only else None
-
-    def progress(msg):
-        print(f"[bench] {msg}", file=sys.stderr, flush=True)
-
-    report = run_suite(suite, ranks, only, opts, progress=None if a.json else progress,
-                       baseline_max_s=a.baseline_max_s, baseline_max_dofs=a.baseline_max_dofs)
-    if a.out:
-        for p in write_reports(report, a.out):
-            print(f"[bench] wrote {p}", file=sys.stderr)
-    s = report["summary"]
-    if a.json:
-        print(json.dumps(s, sort_keys=True))
-    else:
-        print(report_markdown(report))
-    return 1 if s["errors"] else 0
-
-
-def add_parser(sub) -> None:
-    """Register ``rashba-diffusion bench`` on the CLI's subparsers (one call in cli.build_parser)."""
-    b = sub.add_parser("bench", help="performance benchmarks (see docs/performance.md)")
-    add_arguments(b)
-    b.set_defaults(func=cmd_bench)

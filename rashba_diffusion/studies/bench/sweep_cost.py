@@ -1,10 +1,10 @@
 """Cost of a parameter sweep against one LU factorization on the same mesh (the Fig. 3 benchmark).
 
 Used by ``benchmarks/sweep_fig3.py`` (standalone, JSON) and by the ``fig3_sweep`` entry of the
-benchmark registry (:mod:`bench`, :mod:`bench_cases`).  Measured in one process, on the mesh the
-sweep itself uses (the default cell of the most demanding point, :func:`wire.resolve_spec`):
+benchmark registry (:mod:`.registry`, :mod:`.cases`).  Measured in one process, on the mesh the
+sweep itself uses (the default cell of the most demanding point, ``WireSweepConfig.resolved_spec``):
 
-* ``sweep_seconds``: median over ``sweeps`` runs of the wall time of :func:`sweep.run_sweep` on the
+* ``sweep_seconds``: median over ``sweeps`` runs of the wall time of ``run_sweep`` on the
   config into a fresh directory, from the validated config to the last fsynced CSV row, mesh, model and
   solver set-up included; ``sweep_seconds_first`` is the first of them (it also pays the process's
   one-time costs: loading the JIT-compiled forms, first use of MUMPS); ``sweep_loop_seconds``: the sum
@@ -18,7 +18,7 @@ sweep itself uses (the default cell of the most demanding point, :func:`wire.res
   (``ratio_first``), the loop alone (``ratio_loop``) and against the numeric refactorization.
 * ``breakdown_seconds``: mean per-point time of each phase (parameter update, matrix assembly,
   right-hand side, factorization + back-substitutions + neutrality, torque integrals + bulk references,
-  CSV row formatting), from one more pass that drives :class:`wire.WireSession` directly.
+  CSV row formatting), from one more pass that drives a ``WireSession`` directly.
 
 Every time is the maximum over the MPI ranks (all ranks take part in every solve).
 """
@@ -31,12 +31,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from ._compat import MPI, PETSc
-from .bench import FIG3_CONFIG  # noqa: F401  (re-exported: the config measure_sweep is meant for)
-from .config import Axis, SweepConfig
-from .solver_options import DEFAULT_PETSC_OPTIONS
-from .sweep import fmt, input_row, output_row, run_sweep
-from .wire import WireSession, resolve_spec
+from ...fem._compat import MPI, PETSc
+from ...fem.solver_options import DEFAULT_PETSC_OPTIONS
+from ...problems.wire import WireSession
+from ..sweep.config import Axis
+from ..sweep.engine import fmt, input_row, run_sweep
+from ..sweep.registry import PROBLEMS
+from ..sweep.wire import WireSweepConfig
 
 
 def _max(comm: MPI.Comm, t: float) -> float:
@@ -79,15 +80,16 @@ def factorization_times(A: PETSc.Mat, reps: int, tag: str = "", numeric: bool = 
     return fresh, refactor
 
 
-def breakdown(cfg: SweepConfig, spec, comm: MPI.Comm) -> dict[str, float]:
+def breakdown(cfg: WireSweepConfig, spec, comm: MPI.Comm) -> dict[str, float]:
     """Mean per-point seconds of each phase of a sweep point (one pass over ``cfg``, no files)."""
     pts = cfg.points
-    s = WireSession(pts[0].film, pts[0].drive, pts[0].m, spec, comm)
+    kind = PROBLEMS[cfg.problem]
+    s = WireSession(pts[0].params, spec, comm)
     phases = dict.fromkeys(("update", "assemble_matrix", "assemble_rhs", "factor_and_solve", "postprocess",
                             "row_format"), 0.0)
     for p in pts:
         t0 = time.perf_counter()
-        s.model.update(film=p.film, drive=p.drive, m=p.m)
+        s.model.update(film=p.params.film, drive=p.params.drive, m=p.params.m)
         phases["update"] += time.perf_counter() - t0
         t0 = time.perf_counter()
         r = s.solve(profile=False)  # parameters already set
@@ -98,13 +100,15 @@ def breakdown(cfg: SweepConfig, spec, comm: MPI.Comm) -> dict[str, float]:
         phases["factor_and_solve"] += t["solve"]
         phases["postprocess"] += total - (t["assemble_matrix"] + t["assemble_rhs"] + t["solve"])
         t0 = time.perf_counter()
-        row = {**input_row(cfg, p), **output_row(r.summary, 0.0)}
+        row = {**input_row(kind, cfg, p), **kind.output_row(r.summary), "point_seconds": 0.0}
         [fmt(v) for v in row.values()]
         phases["row_format"] += time.perf_counter() - t0
+    s.close()
     return {k: _max(comm, v / len(pts)) for k, v in phases.items()}
 
 
-def reduce_config(cfg: SweepConfig, points_per_axis: int | None = None, cell_nm: float | None = None) -> SweepConfig:
+def reduce_config(cfg: WireSweepConfig, points_per_axis: int | None = None,
+                  cell_nm: float | None = None) -> WireSweepConfig:
     """A smaller sweep for quick checks: the first ``points_per_axis`` values of every axis, and/or another cell."""
     axes = cfg.axes
     if points_per_axis is not None:
@@ -113,7 +117,7 @@ def reduce_config(cfg: SweepConfig, points_per_axis: int | None = None, cell_nm:
     return dataclasses.replace(cfg, axes=axes, wire=wire)
 
 
-def measure_sweep(cfg: SweepConfig, sweeps: int = 3, reps: int = 15, comm: MPI.Comm | None = None,
+def measure_sweep(cfg: WireSweepConfig, sweeps: int = 3, reps: int = 15, comm: MPI.Comm | None = None,
                   with_breakdown: bool = True) -> dict:
     """Time ``sweeps`` runs of the sweep engine on ``cfg`` against ``reps`` factorizations after each one.
 
@@ -121,7 +125,7 @@ def measure_sweep(cfg: SweepConfig, sweeps: int = 3, reps: int = 15, comm: MPI.C
     """
     comm = MPI.COMM_WORLD if comm is None else comm
     n = len(cfg)
-    spec = resolve_spec([p.film for p in cfg.points], cfg.wire)
+    spec = cfg.resolved_spec()
     mid = cfg.points[n // 2]
     session = None
     # Each sweep starts from nothing (fresh directory, new mesh, model, solver); sweeps and factorizations
@@ -136,11 +140,12 @@ def measure_sweep(cfg: SweepConfig, sweeps: int = 3, reps: int = 15, comm: MPI.C
             times.append(_max(comm, time.perf_counter() - t0))
             loops.append(_max(comm, sum(r["point_seconds"] for r in res.rows)))
             if session is None:  # the matrix of the sweep's middle point, on the sweep's mesh
-                session = WireSession(mid.film, mid.drive, mid.m, spec, comm)
+                session = WireSession(mid.params, spec, comm)
                 session.solver.assemble_matrix()
             f, nf = factorization_times(session.solver.A, reps, tag=str(k))
             fresh += f
             refactor += nf
+    session.close()
     sweep_s = statistics.median(times)
     loop_s = statistics.median(loops)
     fact = statistics.median(fresh)

@@ -1,46 +1,39 @@
-"""Parameter sweeps of the wire: one mesh, one model, one solver, many points; resumable CSV output.
+"""The sweep engine: one session for many points (a new one only when a point needs it); resumable CSV output.
 
 Python API
 ----------
 ::
 
-    from rashba_diffusion.config import Axis, SweepConfig, load_config
-    from rashba_diffusion.parameters import Drive, paper_film
-    from rashba_diffusion.sweep import run_sweep
-    from rashba_diffusion.wire import WireSpec
+    from rashba_diffusion import Axis, Drive, WireSpec, WireSweepConfig, load_config, paper_film, run_sweep
 
     cfg = load_config("examples/fig3_torque_vs_alpha.toml")          # from TOML, or built directly:
-    cfg = SweepConfig(film=paper_film(), drive=Drive(1e5), wire=WireSpec(50.0), m=None,
-                      axes=(Axis("theta_deg", (0.0, 45.0, 90.0)), Axis("phi_deg", (0.0, 90.0))))
+    cfg = WireSweepConfig(film=paper_film(), drive=Drive(1e5), wire=WireSpec(50.0), m=None,
+                          axes=(Axis("theta_deg", (0.0, 45.0, 90.0)), Axis("phi_deg", (0.0, 90.0))))
     res = run_sweep(cfg, out_dir=None)       # in memory; out_dir="DIR" writes DIR/sweep.csv (resumable)
     for row in res.rows:                     # one dict per point, index order
         print(row["theta_deg"], row["m_x"], row["T_perp_J_per_m2"], row["T_par_J_per_m2"])
 
-Axes may be any :class:`~rashba_diffusion.parameters.Film` field, ``efield_v_per_m``,
-``direction`` (vectors), ``m`` (vectors) or ``theta_deg``/``phi_deg`` (degrees; m = (sinθ cosφ,
-sinθ sinφ, cosθ)).  Several axes form a grid (outer product, first axis outermost) or, with
-``mode="zip"``, are paired.  ``res.rows`` holds, per point, every input (:data:`INPUT_COLUMNS`;
-``theta_deg``/``phi_deg`` too when m comes from angles) and every output
-(:data:`OUTPUT_COLUMNS`).  With ``profiles=True`` in the config, ``res.profiles[i]`` is the
-profile dict of point i (internal units, as :attr:`WireResult.profile`); on disk it is
-``profiles.csv`` in SI units.
+The problem (``config.problem``: wire, film, bilayer) is looked up in
+:data:`~rashba_diffusion.studies.sweep.registry.PROBLEMS`; its module has the schema, the axes and the
+columns (e.g. :mod:`.wire`).  Several axes form a grid (outer product, first axis outermost) or, with
+``mode="zip"``, are paired.  ``res.rows`` holds, per point, every input (``theta_deg``/``phi_deg`` too when m
+comes from angles) and every output.  With ``profiles=True`` in a wire config, ``res.profiles[i]`` is the
+profile dict of point i (internal units, as the wire's ``Result.profile``); on disk it is ``profiles.csv`` in
+SI units.
 
-How the cost per point stays close to one factorization
--------------------------------------------------------
-Every point is validated first (:class:`~rashba_diffusion.config.SweepConfig`).  The mesh is built
-once, sized for the most demanding point (:func:`~rashba_diffusion.wire.resolve_spec`: the default
-cell is that of the smallest ``shortest_length_nm()`` over the sweep).  One
-:class:`~rashba_diffusion.wire.WireSession` then holds the model (all coefficients are
-``fem.Constant``), the matrix (its sparsity and MUMPS's symbolic analysis are reused) and the
-compiled torque integrals; per point it updates the constants, re-assembles, refactors and
-back-substitutes.
+Sessions
+--------
+Every point is validated first (by the config).  :class:`SessionRunner` opens the problem's session for the
+first point to solve and keeps it while ``session.reusable(point)`` holds (for the wire and film always: all
+parameters are ``fem.Constant``), so a point pays assembly, one numeric factorization and back-substitution.
+``point_seconds`` is the time of the point's solve and row, not of opening a session.
 
 Files and resuming
 ------------------
 ``out_dir/sweep.csv`` is a tidy table (header line, one row per point, SI or named units in the
 column names), appended by rank 0 and flushed after every row (fsynced at most every
 ``FSYNC_INTERVAL_S`` and on close).  ``out_dir/sweep.json``
-records the config's SHA-256 (:meth:`SweepConfig.digest`), the package version and the columns.
+records the config's SHA-256 (``config.digest()``), the package version and the columns.
 Running the same config again skips the rows already present (matched by index and input values;
 a torn last line from a kill is dropped), so an interrupted sweep resumes where it stopped and a
 finished one does no work (not even a mesh).  A different config or package version in the same
@@ -53,23 +46,25 @@ itself right after the k-th row of this invocation is on disk (simulates a kill)
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
-import math
 import os
 import signal
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from . import __version__
-from .config import ConfigError, SweepConfig, SweepPoint, load_config
-from .parameters import FS, HBAR_EV_FS, NM
-from .torque import torque_to_j_per_m2
+from ... import __version__
+from ...errors import SweepStateError
+from ...files import atomic_write_text
+from ...physics.torque import torque_to_j_per_m2
+from ...units import NM
+from .config import ProblemKind, SweepConfigBase, SweepPoint
+from .registry import PROBLEMS
 
 CSV_NAME = "sweep.csv"
 SIDECAR_NAME = "sweep.json"
@@ -77,34 +72,15 @@ PROFILES_NAME = "profiles.csv"
 FORMAT_VERSION = 1
 ABORT_ENV = "RASHBA_SWEEP_ABORT_AFTER"
 
-#: input columns of every row, in order (``theta_deg``, ``phi_deg`` are added when m comes from angles)
-INPUT_COLUMNS = (
-    "alpha_ev_nm", "tau_s", "tau_sf_s", "kf_per_nm", "delta_xc_ev", "tau_delta_s", "mass_ratio",
-    "polarization", "polarization_rule", "precession_rule", "charge_coupling", "charge_gamma",
-    "efield_v_per_m", "e_direction_x", "e_direction_y", "e_direction_z", "m_x", "m_y", "m_z",
-)  # fmt: skip
-ANGLE_COLUMNS = ("theta_deg", "phi_deg")
-#: output columns of every row, in order
-OUTPUT_COLUMNS = (
-    "T_perp_J_per_m2", "T_par_J_per_m2", "T_perp_bulk_J_per_m2", "T_par_bulk_J_per_m2",
-    "T_perp_bulk_hall_free_J_per_m2", "T_par_bulk_hall_free_J_per_m2",
-    "s_bulk_x_hbar_per_m2", "s_bulk_y_hbar_per_m2", "s_bulk_z_hbar_per_m2",
-    "dofs", "ranks", "solve_seconds", "point_seconds",
-)  # fmt: skip
 #: outputs that are measurements of this run, not results (excluded from comparisons)
 TIMING_COLUMNS = ("solve_seconds", "point_seconds", "ranks")
 PROFILE_COLUMNS = (
     "index", "y_nm", "s_x_hbar_per_m2", "s_y_hbar_per_m2", "s_z_hbar_per_m2", "nu_per_m2",
     "T_perp_J_per_m2", "T_par_J_per_m2",
 )  # fmt: skip
-_STRING_COLUMNS = {"polarization_rule", "precession_rule", "charge_coupling", "interface"}
-_INT_COLUMNS = {"index", "dofs", "ranks"}
+#: columns that hold integers (every problem's); the problem's kind names its string and boolean ones
+INT_COLUMNS = {"index", "dofs", "ranks"}
 _PER_NM2_TO_PER_M2 = 1.0 / NM**2
-
-
-class SweepStateError(ConfigError):
-    """The output directory holds results that do not belong to this config (use ``force``)."""
-
 
 @dataclass
 class SweepResult:
@@ -137,47 +113,6 @@ class SweepResult:
     profiles: dict[int, dict] = field(default_factory=dict)
 
 
-def columns_for(config: SweepConfig) -> tuple[str, ...]:
-    """The CSV columns of ``config``'s rows."""
-    angles = ANGLE_COLUMNS if _uses_angles(config) else ()
-    return ("index", *angles, *INPUT_COLUMNS, *OUTPUT_COLUMNS)
-
-
-def _uses_angles(config: SweepConfig) -> bool:
-    return config.m is None or any(a.name in ANGLE_COLUMNS for a in config.axes)
-
-
-def input_row(config: SweepConfig, p: SweepPoint) -> dict:
-    """Every input of point ``p`` (the values matched when a sweep resumes)."""
-    f, d = p.film, p.drive
-    delta = f.exchange_ev
-    tau_delta = f.tau_delta_s if f.tau_delta_s is not None else (HBAR_EV_FS * FS / delta if delta > 0 else math.inf)
-    row: dict = {"index": p.index}
-    if _uses_angles(config):
-        row["theta_deg"] = p.axes.get("theta_deg", 90.0 if config.theta_deg is None else config.theta_deg)
-        row["phi_deg"] = p.axes.get("phi_deg", 0.0 if config.phi_deg is None else config.phi_deg)
-    row.update({
-        "alpha_ev_nm": f.alpha_ev_nm, "tau_s": f.tau_s, "tau_sf_s": f.tau_sf_s, "kf_per_nm": f.kf_per_nm,
-        "delta_xc_ev": delta, "tau_delta_s": tau_delta, "mass_ratio": f.mass_ratio, "polarization": f.polarization,
-        "polarization_rule": f.polarization_rule, "precession_rule": f.precession_rule,
-        "charge_coupling": f.charge_coupling, "charge_gamma": f.charge_gamma,
-        "efield_v_per_m": d.efield_v_per_m,
-        "e_direction_x": d.direction[0], "e_direction_y": d.direction[1], "e_direction_z": d.direction[2],
-        "m_x": p.m[0], "m_y": p.m[1], "m_z": p.m[2],
-    })  # fmt: skip
-    return row
-
-
-def output_row(summary: dict, point_seconds: float) -> dict:
-    """The output columns from a :class:`~rashba_diffusion.wire.WireSession` summary."""
-    out = {k: summary[k] for k in OUTPUT_COLUMNS[:6]}
-    for c, v in zip("xyz", summary["s_bulk_hbar_per_m2"], strict=True):
-        out[f"s_bulk_{c}_hbar_per_m2"] = v
-    out.update(dofs=summary["dofs"], ranks=summary["ranks"], solve_seconds=summary["solve_seconds"],
-               point_seconds=point_seconds)
-    return out
-
-
 def fmt(v) -> str:
     """CSV text of a value: floats round-trip exactly (``repr``), ``None`` is empty."""
     if v is None:
@@ -191,15 +126,16 @@ def fmt(v) -> str:
     return str(v)
 
 
-def parse(column: str, text: str):
-    """Inverse of :func:`fmt` for the sweep columns."""
-    if column in _STRING_COLUMNS:
+def parse(column: str, text: str, column_types: Mapping[str, type]):
+    """Inverse of :func:`fmt` for the sweep columns (``column_types``: the problem's non-numeric columns)."""
+    kind = column_types.get(column)
+    if kind is str:
         return text
-    if column == "charge_gamma":
+    if kind is bool:
         return text == "true"
     if text == "":
         return None
-    if column in _INT_COLUMNS:
+    if column in INT_COLUMNS:
         return int(text)
     return float(text)
 
@@ -213,8 +149,17 @@ def profile_rows(index: int, profile: dict[str, np.ndarray]) -> list[list[str]]:
     return [[str(index), *(repr(float(c[j])) for c in cols)] for j in range(len(profile["y_nm"]))]
 
 
+def input_row(kind: ProblemKind, config: SweepConfigBase, p: SweepPoint) -> dict:
+    """Every input of point ``p``: its index, θ and φ when m comes from angles, the problem's inputs."""
+    row: dict = {"index": p.index}
+    if config.uses_angles:
+        row.update(config.angles(p))
+    row.update(kind.input_row(config, p))
+    return row
+
+
 # -- the output directory ----------------------------------------------------------
-def _sidecar(config: SweepConfig, columns: tuple[str, ...], mesh_info: dict) -> dict:
+def _sidecar(config: SweepConfigBase, columns: tuple[str, ...], mesh_info: dict) -> dict:
     return {
         "format": FORMAT_VERSION,
         "config_sha256": config.digest(),
@@ -227,7 +172,8 @@ def _sidecar(config: SweepConfig, columns: tuple[str, ...], mesh_info: dict) -> 
     }
 
 
-def _read_done_rows(path: Path, columns: tuple[str, ...], expected: list[dict], n_inputs: int) -> list[dict]:
+def _read_done_rows(path: Path, columns: tuple[str, ...], expected: list[dict], n_inputs: int,
+                    column_types: Mapping[str, type]) -> list[dict]:
     """Rows already in ``path`` (a torn last line is cut off the file), checked against ``expected``."""
     data = path.read_bytes()
     if data and not data.endswith(b"\n"):
@@ -257,16 +203,17 @@ def _read_done_rows(path: Path, columns: tuple[str, ...], expected: list[dict], 
             if text != fmt(want[c]):
                 raise SweepStateError(f"{path}:{lineno}: point {i} has {c} = {text}, this config gives "
                                       f"{fmt(want[c])}; use --force to start over")
-        done.append({c: parse(c, t) for c, t in zip(columns, fields, strict=True)})
+        done.append({c: parse(c, t, column_types) for c, t in zip(columns, fields, strict=True)})
     return done
 
 
-def _prepare_out_dir(out: Path, config: SweepConfig, runner, expected: list[dict], force: bool) -> list[dict]:
+def _prepare_out_dir(out: Path, config: SweepConfigBase, kind: ProblemKind, expected: list[dict],
+                     force: bool) -> list[dict]:
     """Rank 0: check/create the output directory; return the rows already done."""
     out.mkdir(parents=True, exist_ok=True)
     csv_path, meta_path, prof_path = out / CSV_NAME, out / SIDECAR_NAME, out / PROFILES_NAME
-    columns = runner.columns
-    meta = _sidecar(config, columns, runner.mesh_info())
+    columns = kind.columns(config)
+    meta = _sidecar(config, columns, kind.mesh_info(config))
     done: list[dict] = []
     if force:
         for p in (csv_path, prof_path):
@@ -287,11 +234,9 @@ def _prepare_out_dir(out: Path, config: SweepConfig, runner, expected: list[dict
                 "use --force to recompute it"
             )
         if csv_path.exists():
-            done = _read_done_rows(csv_path, columns, expected, runner.n_inputs)
+            done = _read_done_rows(csv_path, columns, expected, count_inputs(kind, columns), kind.column_types)
     elif csv_path.exists():
         raise SweepStateError(f"{csv_path} exists without {SIDECAR_NAME}; use --force to overwrite it")
-    from .io import atomic_write_text
-
     atomic_write_text(meta_path, json.dumps(meta, indent=2, sort_keys=True, allow_nan=True) + "\n")
     if config.profiles:
         # keep only the profiles of finished rows: a point's profile is written before its row, so a
@@ -307,7 +252,7 @@ def _prepare_out_dir(out: Path, config: SweepConfig, runner, expected: list[dict
 FSYNC_INTERVAL_S = 1.0
 
 
-class _Appender:
+class Appender:
     """Rank 0's append-only CSV writer.
 
     Every row is flushed to the OS before the next solve, so a killed or crashed
@@ -341,58 +286,52 @@ class _Appender:
         self.f.close()
 
 
-# -- the problems ----------------------------------------------------------------------
-class WireRunner:
-    """The wire problem of the sweep engine: columns, inputs, one :class:`~rashba_diffusion.wire.WireSession`.
+# -- the sessions -------------------------------------------------------------------------
+def count_inputs(kind: ProblemKind, columns: tuple[str, ...]) -> int:
+    """How many leading columns are inputs (matched when a sweep resumes)."""
+    return columns.index(kind.output_columns[0])
 
-    A runner gives :func:`run_sweep` ``columns``, ``n_inputs`` (the leading input columns, matched on
-    resume), ``input_row(p)``, ``mesh_info()`` (for sweep.json), ``start(todo, comm, petsc_options)``
-    and ``solve(p) -> (output columns, profile or None)``; after ``start``, ``cell_nm`` and ``dofs``.
+
+class SessionRunner:
+    """Solves the points of a sweep with the problem's sessions: one open at a time, a new one only when the
+    point needs it (:meth:`Session.reusable`).
+
+    After a solve, :attr:`cell_nm` and :attr:`dofs` describe the session's mesh; :attr:`sessions_built`
+    counts the sessions opened.  :meth:`close` releases the open session.
     """
 
-    def __init__(self, config: SweepConfig):
-        from .wire import resolve_spec
-
-        self.config = config
-        self.columns = columns_for(config)
-        self.n_inputs = self.columns.index(OUTPUT_COLUMNS[0])
-        self.spec = resolve_spec([p.film for p in config.points], config.wire)
+    def __init__(self, kind: ProblemKind, config: SweepConfigBase, comm, petsc_options: dict | None = None):
+        self.kind, self.config, self.comm, self.petsc_options = kind, config, comm, petsc_options
+        self.session = None
         self.cell_nm = self.dofs = None
-
-    def input_row(self, p: SweepPoint) -> dict:
-        return input_row(self.config, p)
-
-    def mesh_info(self) -> dict:
-        return {"cell_nm": self.spec.cell_nm, "length_nm": self.spec.length_nm, "geometry": self.spec.geometry}
-
-    def start(self, todo: list, comm, petsc_options: dict | None) -> None:
-        from .wire import WireSession
-
-        self.session = WireSession(todo[0].film, todo[0].drive, todo[0].m, self.spec, comm, petsc_options)
-        self.cell_nm, self.dofs = self.session.cell_nm, self.session.ndofs
+        self.sessions_built = 0
+        self._prepared = None
+        self._started = False
 
     def solve(self, p: SweepPoint) -> tuple[dict, dict | None]:
+        """(output columns, profile or ``None``) of point ``p``."""
+        if not self._started:  # what every session shares (a mesh read once), only when there is work
+            self._prepared = self.kind.prepare(self.config, self.comm)
+            self._started = True
+        if self.session is None or not self.session.reusable(p.params):
+            self.close()
+            self.session = self.kind.open_session(self.config, p.params, self.comm, self.petsc_options,
+                                                  self._prepared)
+            self.sessions_built += 1
         t0 = time.perf_counter()
-        r = self.session.solve(film=p.film, drive=p.drive, m=p.m, profile=self.config.profiles)
-        return output_row(r.summary, time.perf_counter() - t0), (r.profile if self.config.profiles else None)
+        r = self.session.solve(p.params, profile=self.config.profiles)
+        self.cell_nm, self.dofs = self.session.cell_nm, self.session.ndofs
+        outputs = {**self.kind.output_row(r.summary), "point_seconds": time.perf_counter() - t0}
+        return outputs, (r.profile if self.config.profiles else None)
 
-
-def runner_for(config):
-    """The problem runner of a config (``config.problem``: "wire", "bilayer" or "film")."""
-    problem = getattr(config, "problem", "wire")
-    if problem == "bilayer":
-        from .bilayer_sweep import BilayerRunner
-
-        return BilayerRunner(config)
-    if problem == "film":
-        from .film_sweep import FilmRunner
-
-        return FilmRunner(config)
-    return WireRunner(config)
+    def close(self) -> None:
+        if self.session is not None:
+            self.session.close()
+            self.session = None
 
 
 # -- the engine -------------------------------------------------------------------------
-def run_sweep(config: SweepConfig, out_dir: str | os.PathLike | None = None, *, comm=None, quiet: bool = True,
+def run_sweep(config: SweepConfigBase, out_dir: str | os.PathLike | None = None, *, comm=None, quiet: bool = True,
               force: bool = False, petsc_options: dict | None = None) -> SweepResult:
     """Solve every point of ``config`` (see the module docstring).
 
@@ -412,14 +351,14 @@ def run_sweep(config: SweepConfig, out_dir: str | os.PathLike | None = None, *, 
     petsc_options
         Extra PETSc options for the solver.
     """
-    from ._compat import MPI
+    from ...fem._compat import MPI
 
     t_start = time.perf_counter()
     comm = MPI.COMM_WORLD if comm is None else comm
     points = config.points
-    runner = runner_for(config)
-    columns = runner.columns
-    expected = [runner.input_row(p) for p in points]
+    kind = PROBLEMS[config.problem]
+    columns = kind.columns(config)
+    expected = [input_row(kind, config, p) for p in points]
     out = Path(out_dir) if out_dir is not None else None
 
     done: list[dict] = []
@@ -427,7 +366,7 @@ def run_sweep(config: SweepConfig, out_dir: str | os.PathLike | None = None, *, 
         state: tuple[str | None, list[dict]] = (None, [])
         if comm.rank == 0:
             try:
-                state = (None, _prepare_out_dir(out, config, runner, expected, force))
+                state = (None, _prepare_out_dir(out, config, kind, expected, force))
             except SweepStateError as e:
                 state = (str(e), [])
         msg, done = comm.bcast(state, root=0)
@@ -441,12 +380,12 @@ def run_sweep(config: SweepConfig, out_dir: str | os.PathLike | None = None, *, 
     if todo:
         from tqdm import tqdm
 
-        runner.start(todo, comm, petsc_options)
+        runner = SessionRunner(kind, config, comm, petsc_options)
         writer = prof_writer = None
         if out is not None and comm.rank == 0:
-            writer = _Appender(out / CSV_NAME, columns)
+            writer = Appender(out / CSV_NAME, columns)
             if config.profiles:
-                prof_writer = _Appender(out / PROFILES_NAME, PROFILE_COLUMNS)
+                prof_writer = Appender(out / PROFILES_NAME, PROFILE_COLUMNS)
         abort_after = int(os.environ.get(ABORT_ENV, "0") or 0)
         show = not quiet and comm.rank == 0 and sys.stderr.isatty()
         bar = tqdm(total=len(points), initial=len(done), disable=not show, desc="sweep", unit="pt")
@@ -467,36 +406,11 @@ def run_sweep(config: SweepConfig, out_dir: str | os.PathLike | None = None, *, 
                     os.kill(os.getpid(), signal.SIGKILL)
         finally:
             bar.close()
+            runner.close()
             for w in (writer, prof_writer):
                 if w is not None:
                     w.close()
-    result.cell_nm, result.dofs = runner.cell_nm, runner.dofs
+        result.cell_nm, result.dofs = runner.cell_nm, runner.dofs
     result.rows = [rows[i] for i in sorted(rows)]
     result.seconds = time.perf_counter() - t_start
     return result
-
-
-# -- command line -----------------------------------------------------------------------
-def cmd_sweep(a: argparse.Namespace) -> int:
-    """``rashba-diffusion sweep CONFIG.toml [--out DIR] [--quiet] [--force]``."""
-    config = load_config(a.config)  # every point validated before DOLFINx is even imported
-    out = Path(a.out) if a.out else Path("results") / Path(a.config).stem
-    from ._compat import MPI
-
-    comm = MPI.COMM_WORLD
-    res = run_sweep(config, out, comm=comm, quiet=a.quiet, force=a.force)
-    if comm.rank == 0:
-        mesh = f", cell_nm {res.cell_nm:.6g}, {res.dofs} dofs" if res.cell_nm is not None else ""
-        print(f"sweep: {len(config)} points, solved {res.solved}, skipped {res.skipped} (already in "
-              f"{out / CSV_NAME}){mesh}, {res.seconds:.3f} s on {comm.size} rank(s)")
-    return 0
-
-
-def add_parser(sub) -> None:
-    """Register ``sweep`` on the CLI's subparsers (one call in :func:`rashba_diffusion.cli.build_parser`)."""
-    s = sub.add_parser("sweep", help="run a parameter sweep from a TOML file (resumable; see docs/sweeps.md)")
-    s.add_argument("config", help="TOML sweep configuration")
-    s.add_argument("--out", default=None, help="output directory (default: results/<config name>)")
-    s.add_argument("--quiet", action="store_true", help="no progress bar")
-    s.add_argument("--force", action="store_true", help="discard results of a different config in --out")
-    s.set_defaults(func=cmd_sweep)

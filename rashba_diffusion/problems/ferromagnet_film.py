@@ -1,0 +1,42 @@
+"""A single ferromagnetic film driven by a bulk spin-current source: the torques on its two halves
+(anomalous spin-orbit torque, AHE torque; docs/model.md §11.7)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..fem._compat import MPI
+from ..fem.postprocess import global_dofs
+from ..fem.solver import LinearSolver
+from ..models.ferromagnet_film import FerromagnetFilmModel
+from ..physics.asot import Surface
+from ..physics.bilayer import Ferromagnet
+
+
+@dataclass
+class SurfaceTorques:
+    """Torque vectors (J/m²) on the bottom (z < d/2) and top (z > d/2) halves of the film, and dofs."""
+
+    bottom: np.ndarray
+    top: np.ndarray
+    dofs: int
+
+    @property
+    def net(self) -> np.ndarray:
+        return self.bottom + self.top
+
+
+def solve_ferromagnet_film(fm: Ferromagnet, m, source: np.ndarray, bottom: Surface = "free",
+                           top: Surface = "free", cell_nm: float | None = None, degree: int = 2,
+                           comm: MPI.Comm | None = None) -> SurfaceTorques:
+    """Solve −∇·j_s = (σ_F/2e) L(μ) in the film 0 ≤ z ≤ d_F for the bare spin current ``source`` (A/m²).
+
+    Parameters as for :class:`~rashba_diffusion.models.ferromagnet_film.FerromagnetFilmModel`.
+    """
+    model = FerromagnetFilmModel(fm, m, source, bottom, top, cell_nm, degree, comm)
+    with LinearSolver(model.system) as solver:
+        solver.solve(out=model.solution)
+    halves = model.half_torques_j_per_m2()
+    return SurfaceTorques(bottom=halves["bottom"], top=halves["top"], dofs=global_dofs(model.V))
