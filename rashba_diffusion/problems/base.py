@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol, Self
+from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
 
 import numpy as np
 
 from ..fem._compat import fem
 from ..fem.postprocess import global_dofs
 from ..fem.solver import LinearSolver, LinearSystem
+
+# TypeVar/Generic rather than PEP 695 class parameters: the repository's Python 3.11 tools parse this package
+P = TypeVar("P")
+P_contra = TypeVar("P_contra", contravariant=True)
 
 
 @dataclass
@@ -47,7 +51,7 @@ class Result:
     torque_vector: np.ndarray | None = None
 
 
-class Session[P](Protocol):
+class Session(Protocol[P_contra]):
     """A problem built once and solved for many parameter sets of type ``P``."""
 
     #: the problem's name ("wire", "film", "bilayer")
@@ -59,10 +63,10 @@ class Session[P](Protocol):
     #: wall times (s) of the one-off phases (mesh, forms, matrix_create, ...)
     setup_timings: dict[str, float]
 
-    def reusable(self, params: P) -> bool:
+    def reusable(self, params: P_contra) -> bool:
         """Whether :meth:`solve` can take ``params`` without a new mesh or new forms."""
 
-    def solve(self, params: P | None = None, *, profile: bool = False) -> Result:
+    def solve(self, params: P_contra | None = None, *, profile: bool = False) -> Result:
         """Solve for ``params`` (``None``: the current ones)."""
 
     def close(self) -> None:
@@ -73,7 +77,7 @@ class Session[P](Protocol):
     def __exit__(self, *exc) -> None: ...
 
 
-class SessionBase[P]:
+class SessionBase(Generic[P]):  # noqa: UP046
     """What every session shares: the solver, set-up timings, the dof count, ``close`` and ``with``.
 
     A subclass builds its geometry and model, then calls :meth:`_start_solver`; :meth:`_timed_solve` solves

@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 import numpy as np
 
@@ -30,6 +30,9 @@ ANGLE_AXES = {"theta_deg", "phi_deg"}
 #: the input columns of m's angles (when m comes from angles)
 ANGLE_COLUMNS = ("theta_deg", "phi_deg")
 MAGNETIZATION_AXES = ("m", "theta_deg", "phi_deg")
+# TypeVar/Generic rather than PEP 695 class parameters: the repository's Python 3.11 tools parse this package
+P = TypeVar("P")
+C = TypeVar("C")
 
 
 def _cos_sin_deg(a: float) -> tuple[float, float]:
@@ -195,7 +198,7 @@ def magnetization_from_table(mag: dict, default_m: tuple[float, float, float]):
 
 
 @dataclass(frozen=True)
-class SweepPoint[P]:
+class SweepPoint(Generic[P]):  # noqa: UP046
     """One point of a sweep: its index, the axis values and the full, validated parameter set."""
 
     index: int
@@ -204,7 +207,7 @@ class SweepPoint[P]:
 
 
 @dataclass(frozen=True, kw_only=True)
-class SweepConfigBase[P]:
+class SweepConfigBase(Generic[P]):  # noqa: UP046
     """What every validated sweep has: the base magnetization, the axes, the points, the identity.
 
     Every point is built and validated here (:attr:`points`), before any mesh or solve.  A problem's config
@@ -301,7 +304,7 @@ class SweepConfigBase[P]:
 
 
 @dataclass(frozen=True)
-class ProblemKind[P, C]:
+class ProblemKind(Generic[P, C]):  # noqa: UP046
     """A problem as the sweep engine runs it: its schema, its CSV columns and how to open its session.
 
     Everything but :attr:`prepare` and :attr:`open_session` is light; those two import the problem's

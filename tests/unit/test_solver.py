@@ -1,0 +1,70 @@
+"""The linear solver's hygiene and the magnetization seam: PETSc options live only under the solver's prefix
+and only while it calls PETSc, sessions release their PETSc objects, m changes in place."""
+
+import numpy as np
+import pytest
+
+from rashba_diffusion.errors import ParameterError
+from rashba_diffusion.fem._compat import MPI, PETSc, fem
+from rashba_diffusion.fem.solver import LinearSolver
+from rashba_diffusion.meshing.structured import cross_section
+from rashba_diffusion.models.magnetization import Magnetization
+from rashba_diffusion.models.rashba import RashbaModel
+from rashba_diffusion.physics.rashba import Drive, RashbaPoint, paper_film
+from rashba_diffusion.problems.specs import WireSpec
+from rashba_diffusion.problems.wire import WireSession
+from rashba_diffusion.studies.bench.cases import film_box_3d
+
+
+def test_options_leave_the_global_database_and_still_reach_the_multigrid_levels():
+    g = film_box_3d(MPI.COMM_SELF, 4)
+    model = RashbaModel(g, paper_film(), Drive(1e5), (0.0, 0.6, 0.8))
+    with LinearSolver(model.system, {"preset": "iterative"}) as solver:
+        solver.solve()
+        assert not [k for k in PETSc.Options().getAll() if k.startswith(solver.prefix)]
+        # the level smoothers are set up (and read their options) after KSPSetFromOptions
+        smoother = solver.ksp.getPC().getMGSmoother(1)
+        assert smoother.getType() == "gmres" and smoother.getTolerances()[3] == 6
+        assert 0 < solver.iterations < 30
+    assert solver.ksp.handle == 0 and solver.A.handle == 0  # destroyed
+
+
+def test_two_solvers_have_their_own_prefixes():
+    g = cross_section(MPI.COMM_SELF, 10.0, 0.5)
+    model = RashbaModel(g, paper_film(), Drive(1e5), (1.0, 0.0, 0.0))
+    with LinearSolver(model.system) as a, LinearSolver(model.system, {"ksp_rtol": 1e-12}) as b:
+        assert a.prefix != b.prefix
+        np.testing.assert_array_equal(a.solve().x.array, b.solve().x.array)  # both direct
+    assert not [k for k in PETSc.Options().getAll() if k.startswith("rashba_")]
+
+
+def test_a_session_releases_its_solver():
+    point = RashbaPoint(paper_film(), Drive(1e5), (1.0, 0.0, 0.0))
+    with WireSession(point, WireSpec(10.0, cell_nm=0.5), MPI.COMM_SELF) as session:
+        ksp = session.solver.ksp
+        r = session.solve(RashbaPoint(paper_film(2e-2), Drive(1e5), (0.0, 0.0, 1.0)))
+        assert r.summary["m"] == [0.0, 0.0, 1.0] and r.torque_vector.shape == (3,)
+    assert session.solver is None and ksp.handle == 0
+    session.close()  # idempotent
+
+
+def test_a_texture_changes_in_place_and_is_checked():
+    g = cross_section(MPI.COMM_SELF, 10.0, 1.0)
+    f = fem.Function(fem.functionspace(g.msh, ("Lagrange", 1, (3,))))
+    f.x.array[:] = np.tile([1.0, 0.0, 0.0], f.x.array.size // 3)
+    m = Magnetization(g.msh, f)
+    assert not m.is_uniform and m.ufl is f
+    with pytest.raises(ParameterError, match="no single value"):
+        m.value  # noqa: B018
+    m.set(np.tile([0.0, 0.6, 0.8], f.x.array.size // 3))
+    np.testing.assert_allclose(f.x.array[:3], [0.0, 0.6, 0.8])
+    with pytest.raises(ParameterError, match=r"\|m\| = 1"):
+        m.set(np.tile([0.0, 1.0, 1.0], f.x.array.size // 3))
+    np.testing.assert_allclose(f.x.array[:3], [0.0, 0.6, 0.8])  # unchanged
+
+
+def test_a_uniform_magnetization_is_a_validated_constant():
+    m = Magnetization(cross_section(MPI.COMM_SELF, 10.0, 1.0).msh, (0.0, 0.0, 1.0))
+    assert m.is_uniform and list(m.value) == [0.0, 0.0, 1.0]
+    with pytest.raises(ParameterError, match="norm"):
+        m.set((1.0, 1.0, 0.0))
