@@ -1,5 +1,6 @@
 """Structured meshes built by DOLFINx directly (no gmsh): the wire's 1D cross-section, the layered bilayer
-(1D or 2D), and a rectangle graded toward its edges.  Tags and names from :mod:`.tags`.
+(1D or 2D), the two halves of a single film, and a rectangle graded toward its edges.  Tags and names from
+:mod:`.tags`.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from ..fem.geometry import Geometry
 from ..validation import check_positive
 from .tags import (
     BILAYER_FACETS,
+    BOTTOM_HALF,
     CONTACT_LEFT,
     CONTACT_RIGHT,
     EDGE_HIGH,
     EDGE_LOW,
     FM,
     HM,
+    TOP_HALF,
     WIRE_FACETS,
 )
 
@@ -111,6 +114,20 @@ def bilayer_mesh(comm, hm_thickness_nm: float, fm_thickness_nm: float | None, ce
         width_nm=width_nm if width_nm is not None else d_n + d_f, spin_sinks=(), contacts=(),
         tag_names={k: v for k, v in BILAYER_FACETS.items() if k in markers}, cell_tags=ct, cell_tag_names=cell_names,
     )
+
+
+def film_halves(comm: MPI.Comm, thickness_nm: float, cell_nm: float) -> tuple[mesh.Mesh, mesh.MeshTags]:
+    """A 1D mesh of the film 0 ≤ z ≤ d (an even number of cells of at most ``cell_nm``, so z = d/2 is a vertex)
+    and its cell tags: :data:`.tags.BOTTOM_HALF` below d/2, :data:`.tags.TOP_HALF` above."""
+    d = check_positive("thickness_nm", thickness_nm, "nm")
+    n = 2 * max(2, math.ceil(d / (2 * check_positive("cell_nm", cell_nm, "nm"))))
+    msh = mesh.create_interval(comm, n, [0.0, d])
+    cells_bottom = mesh.locate_entities(msh, 1, lambda p: p[0] <= 0.5 * d + 1e-9 * d)
+    cells_top = mesh.locate_entities(msh, 1, lambda p: p[0] >= 0.5 * d - 1e-9 * d)
+    ents = np.concatenate([cells_bottom, cells_top]).astype(np.int32)
+    vals = np.concatenate([np.full(cells_bottom.size, BOTTOM_HALF), np.full(cells_top.size, TOP_HALF)]).astype(np.int32)
+    order = np.argsort(ents)
+    return msh, mesh.meshtags(msh, 1, ents[order], vals[order])
 
 
 #: grading of the strip mesh toward y = 0, W (0: uniform; < 1 keeps the map monotone)

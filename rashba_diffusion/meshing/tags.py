@@ -28,6 +28,8 @@ CONTACT_NAMES = tuple(CONTACT_FACETS)
 
 # --- cells (materials) ---------------------------------------------------------
 FILM, HM, FM = 1, 2, 3
+#: cells of the two halves z < d/2 and z > d/2 of a single film (:func:`.structured.film_halves`)
+BOTTOM_HALF, TOP_HALF = 1, 2
 #: cell names of the bilayer meshes (structured and gmsh)
 BILAYER_CELLS = {"hm": HM, "fm": FM}
 #: names that load_mesh looks up among the cell tags (all others are facets)

@@ -1,37 +1,34 @@
 """Weak form of a single ferromagnetic film with a bulk spin-current source (ASOT, AHE torque; docs/model.md §11.7).
 
-The film occupies 0 ≤ z ≤ d_F (a 1D mesh of z, infinite in-plane); the same spin drift-diffusion as the
+The film occupies 0 ≤ z ≤ d_F (a 1D mesh of z, :func:`~rashba_diffusion.meshing.structured.film_halves`,
+infinite in-plane); the same spin drift-diffusion as the
 bilayer's FM, scaled by σ_F: −∇·j_s = (σ_F/2e) L(μ) with the bare spin current J0 (A/m²) as the source.
 The sources and the closed form are in :mod:`rashba_diffusion.physics.asot`.
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from ..errors import ParameterError
-from ..fem._compat import MPI, PETSc, fem, mesh, ufl
+from ..fem._compat import PETSc, fem, mesh, ufl
 from ..fem.postprocess import CompiledIntegrals
 from ..fem.solver import LinearSystem
-from ..physics.asot import SURFACES, Surface
+from ..meshing.tags import BOTTOM_HALF, TOP_HALF
+from ..physics.asot import Surface, check_film
 from ..physics.bilayer import Ferromagnet
 from ..units import HBAR_OVER_2E, NM
-from ..validation import check_degree, check_positive, unit_vector
+from ..validation import check_degree, unit_vector
 from .magnetization import Magnetization
-
-#: default cell size as a fraction of the shortest FM length (degree 2)
-CELL_FRACTION = 0.05
-#: cell tags of the two halves z < d/2 and z > d/2
-BOTTOM_HALF, TOP_HALF = 1, 2
 
 
 class FerromagnetFilmModel:
-    """The film 0 ≤ z ≤ d_F, its weak form and the torque integrals over its two halves (compiled once).
+    """The weak form of the film 0 ≤ z ≤ d_F and the torque integrals over its two halves (compiled once).
 
     Parameters
     ----------
+    msh, cell_tags
+        The 1D mesh of z ∈ [0, d_F] and its halves (:data:`~rashba_diffusion.meshing.tags.BOTTOM_HALF`,
+        :data:`~rashba_diffusion.meshing.tags.TOP_HALF`).
     fm
         A finite ferromagnet with its conductivity σ_F and thickness d_F.
     m
@@ -40,37 +37,16 @@ class FerromagnetFilmModel:
         The bare spin current J0[a][d] in A/m².
     bottom, top
         The surfaces z = 0 and z = d_F: ``"free"`` or ``"sink"``.
-    cell_nm
-        Cell size (default: :data:`CELL_FRACTION` of the shortest length).
     degree
         Lagrange degree.
     """
 
-    def __init__(self, fm: Ferromagnet, m, source: np.ndarray, bottom: Surface = "free", top: Surface = "free",
-                 cell_nm: float | None = None, degree: int = 2, comm: MPI.Comm | None = None):
-        if fm.is_ideal_sink or fm.thickness_nm is None:
-            raise ParameterError("a single film needs fm_thickness_nm and at least one of its lengths (nm, > 0)")
-        for name, s in (("bottom", bottom), ("top", top)):
-            if s not in SURFACES:
-                raise ParameterError(f"{name} = {s!r} is invalid; valid values: 'free', 'sink'")
+    def __init__(self, msh, cell_tags, fm: Ferromagnet, m, source: np.ndarray, bottom: Surface = "free",
+                 top: Surface = "free", degree: int = 2):
+        self.sigma_s_per_m = check_film(fm, bottom, top)
         m = unit_vector("m", m)
-        if not fm.sigma_s_per_m:
-            raise ParameterError("fm_sigma_s_per_m = None S/m is invalid for a single film; valid range: (0, inf)")
-        self.sigma_s_per_m = check_positive("fm_sigma_s_per_m", fm.sigma_s_per_m, "S/m")
         self.degree = check_degree(degree)
-        comm = comm or MPI.COMM_WORLD
-        d = fm.thickness_nm
-        lengths = [v for v in (fm.lambda_j_nm, fm.lambda_phi_nm, fm.lambda_sf_nm, d) if v and math.isfinite(v)]
-        h = cell_nm or CELL_FRACTION * min(lengths)
-        n = 2 * max(2, math.ceil(d / (2 * h)))  # even: z = d/2 is a vertex
-        msh = mesh.create_interval(comm, n, [0.0, d])
-        cells_bottom = mesh.locate_entities(msh, 1, lambda p: p[0] <= 0.5 * d + 1e-9 * d)
-        cells_top = mesh.locate_entities(msh, 1, lambda p: p[0] >= 0.5 * d - 1e-9 * d)
-        ents = np.concatenate([cells_bottom, cells_top]).astype(np.int32)
-        vals = np.concatenate([np.full(cells_bottom.size, BOTTOM_HALF),
-                               np.full(cells_top.size, TOP_HALF)]).astype(np.int32)
-        order = np.argsort(ents)
-        ct = mesh.meshtags(msh, 1, ents[order], vals[order])
+        comm, d, ct = msh.comm, fm.thickness_nm, cell_tags
         dx = ufl.Measure("dx", domain=msh, subdomain_data=ct)
 
         self.V = V = fem.functionspace(msh, ("Lagrange", self.degree, (3,)))

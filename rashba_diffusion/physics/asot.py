@@ -21,6 +21,7 @@ from typing import Literal
 import numpy as np
 from scipy import constants as sc
 
+from ..errors import ParameterError
 from ..units import HBAR_OVER_2E, NM
 from ..validation import check_finite, check_positive, unit_vector
 from .bilayer import CURRENT_DIRECTION, Ferromagnet, spin_hall_source
@@ -40,6 +41,18 @@ def ahe_source(theta_ah: float, m, j_a_per_m2: float) -> np.ndarray:
     out = np.zeros((3, 3))
     out[:, 2] = theta_ah * float(U_PERP @ m) * U_PERP * j_a_per_m2
     return out
+
+
+def check_film(fm: Ferromagnet, bottom: Surface, top: Surface) -> float:
+    """Validate a single film (a finite FM with its thickness and conductivity; known surfaces): σ_F in S/m."""
+    if fm.is_ideal_sink or fm.thickness_nm is None:
+        raise ParameterError("a single film needs fm_thickness_nm and at least one of its lengths (nm, > 0)")
+    for name, s in (("bottom", bottom), ("top", top)):
+        if s not in SURFACES:
+            raise ParameterError(f"{name} = {s!r} is invalid; valid values: 'free', 'sink'")
+    if not fm.sigma_s_per_m:
+        raise ParameterError("fm_sigma_s_per_m = None S/m is invalid for a single film; valid range: (0, inf)")
+    return check_positive("fm_sigma_s_per_m", fm.sigma_s_per_m, "S/m")
 
 
 def asot_source(theta_asot: float, j_a_per_m2: float) -> np.ndarray:

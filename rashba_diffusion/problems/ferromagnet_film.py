@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -10,9 +11,13 @@ import numpy as np
 from ..fem._compat import MPI
 from ..fem.postprocess import global_dofs
 from ..fem.solver import LinearSolver
+from ..meshing.structured import film_halves
 from ..models.ferromagnet_film import FerromagnetFilmModel
-from ..physics.asot import Surface
+from ..physics.asot import Surface, check_film
 from ..physics.bilayer import Ferromagnet
+
+#: default cell size as a fraction of the shortest FM length (degree 2)
+CELL_FRACTION = 0.05
 
 
 @dataclass
@@ -33,9 +38,14 @@ def solve_ferromagnet_film(fm: Ferromagnet, m, source: np.ndarray, bottom: Surfa
                            comm: MPI.Comm | None = None) -> SurfaceTorques:
     """Solve −∇·j_s = (σ_F/2e) L(μ) in the film 0 ≤ z ≤ d_F for the bare spin current ``source`` (A/m²).
 
-    Parameters as for :class:`~rashba_diffusion.models.ferromagnet_film.FerromagnetFilmModel`.
+    ``cell_nm``: the cell size (default :data:`CELL_FRACTION` of the shortest length); the other parameters as
+    for :class:`~rashba_diffusion.models.ferromagnet_film.FerromagnetFilmModel`.
     """
-    model = FerromagnetFilmModel(fm, m, source, bottom, top, cell_nm, degree, comm)
+    check_film(fm, bottom, top)
+    d = fm.thickness_nm
+    lengths = [v for v in (fm.lambda_j_nm, fm.lambda_phi_nm, fm.lambda_sf_nm, d) if v and math.isfinite(v)]
+    msh, cell_tags = film_halves(comm or MPI.COMM_WORLD, d, cell_nm or CELL_FRACTION * min(lengths))
+    model = FerromagnetFilmModel(msh, cell_tags, fm, m, source, bottom, top, degree)
     with LinearSolver(model.system) as solver:
         solver.solve(out=model.solution)
     halves = model.half_torques_j_per_m2()
