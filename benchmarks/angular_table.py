@@ -16,18 +16,16 @@ import dataclasses
 
 import numpy as np
 
-from rashba_diffusion.angular import (
+from rashba_diffusion import Drive, WireSpec, paper_film, wire_torques
+from rashba_diffusion.physics.angular import (
     EQ40_LABELS,
     bulk_torques,
     direction_grid,
     eq41_coefficients,
     fit_angular,
-    wire_torques,
 )
-from rashba_diffusion.bulk import weak_coupling_torques
-from rashba_diffusion.parameters import Drive, paper_film
-from rashba_diffusion.torque import torque_to_j_per_m2
-from rashba_diffusion.wire import WireSpec
+from rashba_diffusion.physics.bulk import weak_coupling_torques
+from rashba_diffusion.physics.torque import torque_to_j_per_m2
 
 DRIVE = Drive(1e5)
 _, _, M = direction_grid(np.linspace(0.0, 180.0, 37), np.arange(0.0, 360.0, 15.0))

@@ -1,7 +1,7 @@
 """Preconditioner study: Krylov iterations and times against h for candidate PETSc option sets.
 
-Runs the benchmark's 3D cases (``bench_cases.run_film3d``: the Rashba film box, 4 fields; and
-``bench_cases.run_bilayer3d``: the HM/FM stripe, 6 fields) for every candidate in ``CANDIDATES`` and
+Runs the benchmark's 3D cases (``cases.run_film3d``: the Rashba film box, 4 fields; and
+``cases.run_bilayer3d``: the HM/FM stripe, 6 fields) for every candidate in ``CANDIDATES`` and
 every refinement, in this process, and prints one JSON line per run plus a table.  A candidate is a
 preset name (``iterative``, ``gamg_v1``, ...) or a dict of PETSc options laid over the first iterative
 preset ``gamg_v1`` (``None`` values remove a key); ``a+b`` combines candidates.
@@ -24,9 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's package first
 
-from rashba_diffusion import bench_cases  # noqa: E402
-from rashba_diffusion.solver import SolveError  # noqa: E402
-from rashba_diffusion.solver_options import SOLVER_PRESETS  # noqa: E402
+from rashba_diffusion.errors import SolveError  # noqa: E402
+from rashba_diffusion.fem.solver_options import SOLVER_PRESETS  # noqa: E402
+from rashba_diffusion.studies.bench import cases  # noqa: E402
 
 #: candidates, as changes to the ``gamg_v1`` preset (threshold 0.02, 2 GMRES+ILU(0) smoothing steps);
 #: the ``iterative`` preset is thr10+sm6
@@ -71,9 +71,9 @@ def run(case: str, size: float, name: str, degree: int, stripe_nm: float) -> dic
     t0 = time.perf_counter()
     try:
         if case == "film3d":
-            r = bench_cases.run_film3d(int(size), degree=degree, petsc_options=opts)
+            r = cases.run_film3d(int(size), degree=degree, petsc_options=opts)
         else:
-            r = bench_cases.run_bilayer3d(size, length_nm=stripe_nm, width_nm=stripe_nm, petsc_options=opts)
+            r = cases.run_bilayer3d(size, length_nm=stripe_nm, width_nm=stripe_nm, petsc_options=opts)
     except SolveError as e:
         return {"case": case, "size": size, "candidate": name, "error": str(e)[:200]}
     t = r["timings_s"]
@@ -88,7 +88,7 @@ def main() -> None:
     p.add_argument("--sizes", required=True, help="film3d: cells across; bilayer3d: interface cell (nm)")
     p.add_argument("--candidates", default="gamg_v1,iterative")
     p.add_argument("--degree", type=int, default=2, help="film3d only (the bilayer is P2)")
-    p.add_argument("--stripe-nm", type=float, default=bench_cases.BILAYER_LENGTH_NM)
+    p.add_argument("--stripe-nm", type=float, default=cases.BILAYER_LENGTH_NM)
     a = p.parse_args()
     rows = []
     for name in a.candidates.split(","):

@@ -3,8 +3,9 @@
 Usage:  python benchmarks/sweep_fig3.py [--config examples/fig3_torque_vs_alpha.toml] [--reps 15] [--sweeps 3]
                                       [--json out.json]
 
-The measurement (what is timed, the keys of the JSON object) is :func:`rashba_diffusion.sweep_bench.measure_sweep`;
-the same function serves the ``fig3_sweep`` entry of ``rashba-diffusion bench`` / ``benchmarks/run.py``.
+The measurement (what is timed, the keys of the JSON object) is
+:func:`rashba_diffusion.studies.bench.sweep_cost.measure_sweep`; the same function serves the ``fig3_sweep``
+entry of ``rashba-diffusion bench`` / ``benchmarks/run.py``.
 Writes one JSON object (stdout, or ``--json FILE`` atomically).  Timings depend on the machine's load.
 """
 
@@ -21,10 +22,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # this checkout's package first
 
 from rashba_diffusion import __version__  # noqa: E402
-from rashba_diffusion._compat import DOLFINX_VERSION, MPI  # noqa: E402
-from rashba_diffusion.config import load_config  # noqa: E402
-from rashba_diffusion.io import atomic_write_text  # noqa: E402
-from rashba_diffusion.sweep_bench import FIG3_CONFIG, measure_sweep  # noqa: E402
+from rashba_diffusion.fem._compat import DOLFINX_VERSION, MPI  # noqa: E402
+from rashba_diffusion.files import atomic_write_text  # noqa: E402
+from rashba_diffusion.studies.bench.registry import FIG3_CONFIG  # noqa: E402
+from rashba_diffusion.studies.bench.sweep_cost import measure_sweep  # noqa: E402
+from rashba_diffusion.studies.sweep.registry import load_config  # noqa: E402
 
 
 def main() -> None:

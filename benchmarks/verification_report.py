@@ -23,11 +23,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from rashba_diffusion import mms  # noqa: E402
-from rashba_diffusion import verification as v  # noqa: E402
-from rashba_diffusion.io import atomic_write_bytes, atomic_write_text  # noqa: E402
-from rashba_diffusion.parameters import Drive, paper_film  # noqa: E402
-from rashba_diffusion.wire import WireSpec, solve_wire  # noqa: E402
+from rashba_diffusion import Drive, WireSpec, paper_film, solve_wire  # noqa: E402
+from rashba_diffusion.files import atomic_write_bytes, atomic_write_text  # noqa: E402
+from rashba_diffusion.verification import mms  # noqa: E402
+from rashba_diffusion.verification import references as v  # noqa: E402
 
 try:  # run as a script from the repository root
     from wire_convergence import markdown as wire_markdown

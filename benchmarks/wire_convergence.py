@@ -19,9 +19,9 @@ from __future__ import annotations
 import argparse
 import json
 
-from rashba_diffusion.parameters import Drive, paper_film
-from rashba_diffusion.verification import TORQUE_KEYS, wire_mesh_study
-from rashba_diffusion.wire import WireSpec, default_cell_nm, solve_wire
+from rashba_diffusion import Drive, WireSpec, paper_film, solve_wire
+from rashba_diffusion.problems.specs import default_wire_cell_nm
+from rashba_diffusion.verification.references import TORQUE_KEYS, wire_mesh_study
 
 ALPHAS_EV_NM = (5e-4, 5e-3, 5e-2)
 DRIVE = Drive(1e5)
@@ -32,7 +32,7 @@ WIDTH_NM = 50.0
 def two_d_check(alpha: float, reference: dict, degree: int = 2) -> dict:
     """2D wire on edge cells 4 h0, 2 h0, h0 against the 1D Richardson values."""
     film = paper_film(alpha)
-    h0 = default_cell_nm(film, WireSpec(WIDTH_NM, geometry="2d", degree=degree))
+    h0 = default_wire_cell_nm(film, WireSpec(WIDTH_NM, geometry="2d", degree=degree))
     rows = []
     for f in (4.0, 2.0, 1.0):
         s = solve_wire(film, DRIVE, M, WireSpec(WIDTH_NM, geometry="2d", cell_nm=f * h0, degree=degree)).summary
@@ -80,7 +80,7 @@ def main() -> None:
     res = run(a.degree, two_d=a.two_d)
     print(markdown(res))
     if a.json:
-        from rashba_diffusion.io import atomic_write_text
+        from rashba_diffusion.files import atomic_write_text
 
         atomic_write_text(a.json, json.dumps(res, indent=2))
 
