@@ -1,4 +1,4 @@
-"""One entry command for the performance benchmarks (issue 6).
+"""One entry command for the performance benchmarks.
 
 Usage:  python benchmarks/run.py [--quick] [--ranks 1,2] [--only wire2d,film3d] [--out benchmarks/results]
                                 [--petsc-option KEY=VALUE ...]

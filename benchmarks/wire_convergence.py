@@ -7,7 +7,7 @@ the 1D cross-section is solved on cells 4 h0 / 2^k (k = 0..5, h0 = the default
 cell λ_min/10).  It reports the observed orders p = log2(|Δ_k|/|Δ_k+1|) of
 successive differences, the Richardson-extrapolated value (finest pair, last
 observed order) and the relative error of the default mesh against it.  The
-default must be within 0.5 % (issue 3; tests/test_convergence.py asserts it).
+default must be within 0.5 % (tests/system/test_convergence.py asserts it).
 
 ``--two-d`` also solves the full 2D wire (gmsh, default length) with the default
 edge cell h0 (0.5 λ_min) and 2 h0, 4 h0, and reports the deviation of each from

@@ -19,7 +19,7 @@ each anisotropic family multiplied by powers sin^{2k}θ (higher harmonics).
 The named bases are
 
 * ``"eq35"``: the two Eq. 35 terms (coefficients T⊥, T∥ as in
-  :func:`torque.decompose`);
+  :func:`~rashba_diffusion.physics.torque.decompose`);
 * ``"eq40"``: Eq. 40 of the paper, with its θ-dependent prefactors γθ and
   χθ (needs the material's :class:`Coefficients`);
 * ``"garello"``: Garello et al., Nat. Nanotech. 8, 587 (2013): Eq. 35 plus
@@ -453,7 +453,7 @@ def synthesize(basis: AngularBasis, m_samples, values) -> np.ndarray:
 def bulk_torques(film: Film | Coefficients, drive: Drive, m_samples, *, hall_free_normal=None) -> np.ndarray:
     """Infinite-medium torque vectors (Eq. 24 of the exact Eq. 26 solution), shape (N, 3), 1/(nm² fs).
 
-    ``hall_free_normal`` as in :func:`bulk.solve_bulk` (the wire's interior reference).
+    ``hall_free_normal`` as in :func:`~rashba_diffusion.physics.bulk.solve_bulk` (the wire's interior reference).
     """
     m = check_m_samples(m_samples)
     c = film if isinstance(film, Coefficients) else film.coefficients()  # derive the coefficients once

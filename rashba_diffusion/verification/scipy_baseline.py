@@ -6,7 +6,7 @@ conditions) without UFL, FFCx, DOLFINx or PETSc:
 
 * the operator is written out again here in vector form (``np.cross`` on the
   directions of ∇z = ẑ × ∇) from docs/model.md, rather than taken from the
-  einsum tensors of model.py;
+  einsum tensors of models/rashba.py;
 * four scalar P2 matrices (stiffness, the two first-derivative matrices and
   the mass matrix) are assembled once by scikit-fem and combined into the 4×4
   block operator with constant coefficient matrices;

@@ -1,4 +1,4 @@
-"""Mesh convergence of the physics outputs (issue 3, item 2), reduced for CI.
+"""Mesh convergence of the physics outputs, reduced for CI.
 
 The full study (six levels, plus the 2D wire) is ``benchmarks/wire_convergence.py``;
 docs/verification.md §2 has its table.  Here: the paper's wire (Fig. 2 material,

@@ -1,4 +1,4 @@
-"""Limits and laws (issue 3, item 3), each against an independent statement.
+"""Limits and laws, each against an independent statement.
 
 The derivations of the symmetry statements are in docs/verification.md §3.
 """

@@ -1,4 +1,4 @@
-"""Method of manufactured solutions for the full coupled operator (issue 3, item 1).
+"""Method of manufactured solutions for the full coupled operator.
 
 The source and the natural boundary data are derived with **sympy** from a strong
 form of Eqs. 16-17 written independently in ``rashba_diffusion/mms.py`` (vector
