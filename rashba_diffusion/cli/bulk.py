@@ -5,15 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..physics.bulk import solve_bulk
-from ..validation import unit_vector
-from .common import (
-    add_effective_fields,
-    add_material_args,
-    drive_from_args,
-    effective_field_inputs,
-    emit,
-    film_from_args,
-)
+from .common import add_effective_fields, add_material_args, emit, film_inputs
 
 
 def add_parser(sub) -> None:
@@ -25,10 +17,7 @@ def add_parser(sub) -> None:
 
 def cmd_bulk(a: argparse.Namespace) -> int:
     """Handler of ``rashba-diffusion bulk``."""
-    film = film_from_args(a)
-    drive = drive_from_args(a)
-    m = unit_vector("m", a.m)
-    fields = effective_field_inputs(a)
+    film, drive, m, fields = film_inputs(a)
     r = solve_bulk(film, drive, m)
     summary = {
         "T_perp_bulk_J_per_m2": r.T_perp_j_per_m2,

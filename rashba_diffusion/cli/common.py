@@ -15,7 +15,7 @@ from collections.abc import Callable
 from ..errors import ParameterError
 from ..physics.rashba import Drive, Film, paper_film
 from ..physics.torque import effective_fields_tesla
-from ..validation import check_positive
+from ..validation import check_positive, unit_vector
 
 #: the defaults of the material flags: the paper's Figs. 2-3 film
 PAPER_DEFAULTS = dataclasses.asdict(paper_film())
@@ -89,9 +89,11 @@ def film_from_args(a: argparse.Namespace) -> Film:
                 precession_rule=a.precession_rule, charge_coupling=a.charge_coupling, charge_gamma=a.charge_gamma)
 
 
-def drive_from_args(a: argparse.Namespace) -> Drive:
-    """The validated :class:`Drive` of ``--efield-v-per-m`` and ``--e-direction``."""
-    return Drive(a.efield_v_per_m, a.e_direction)
+def film_inputs(a: argparse.Namespace) -> tuple[Film, Drive, tuple[float, float, float], tuple | None]:
+    """(film, drive, m, effective-field inputs) of the material, drive and magnetization flags, validated."""
+    film = film_from_args(a)
+    drive = Drive(a.efield_v_per_m, a.e_direction)
+    return film, drive, unit_vector("m", a.m), effective_field_inputs(a)
 
 
 def effective_field_inputs(a: argparse.Namespace) -> tuple[float, float] | None:

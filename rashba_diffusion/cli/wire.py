@@ -8,16 +8,7 @@ from ..fem.solver_options import parse_petsc_option_args
 from ..meshing.tags import parse_tag_map
 from ..physics.rashba import Drive, Film
 from ..problems.specs import WireSpec
-from ..validation import unit_vector
-from .common import (
-    add_effective_fields,
-    add_material_args,
-    add_petsc_option_arg,
-    drive_from_args,
-    effective_field_inputs,
-    emit,
-    film_from_args,
-)
+from .common import add_effective_fields, add_material_args, add_petsc_option_arg, emit, film_inputs
 
 
 def add_parser(sub) -> None:
@@ -41,11 +32,8 @@ def add_parser(sub) -> None:
 
 def cmd_wire(a: argparse.Namespace) -> int:
     """Handler of ``rashba-diffusion wire``: validate everything, then solve and print."""
-    film = film_from_args(a)
-    drive = drive_from_args(a)
-    m = unit_vector("m", a.m)
+    film, drive, m, fields = film_inputs(a)
     spec = WireSpec(width_nm=a.width_nm, geometry=a.geometry, length_nm=a.length_nm, cell_nm=a.cell_nm, degree=a.degree)
-    fields = effective_field_inputs(a)
     petsc_options = parse_petsc_option_args(a.petsc_option)
     if a.mesh is not None:  # the film on a mesh file (Hall bar, notch, ...)
         return _film_on_mesh(a, film, drive, m, fields, petsc_options)
