@@ -1,0 +1,7 @@
+"""``python -m rashba_diffusion.cli``: the same as ``rashba-diffusion``."""
+
+import sys
+
+from . import main
+
+sys.exit(main())

@@ -1,0 +1,32 @@
+"""``rashba-diffusion bulk``: the infinite medium (Eq. 26), no geometry."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..physics.bulk import solve_bulk
+from .common import add_effective_fields, add_material_args, emit, film_inputs
+
+
+def add_parser(sub) -> None:
+    """Register ``bulk`` on the CLI's subparsers."""
+    b = sub.add_parser("bulk", help="the infinite medium (Eq. 26), no geometry")
+    add_material_args(b)
+    b.set_defaults(func=cmd_bulk)
+
+
+def cmd_bulk(a: argparse.Namespace) -> int:
+    """Handler of ``rashba-diffusion bulk``."""
+    film, drive, m, fields = film_inputs(a)
+    r = solve_bulk(film, drive, m)
+    summary = {
+        "T_perp_bulk_J_per_m2": r.T_perp_j_per_m2,
+        "T_par_bulk_J_per_m2": r.T_par_j_per_m2,
+        "T_perp_J_per_m2": r.T_perp_j_per_m2,
+        "T_par_J_per_m2": r.T_par_j_per_m2,
+        "s_hbar_per_m2": r.s_per_m2.tolist(),
+        "m": list(m),
+    }
+    add_effective_fields(summary, fields)
+    emit(a, summary)
+    return 0

@@ -1,0 +1,67 @@
+"""``rashba-diffusion mesh KIND [options] -o FILE``: write a generator's mesh as a .msh file.
+
+The options of each KIND are the fields of its specification in
+:mod:`rashba_diffusion.meshing.specs` (``length_nm`` -> ``--length-nm``), so the command line and
+the library cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from pathlib import Path
+
+from ..meshing.specs import SPECS, MeshSpec
+from .common import add_json_arg, emit, numbers_arg
+
+#: argparse type of the tuple fields (e.g. the Hall bar's arm positions)
+_positions_arg = numbers_arg("20,40")
+
+
+def _add_spec_options(p: argparse.ArgumentParser, spec_cls: type[MeshSpec]) -> None:
+    g = p.add_argument_group(f"{spec_cls.kind} geometry (lengths in nm)")
+    for f in dataclasses.fields(spec_cls):
+        flag = "--" + f.name.replace("_", "-")
+        required = f.default is dataclasses.MISSING
+        text = spec_cls.HELP.get(f.name, f.name)
+        kind = str(f.type)
+        if kind == "bool":
+            g.add_argument(flag, action=argparse.BooleanOptionalAction, default=f.default, help=text)
+        elif kind.startswith("tuple"):
+            g.add_argument(flag, type=_positions_arg, default=None, required=required, help=text)
+        else:
+            g.add_argument(flag, type=float, required=required, default=None if required else f.default, help=text)
+
+
+def cmd_mesh(a: argparse.Namespace) -> int:
+    """Handler of ``rashba-diffusion mesh KIND``: validate the spec, then run gmsh and write the file(s)."""
+    spec_cls = SPECS[a.kind]
+    spec = spec_cls(**{f.name: getattr(a, f.name) for f in dataclasses.fields(spec_cls)})  # validates
+    out = Path(a.output)
+    # the geometry is validated (write_msh checks the suffix before gmsh starts): only now start MPI and gmsh
+    from ..fem._compat import MPI
+    from ..meshing.gmsh_build import write_msh
+
+    comm = MPI.COMM_WORLD
+    info = write_msh(spec, out, comm)
+    if a.xdmf and comm.rank == 0:
+        from ..meshing.files import convert_msh
+
+        convert_msh(out, out.with_suffix(".xdmf"))
+        info["xdmf"] = str(out.with_suffix(".xdmf"))
+    emit(a, info, comm.rank)
+    return 0
+
+
+def add_parser(sub) -> None:
+    """Register ``mesh KIND`` (one sub-command per generator) on the CLI's subparsers."""
+    p = sub.add_parser("mesh", help="write a mesh (.msh) with named materials, contacts, spin sinks, interfaces")
+    kinds = p.add_subparsers(dest="kind", required=True, metavar="KIND")
+    for kind, spec_cls in SPECS.items():
+        k = kinds.add_parser(kind, help=(spec_cls.__doc__ or "").strip().splitlines()[0])
+        _add_spec_options(k, spec_cls)
+        k.add_argument("-o", "--output", required=True, help="the .msh file to write")
+        k.add_argument("--xdmf", action="store_true",
+                       help="also write FILE.xdmf (meshio, inline data; tags as cell data 'tags', no names)")
+        add_json_arg(k)
+        k.set_defaults(func=cmd_mesh)

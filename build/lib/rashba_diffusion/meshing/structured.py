@@ -1,0 +1,166 @@
+"""Structured meshes built by DOLFINx directly (no gmsh): the wire's 1D cross-section, the layered bilayer
+(1D or 2D), the two halves of a single film, and a rectangle graded toward its edges.  Tags and names from
+:mod:`.tags`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..errors import ParameterError
+from ..fem._compat import MPI, mesh
+from ..fem.geometry import Geometry
+from ..validation import check_positive
+from .tags import (
+    BILAYER_FACETS,
+    BOTTOM_HALF,
+    CONTACT_LEFT,
+    CONTACT_RIGHT,
+    EDGE_HIGH,
+    EDGE_LOW,
+    FM,
+    HM,
+    TOP_HALF,
+    WIRE_FACETS,
+)
+
+
+def cross_section(comm: MPI.Comm, width_nm: float, cell_nm: float) -> Geometry:
+    """Uniform 1D mesh of [0, W] (nm) with the two edges tagged as spin sinks."""
+    w = check_positive("width_nm", width_nm, "nm")
+    h = check_positive("cell_nm", cell_nm, "nm")
+    if h > w:
+        raise ParameterError(f"cell_nm = {cell_nm!r} nm is invalid; valid range: (0, width_nm = {w:g}]")
+    n = max(2, math.ceil(w / h))
+    msh = mesh.create_interval(comm, n, [0.0, w])
+    fdim = 0
+    msh.topology.create_connectivity(fdim, 1)
+    tol = 1e-9 * w
+    lo = mesh.locate_entities_boundary(msh, fdim, lambda x: np.abs(x[0]) < tol)
+    hi = mesh.locate_entities_boundary(msh, fdim, lambda x: np.abs(x[0] - w) < tol)
+    ents = np.concatenate([lo, hi]).astype(np.int32)
+    vals = np.concatenate([np.full(lo.size, EDGE_LOW), np.full(hi.size, EDGE_HIGH)]).astype(np.int32)
+    order = np.argsort(ents)
+    ft = mesh.meshtags(msh, fdim, ents[order], vals[order])
+    return Geometry(msh=msh, facet_tags=ft, mode="cross_section", width_nm=w, spin_sinks=(EDGE_LOW, EDGE_HIGH),
+                    tag_names=dict(WIRE_FACETS))
+
+
+def _layer_coordinate(t: np.ndarray, n_hm: int, h_hm: float, h_fm: float) -> np.ndarray:
+    """Map the cell index coordinate t ∈ [0, n_hm + n_fm] to z: HM cells of h_hm below 0, FM cells of h_fm above."""
+    return np.where(t <= n_hm, (t - n_hm) * h_hm, (t - n_hm) * h_fm)
+
+
+def bilayer_mesh(comm, hm_thickness_nm: float, fm_thickness_nm: float | None, cell_nm: float,
+                 width_nm: float | None = None):
+    """A structured 1D (z) or 2D (y, z) bilayer with the tags of the gmsh bilayers (:mod:`.tags`).
+
+    HM at −d_N ≤ z ≤ 0, FM at 0 ≤ z ≤ d_F (absent when ``fm_thickness_nm`` is None: the interface is then the
+    top boundary), y ∈ [0, W].  Cells "hm"/"fm"; facets "interface", "hm_bottom", "fm_top", "sides".
+    """
+    d_n = check_positive("hm_thickness_nm", hm_thickness_nm, "nm")
+    h = check_positive("cell_nm", cell_nm, "nm")
+    n_hm = max(2, math.ceil(d_n / h))
+    d_f = 0.0 if fm_thickness_nm is None else check_positive("fm_thickness_nm", fm_thickness_nm, "nm")
+    n_fm = 0 if fm_thickness_nm is None else max(2, math.ceil(d_f / h))
+    h_hm, h_fm = d_n / n_hm, (d_f / n_fm if n_fm else 0.0)
+    n = n_hm + n_fm
+    if width_nm is None:
+        msh = mesh.create_interval(comm, n, [0.0, float(n)])
+        zaxis = 0
+    else:
+        w = check_positive("width_nm", width_nm, "nm")
+        n_y = max(2, math.ceil(w / h))
+        msh = mesh.create_rectangle(comm, [[0.0, 0.0], [float(n_y), float(n)]], [n_y, n],
+                                    cell_type=mesh.CellType.triangle)
+        zaxis = 1
+        msh.geometry.x[:, 0] *= w / n_y
+    x = msh.geometry.x
+    # the coordinates are integers up to round-off: snap, then map each layer affinely
+    x[:, zaxis] = _layer_coordinate(np.round(x[:, zaxis]), n_hm, h_hm, h_fm)
+    tdim, fdim = msh.topology.dim, msh.topology.dim - 1
+    tol = 1e-6 * min(h_hm, h_fm) if n_fm else 1e-6 * h_hm
+
+    cells_hm = mesh.locate_entities(msh, tdim, lambda p: p[zaxis] <= tol)
+    cells_fm = mesh.locate_entities(msh, tdim, lambda p: p[zaxis] >= -tol)
+    ents = np.concatenate([cells_hm, cells_fm]).astype(np.int32)
+    vals = np.concatenate([np.full(cells_hm.size, HM),
+                           np.full(cells_fm.size, FM)]).astype(np.int32)
+    order = np.argsort(ents)
+    ct = mesh.meshtags(msh, tdim, ents[order], vals[order])
+
+    msh.topology.create_connectivity(fdim, tdim)
+    markers = {
+        "interface": lambda p: np.abs(p[zaxis]) < tol,
+        "hm_bottom": lambda p: np.abs(p[zaxis] + d_n) < tol,
+        "fm_top": lambda p: np.abs(p[zaxis] - d_f) < tol if n_fm else np.zeros(p.shape[1], dtype=bool),
+    }
+    if width_nm is not None:
+        markers["sides"] = lambda p: (np.abs(p[0]) < tol) | (np.abs(p[0] - width_nm) < tol)
+    fe, fv = [], []
+    for name, marker in markers.items():
+        f = mesh.locate_entities(msh, fdim, marker)
+        fe.append(f)
+        fv.append(np.full(f.size, BILAYER_FACETS[name]))
+    ents = np.concatenate(fe).astype(np.int32)
+    vals = np.concatenate(fv).astype(np.int32)
+    order = np.argsort(ents)
+    ft = mesh.meshtags(msh, fdim, ents[order], vals[order])
+    cell_names = {"hm": HM} | ({"fm": FM} if n_fm else {})
+    return Geometry(
+        msh=msh, facet_tags=ft, mode="cross_section" if width_nm is None else "plane",
+        width_nm=width_nm if width_nm is not None else d_n + d_f, spin_sinks=(), contacts=(),
+        tag_names={k: v for k, v in BILAYER_FACETS.items() if k in markers}, cell_tags=ct, cell_tag_names=cell_names,
+    )
+
+
+def film_halves(comm: MPI.Comm, thickness_nm: float, cell_nm: float) -> tuple[mesh.Mesh, mesh.MeshTags]:
+    """A 1D mesh of the film 0 ≤ z ≤ d (an even number of cells of at most ``cell_nm``, so z = d/2 is a vertex)
+    and its cell tags: :data:`.tags.BOTTOM_HALF` below d/2, :data:`.tags.TOP_HALF` above."""
+    d = check_positive("thickness_nm", thickness_nm, "nm")
+    n = 2 * max(2, math.ceil(d / (2 * check_positive("cell_nm", cell_nm, "nm"))))
+    msh = mesh.create_interval(comm, n, [0.0, d])
+    cells_bottom = mesh.locate_entities(msh, 1, lambda p: p[0] <= 0.5 * d + 1e-9 * d)
+    cells_top = mesh.locate_entities(msh, 1, lambda p: p[0] >= 0.5 * d - 1e-9 * d)
+    ents = np.concatenate([cells_bottom, cells_top]).astype(np.int32)
+    vals = np.concatenate([np.full(cells_bottom.size, BOTTOM_HALF), np.full(cells_top.size, TOP_HALF)]).astype(np.int32)
+    order = np.argsort(ents)
+    return msh, mesh.meshtags(msh, 1, ents[order], vals[order])
+
+
+#: grading of the strip mesh toward y = 0, W (0: uniform; < 1 keeps the map monotone)
+EDGE_GRADING = 0.9
+
+
+def graded_strip(comm: MPI.Comm, length_nm: float, width_nm: float, cell_x_nm: float, cells_y: int) -> Geometry:
+    """Structured rectangle [0, Lx]×[0, W], uniform along x, refined toward the edges y = 0, W.
+
+    The wire's boundary roles: spin sinks at y = 0, W and contacts at x = 0, Lx.
+    The y coordinate t ∈ [0, 1] is mapped to W (t − g sin(2πt)/2π), whose
+    slope 1 − g cos(2πt) is 1 − g at the edges and 1 + g in the middle.
+    """
+    lx = check_positive("length_nm", length_nm, "nm")
+    w = check_positive("width_nm", width_nm, "nm")
+    hx = check_positive("cell_x_nm", cell_x_nm, "nm")
+    nx = max(2, int(round(lx / hx)))
+    msh = mesh.create_rectangle(comm, [np.array([0.0, 0.0]), np.array([lx, w])], [nx, int(cells_y)])
+    x = msh.geometry.x
+    t = x[:, 1] / w
+    x[:, 1] = w * (t - EDGE_GRADING * np.sin(2 * np.pi * t) / (2 * np.pi))
+    msh.topology.create_connectivity(1, 2)
+    tol = 1e-9 * max(lx, w)
+    ents, vals = [], []
+    for tag, axis, value in ((EDGE_LOW, 1, 0.0), (EDGE_HIGH, 1, w), (CONTACT_LEFT, 0, 0.0), (CONTACT_RIGHT, 0, lx)):
+        found = mesh.locate_entities_boundary(msh, 1, lambda p, a=axis, v=value: np.abs(p[a] - v) < tol)
+        ents.append(found)
+        vals.append(np.full(found.size, tag, dtype=np.int32))
+    e, first = np.unique(np.concatenate(ents), return_index=True)  # corners: one tag each
+    ft = mesh.meshtags(msh, 1, e.astype(np.int32), np.concatenate(vals)[first])
+    return Geometry(msh=msh, facet_tags=ft, mode="plane", width_nm=w, length_nm=lx,
+                    spin_sinks=(EDGE_LOW, EDGE_HIGH), contacts=(CONTACT_LEFT, CONTACT_RIGHT),
+                    tag_names=dict(WIRE_FACETS))
+
+
+# -- α = 0: domain wall and Eq. 25 ------------------------------------------------

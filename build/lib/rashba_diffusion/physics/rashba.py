@@ -1,0 +1,283 @@
+"""The Rashba ferromagnetic film: material, drive, the derived coefficients of Eq. 15, parameter sets.
+
+Units: see :mod:`rashba_diffusion.units` (internal nm, fs, eV; SI in field names and outputs).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from ..errors import ParameterError
+from ..units import FS, HBAR2_OVER_2ME_EV_NM2, HBAR_EV_FS, V_PER_M_TO_EV_PER_NM
+from ..validation import check_finite, check_positive, unit_vector
+
+PolarizationRule = Literal["eq17", "eq38"]
+PrecessionRule = Literal["eq17", "eq15"]
+ChargeCoupling = Literal["projected", "printed"]
+
+
+@dataclass(frozen=True)
+class Film:
+    """The ferromagnetic film with Rashba coupling (Hamiltonian of Sec. II).
+
+    Parameters
+    ----------
+    alpha_ev_nm
+        Rashba constant α in eV·nm (>= 0).
+    tau_s
+        Momentum relaxation time τ in s.
+    tau_sf_s
+        Isotropic spin-flip time τsf in s (``inf`` switches spin flip off).
+    kf_per_nm
+        Fermi wave vector kF in 1/nm.
+    delta_xc_ev
+        Exchange splitting Δxc in eV (>= 0).  Give this or ``tau_delta_s``.
+    tau_delta_s
+        Precession time τΔ = ħ/Δxc in s (Eq. 17's definition).
+    mass_ratio
+        Effective mass m*/mₑ.
+    polarization
+        Override of the spin polarization PF (dimensionless, in [-1, 1]).
+        ``None`` applies ``polarization_rule``.
+    polarization_rule
+        ``"eq17"``: PF = Δxc/εF (as printed with Eq. 38, default);
+        ``"eq38"``: PF = Δxc/(2εF), the choice that reproduces Eq. 38
+        (docs/model.md §9 item 4).
+    precession_rule
+        ``"eq17"``: 1/τΔ = Δxc/ħ (default); ``"eq15"``: 1/τΔ = 2Δ̃xc/ħ =
+        Δxc/(ħ(4ς²+1)) (docs/model.md §9 item 7).
+    charge_coupling
+        ``"projected"`` (default): the B and R couplings of the charge
+        equation as obtained by projecting Eq. 15 with ρ = n/2 + S·σ (4B, 8R);
+        ``"printed"``: Eq. 16 as printed (B, R).  See docs/model.md.
+    charge_gamma
+        Keep Eq. 16's Γ∇z·(m n) acting on the E-linear density ν (default
+        ``False``: dropped; it advects a uniform density shift sideways and so
+        contradicts equilibrium in a bounded sample, see docs/model.md).
+    """
+
+    alpha_ev_nm: float
+    tau_s: float
+    tau_sf_s: float
+    kf_per_nm: float
+    delta_xc_ev: float | None = None
+    tau_delta_s: float | None = None
+    mass_ratio: float = 1.0
+    polarization: float | None = None
+    polarization_rule: PolarizationRule = "eq17"
+    precession_rule: PrecessionRule = "eq17"
+    charge_coupling: ChargeCoupling = "projected"
+    charge_gamma: bool = False
+
+    def __post_init__(self) -> None:
+        a = check_finite("alpha_ev_nm", self.alpha_ev_nm, "eV·nm")
+        if a < 0:
+            raise ParameterError(f"alpha_ev_nm = {self.alpha_ev_nm!r} eV·nm is invalid; valid range: [0, inf)")
+        object.__setattr__(self, "alpha_ev_nm", a)
+        object.__setattr__(self, "tau_s", check_positive("tau_s", self.tau_s, "s"))
+        object.__setattr__(self, "tau_sf_s", check_positive("tau_sf_s", self.tau_sf_s, "s", allow_inf=True))
+        object.__setattr__(self, "kf_per_nm", check_positive("kf_per_nm", self.kf_per_nm, "1/nm"))
+        object.__setattr__(self, "mass_ratio", check_positive("mass_ratio", self.mass_ratio, "mₑ"))
+        if (self.delta_xc_ev is None) == (self.tau_delta_s is None):
+            raise ParameterError(
+                "give exactly one of delta_xc_ev (eV, >= 0) and tau_delta_s (s, > 0); "
+                f"got delta_xc_ev = {self.delta_xc_ev!r}, tau_delta_s = {self.tau_delta_s!r}"
+            )
+        if self.delta_xc_ev is not None:
+            d = check_finite("delta_xc_ev", self.delta_xc_ev, "eV")
+            if d < 0:
+                raise ParameterError(f"delta_xc_ev = {self.delta_xc_ev!r} eV is invalid; valid range: [0, inf)")
+            object.__setattr__(self, "delta_xc_ev", d)
+        else:
+            t = check_positive("tau_delta_s", self.tau_delta_s, "s", allow_inf=True)
+            object.__setattr__(self, "tau_delta_s", t)
+        if self.polarization is not None:
+            p = check_finite("polarization", self.polarization, "(dimensionless)")
+            if abs(p) > 1:
+                raise ParameterError(f"polarization = {p!r} (dimensionless) is invalid; valid range: [-1, 1]")
+            object.__setattr__(self, "polarization", p)
+        for name, allowed in (
+            ("polarization_rule", ("eq17", "eq38")),
+            ("precession_rule", ("eq17", "eq15")),
+            ("charge_coupling", ("projected", "printed")),
+        ):
+            if getattr(self, name) not in allowed:
+                raise ParameterError(f"{name} = {getattr(self, name)!r} is invalid; valid values: {allowed}")
+
+    @property
+    def exchange_ev(self) -> float:
+        """Δxc in eV (from ``delta_xc_ev`` or ħ/τΔ)."""
+        if self.delta_xc_ev is not None:
+            return self.delta_xc_ev
+        return HBAR_EV_FS / (self.tau_delta_s / FS)
+
+    def replace(self, **changes) -> Film:
+        """A copy with some fields changed (validated again).
+
+        Setting ``delta_xc_ev`` clears ``tau_delta_s`` and vice versa.
+        """
+        if "delta_xc_ev" in changes and "tau_delta_s" not in changes:
+            changes["tau_delta_s"] = None
+        if "tau_delta_s" in changes and "delta_xc_ev" not in changes:
+            changes["delta_xc_ev"] = None
+        return dataclasses.replace(self, **changes)
+
+    def coefficients(self) -> Coefficients:
+        """The derived coefficients of Eq. 15-17 in internal units."""
+        return Coefficients.from_film(self)
+
+
+@dataclass(frozen=True)
+class Drive:
+    """The applied electric field.
+
+    Parameters
+    ----------
+    efield_v_per_m
+        Field magnitude |E| in V/m (finite; 0 allowed).
+    direction
+        In-plane unit vector Ê (default x̂, the wire axis).
+    """
+
+    efield_v_per_m: float
+    direction: tuple[float, float, float] = (1.0, 0.0, 0.0)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "efield_v_per_m", check_finite("efield_v_per_m", self.efield_v_per_m, "V/m"))
+        object.__setattr__(self, "direction", unit_vector("direction", self.direction, in_plane=True))
+
+    @property
+    def e_field_ev_per_nm(self) -> np.ndarray:
+        """The vector eE in eV/nm (e > 0 the elementary charge)."""
+        return self.efield_v_per_m * V_PER_M_TO_EV_PER_NM * np.asarray(self.direction)
+
+    @property
+    def transverse(self) -> np.ndarray:
+        """ẑ × Ê: the axis that plays ŷ's role in the torque decomposition."""
+        ex, ey, _ = self.direction  # in plane (checked): ẑ × Ê = (−E_y, E_x, 0)
+        return np.array([-ey, ex, 0.0])
+
+
+@dataclass(frozen=True)
+class Coefficients:
+    """Coefficients of Eqs. 15-17 in internal units (nm, fs, eV), ħ restored.
+
+    Velocities (C, Γ, R, B) in nm/fs, rates in 1/fs, D in nm²/fs, NF in
+    1/(eV·nm²), εF in eV.
+    """
+
+    D: float
+    B: float
+    C: float
+    Gamma: float
+    R: float
+    inv_tau_dp: float
+    inv_tau_phi: float
+    inv_tau_delta: float
+    inv_tau_sf: float
+    NF: float
+    PF: float
+    eps_F: float
+    v_F: float
+    n: float
+    varsigma2: float
+    #: multiplier of B in the charge equation (4 projected, 1 printed)
+    charge_B_factor: float
+    #: multiplier of R in the charge equation (8 projected, 1 printed)
+    charge_R_factor: float
+    #: multiplier of Γ in the charge equation (1 with ``charge_gamma``, else 0)
+    charge_G_factor: float
+
+    @classmethod
+    def from_film(cls, film: Film) -> Coefficients:
+        hbar = HBAR_EV_FS
+        tau = film.tau_s / FS
+        kf = film.kf_per_nm
+        h2m = HBAR2_OVER_2ME_EV_NM2 / film.mass_ratio  # ħ²/2m*
+        eps_f = h2m * kf**2
+        v_f = 2.0 * h2m * kf / hbar  # ħkF/m* in nm/fs
+        delta = film.exchange_ev
+        alpha = film.alpha_ev_nm
+        ak = alpha * kf / hbar  # αkF/ħ, 1/fs
+        dx = delta / hbar  # Δxc/ħ, 1/fs
+        varsigma2 = (dx**2 / 4.0 + ak**2) * tau**2
+        q = 4.0 * varsigma2 + 1.0
+        if film.precession_rule == "eq17":
+            inv_tau_delta = dx
+        else:
+            inv_tau_delta = dx / q
+        if film.polarization is not None:
+            pf = film.polarization
+        elif film.polarization_rule == "eq17":
+            pf = delta / eps_f
+        else:
+            pf = delta / (2.0 * eps_f)
+        projected = film.charge_coupling == "projected"
+        return cls(
+            D=tau * v_f**2 / 2.0,
+            B=2.0 * (alpha / hbar) * ak**2 * tau**2 / q,
+            C=ak * v_f * tau / q**2,
+            Gamma=ak * dx * v_f * tau**2 / (2.0 * q**2),
+            R=(alpha / hbar) * dx**2 * tau**2 / (2.0 * q),
+            inv_tau_dp=2.0 * ak**2 * tau / q,
+            inv_tau_phi=dx**2 * tau / q,
+            inv_tau_delta=inv_tau_delta,
+            inv_tau_sf=0.0 if math.isinf(film.tau_sf_s) else FS / film.tau_sf_s,
+            NF=1.0 / (2.0 * math.pi * h2m),  # m*/(πħ²), both spins
+            PF=pf,
+            eps_F=eps_f,
+            v_F=v_f,
+            n=kf**2 / (2.0 * math.pi),
+            varsigma2=varsigma2,
+            charge_B_factor=4.0 if projected else 1.0,
+            charge_R_factor=8.0 if projected else 1.0,
+            charge_G_factor=1.0 if film.charge_gamma else 0.0,
+        )
+
+    def lengths_nm(self) -> dict[str, float]:
+        """Diffusion/precession lengths sqrt(D τ_i) in nm (inf where a rate is 0)."""
+        out = {}
+        for name, rate in (
+            ("lambda_sf", self.inv_tau_sf),
+            ("lambda_dp", self.inv_tau_dp),
+            ("lambda_phi", self.inv_tau_phi),
+            ("lambda_delta", self.inv_tau_delta),
+        ):
+            out[name] = math.sqrt(self.D / rate) if rate > 0 else math.inf
+        # Rashba precession length D/(2C): spin rotates by ~1 rad over it
+        out["lambda_C"] = self.D / (2.0 * self.C) if self.C > 0 else math.inf
+        return out
+
+    def shortest_length_nm(self) -> float:
+        """The shortest physical length; meshes must resolve it."""
+        return min(self.lengths_nm().values())
+
+
+def paper_film(alpha_ev_nm: float = 5e-2, **overrides) -> Film:
+    """The material of the paper's Figs. 2-3 (τ = 1e-15 s, τΔ = 1e-14 s, τsf = 1e-12 s, kF = 4.3 /nm,
+    free-electron mass); the defaults of the command line and of the TOML schema are read from it."""
+    kw = dict(alpha_ev_nm=alpha_ev_nm, tau_s=1e-15, tau_sf_s=1e-12, kf_per_nm=4.3, tau_delta_s=1e-14)
+    kw.update(overrides)
+    if "delta_xc_ev" in overrides:
+        kw.pop("tau_delta_s")
+    return Film(**kw)
+
+
+@dataclass(frozen=True)
+class RashbaPoint:
+    """One parameter set of the Rashba film: material, drive and a uniform magnetization (validated).
+
+    The wire and film sessions solve these (:meth:`rashba_diffusion.problems.wire.WireSession.solve`).
+    """
+
+    film: Film
+    drive: Drive
+    m: tuple[float, float, float]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "m", unit_vector("m", self.m))

@@ -1,0 +1,76 @@
+"""Torque post-processing (Eq. 24) and its decomposition.
+
+Conventions (also in README.md):
+
+* T = −(1/τΔ) m × δS + (1/τφ) δS, δS = s − (s·m) m  (Eq. 24), a rate of
+  spin density in 1/(nm² fs); ħ·T is a torque per area (J/m²).
+* With û = ẑ × Ê (û = ŷ for E ∥ x̂):  T = T⊥ û × m + T∥ m × (û × m).
+  T⊥ is the field-like ("out-of-plane") and T∥ the damping-like ("in-plane")
+  coefficient.  Both basis vectors have norm |û × m|, so the decomposition is
+  undefined (NaN) when m ∥ û.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..units import EV_PER_NM2_TO_J_PER_M2, HBAR_EV_FS, NM
+from .rashba import Coefficients
+from .vectors import PARALLEL_TOLERANCE, cross
+
+
+def torque_from_spin(c: Coefficients, m: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """Eq. 24 for arrays of shape (3,) or (3, N) (m the same shape or (3,))."""
+    m = np.asarray(m, dtype=float)
+    s = np.asarray(s, dtype=float)
+    if s.ndim == 2 and m.ndim == 1:
+        m = m[:, None]
+    ds = s - np.sum(s * m, axis=0) * m
+    return -c.inv_tau_delta * cross(m, ds) + c.inv_tau_phi * ds
+
+
+def decompose(T: np.ndarray, m: np.ndarray, u: np.ndarray) -> tuple:
+    """(T⊥, T∥) with T = T⊥ u×m + T∥ m×(u×m); arrays of shape (3,) or (3, N)."""
+    T = np.asarray(T, dtype=float)
+    m = np.asarray(m, dtype=float)
+    u = np.asarray(u, dtype=float)
+    if T.ndim == 2:
+        if m.ndim == 1:
+            m = m[:, None]
+        u = u[:, None]
+    e_perp = cross(u, m)
+    e_par = cross(m, e_perp)
+    norm2 = np.sum(e_perp * e_perp, axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        bad = norm2 < PARALLEL_TOLERANCE**2
+        t_perp = np.where(bad, np.nan, np.sum(T * e_perp, axis=0) / np.where(bad, 1.0, norm2))
+        t_par = np.where(bad, np.nan, np.sum(T * e_par, axis=0) / np.where(bad, 1.0, norm2))
+    if T.ndim == 1:
+        return float(t_perp), float(t_par)
+    return t_perp, t_par
+
+
+def torque_to_j_per_m2(t) -> float | np.ndarray:
+    """ħ·T: a torque rate in 1/(nm² fs) to a torque per area in J/m²."""
+    return np.asarray(t) * HBAR_EV_FS * EV_PER_NM2_TO_J_PER_M2 if np.ndim(t) else float(
+        t * HBAR_EV_FS * EV_PER_NM2_TO_J_PER_M2
+    )
+
+
+def effective_fields_tesla(
+    t_perp_j_per_m2: float, t_par_j_per_m2: float, ms_a_per_m: float, thickness_nm: float
+) -> tuple[float, float]:
+    """Equivalent effective fields (T) of the two torque components.
+
+    Both torque terms are written as T = −m × B: the field-like term
+    T⊥ û×m = −m×(T⊥ û) and the damping-like term T∥ m×(û×m) = −m×(T∥ m×û).
+    A torque per area τ (J/m²) on a film of magnetization Ms (A/m) and
+    thickness t corresponds to |B| = τ/(Ms t), so with the LLG equation
+    dm/dt = −γ m×B the current acts like B_FL û + B_DL m×û.
+
+    Returns
+    -------
+    (B_FL, B_DL) in tesla.
+    """
+    denom = ms_a_per_m * thickness_nm * NM
+    return t_perp_j_per_m2 / denom, t_par_j_per_m2 / denom

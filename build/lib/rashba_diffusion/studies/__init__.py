@@ -1,0 +1,1 @@
+"""Studies (layer 5): many solves (parameter sweeps, angular sampling, benchmarks)."""

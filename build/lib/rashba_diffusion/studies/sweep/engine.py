@@ -1,0 +1,416 @@
+"""The sweep engine: one session for many points (a new one only when a point needs it); resumable CSV output.
+
+Python API
+----------
+::
+
+    from rashba_diffusion import Axis, Drive, WireSpec, WireSweepConfig, load_config, paper_film, run_sweep
+
+    cfg = load_config("examples/fig3_torque_vs_alpha.toml")          # from TOML, or built directly:
+    cfg = WireSweepConfig(film=paper_film(), drive=Drive(1e5), wire=WireSpec(50.0), m=None,
+                          axes=(Axis("theta_deg", (0.0, 45.0, 90.0)), Axis("phi_deg", (0.0, 90.0))))
+    res = run_sweep(cfg, out_dir=None)       # in memory; out_dir="DIR" writes DIR/sweep.csv (resumable)
+    for row in res.rows:                     # one dict per point, index order
+        print(row["theta_deg"], row["m_x"], row["T_perp_J_per_m2"], row["T_par_J_per_m2"])
+
+The problem (``config.problem``: wire, film, bilayer) is looked up in
+:data:`~rashba_diffusion.studies.sweep.registry.PROBLEMS`; its module has the schema, the axes and the
+columns (e.g. :mod:`.wire`).  Several axes form a grid (outer product, first axis outermost) or, with
+``mode="zip"``, are paired.  ``res.rows`` holds, per point, every input (``theta_deg``/``phi_deg`` too when m
+comes from angles) and every output.  With ``profiles=True`` in a wire config, ``res.profiles[i]`` is the
+profile dict of point i (internal units, as the wire's ``Result.profile``); on disk it is ``profiles.csv`` in
+SI units.
+
+Sessions
+--------
+Every point is validated first (by the config).  :class:`SessionRunner` opens the problem's session for the
+first point to solve and keeps it while ``session.reusable(point)`` holds (for the wire and film always: all
+parameters are ``fem.Constant``), so a point pays assembly, one numeric factorization and back-substitution.
+``point_seconds`` is the time of the point's solve and row, not of opening a session.
+
+Files and resuming
+------------------
+``out_dir/sweep.csv`` is a tidy table (header line, one row per point, SI or named units in the
+column names), appended by rank 0 and flushed after every row (fsynced at most every
+``FSYNC_INTERVAL_S`` and on close).  ``out_dir/sweep.json``
+records the config's SHA-256 (``config.digest()``), the package version and the columns.
+Running the same config again skips the rows already present (matched by index and input values;
+a torn last line from a kill is dropped), so an interrupted sweep resumes where it stopped and a
+finished one does no work (not even a mesh).  A different config or package version in the same
+directory is an error (:class:`SweepStateError`) unless ``force=True``, which starts over.
+Under ``mpiexec -n N`` every rank takes part in every solve (one distributed solve at a time).
+
+Testing hook: the environment variable ``RASHBA_SWEEP_ABORT_AFTER=k`` makes the process SIGKILL
+itself right after the k-th row of this invocation is on disk (simulates a kill).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ... import __version__
+from ...errors import SweepStateError
+from ...files import atomic_write_text
+from ...physics.torque import torque_to_j_per_m2
+from ...units import NM
+from .config import ProblemKind, SweepConfigBase, SweepPoint
+from .registry import PROBLEMS
+
+CSV_NAME = "sweep.csv"
+SIDECAR_NAME = "sweep.json"
+PROFILES_NAME = "profiles.csv"
+FORMAT_VERSION = 1
+ABORT_ENV = "RASHBA_SWEEP_ABORT_AFTER"
+
+#: outputs that are measurements of this run, not results (excluded from comparisons)
+TIMING_COLUMNS = ("solve_seconds", "point_seconds", "ranks")
+PROFILE_COLUMNS = (
+    "index", "y_nm", "s_x_hbar_per_m2", "s_y_hbar_per_m2", "s_z_hbar_per_m2", "nu_per_m2",
+    "T_perp_J_per_m2", "T_par_J_per_m2",
+)  # fmt: skip
+#: columns that hold integers (every problem's); the problem's kind names its string and boolean ones
+INT_COLUMNS = {"index", "dofs", "ranks"}
+_PER_NM2_TO_PER_M2 = 1.0 / NM**2
+
+@dataclass
+class SweepResult:
+    """What :func:`run_sweep` produced.
+
+    Attributes
+    ----------
+    rows
+        One dict per point, in index order (resumed rows are read back from the CSV).
+    columns
+        Column order of the rows / CSV.
+    solved, skipped
+        Points solved by this call, and points found already done on disk.
+    cell_nm, dofs
+        The mesh used (``None`` when nothing had to be solved).
+    seconds
+        Wall time of the call.
+    profiles
+        ``{index: profile}`` of the points solved by this call (only with ``config.profiles``).
+    """
+
+    rows: list[dict]
+    columns: tuple[str, ...]
+    solved: int
+    skipped: int
+    cell_nm: float | None
+    dofs: int | None
+    seconds: float
+    out_dir: Path | None = None
+    profiles: dict[int, dict] = field(default_factory=dict)
+
+
+def fmt(v) -> str:
+    """CSV text of a value: floats round-trip exactly (``repr``), ``None`` is empty."""
+    if v is None:
+        return ""
+    if isinstance(v, bool | np.bool_):
+        return "true" if v else "false"
+    if isinstance(v, int | np.integer):
+        return str(int(v))
+    if isinstance(v, float | np.floating):
+        return repr(float(v))
+    return str(v)
+
+
+def parse(column: str, text: str, column_types: Mapping[str, type]):
+    """Inverse of :func:`fmt` for the sweep columns (``column_types``: the problem's non-numeric columns)."""
+    kind = column_types.get(column)
+    if kind is str:
+        return text
+    if kind is bool:
+        return text == "true"
+    if text == "":
+        return None
+    if column in INT_COLUMNS:
+        return int(text)
+    return float(text)
+
+
+def profile_rows(index: int, profile: dict[str, np.ndarray]) -> list[list[str]]:
+    """profiles.csv rows of one point, in SI (ħ/m², 1/m², J/m²)."""
+    t_perp = torque_to_j_per_m2(profile["T_perp"])
+    t_par = torque_to_j_per_m2(profile["T_par"])
+    cols = (profile["y_nm"], profile["s_x"] * _PER_NM2_TO_PER_M2, profile["s_y"] * _PER_NM2_TO_PER_M2,
+            profile["s_z"] * _PER_NM2_TO_PER_M2, profile["nu"] * _PER_NM2_TO_PER_M2, t_perp, t_par)
+    return [[str(index), *(repr(float(c[j])) for c in cols)] for j in range(len(profile["y_nm"]))]
+
+
+def input_row(kind: ProblemKind, config: SweepConfigBase, p: SweepPoint) -> dict:
+    """Every input of point ``p``: its index, θ and φ when m comes from angles, the problem's inputs."""
+    row: dict = {"index": p.index}
+    if config.uses_angles:
+        row.update(config.angles(p))
+    row.update(kind.input_row(config, p))
+    return row
+
+
+# -- the output directory ----------------------------------------------------------
+def _sidecar(config: SweepConfigBase, columns: tuple[str, ...], mesh_info: dict) -> dict:
+    return {
+        "format": FORMAT_VERSION,
+        "config_sha256": config.digest(),
+        "package": "rashba_diffusion",
+        "package_version": __version__,
+        "columns": list(columns),
+        "points": len(config),
+        **mesh_info,
+        "config": config.canonical(),
+    }
+
+
+def _read_done_rows(path: Path, columns: tuple[str, ...], expected: list[dict], n_inputs: int,
+                    column_types: Mapping[str, type]) -> list[dict]:
+    """Rows already in ``path`` (a torn last line is cut off the file), checked against ``expected``."""
+    data = path.read_bytes()
+    if data and not data.endswith(b"\n"):
+        # killed while writing a row: drop the partial line (everything before it was fsynced)
+        cut = data.rfind(b"\n") + 1
+        with path.open("r+b") as f:
+            f.truncate(cut)
+            f.flush()
+            os.fsync(f.fileno())
+        data = data[:cut]
+    lines = data.decode().splitlines()
+    if not lines:
+        return []
+    header = next(csv.reader([lines[0]]))
+    if tuple(header) != columns:
+        raise SweepStateError(f"{path}: its columns differ from this config's; use --force to start over")
+    done = []
+    for lineno, fields in enumerate(csv.reader(lines[1:]), start=2):
+        if len(fields) != len(columns):
+            raise SweepStateError(f"{path}:{lineno}: {len(fields)} fields, expected {len(columns)}; "
+                                  "use --force to start over")
+        i = int(fields[0])
+        if not 0 <= i < len(expected):
+            raise SweepStateError(f"{path}:{lineno}: point index {i} is not in this sweep; use --force")
+        want = expected[i]
+        for c, text in zip(columns[:n_inputs], fields[:n_inputs], strict=True):
+            if text != fmt(want[c]):
+                raise SweepStateError(f"{path}:{lineno}: point {i} has {c} = {text}, this config gives "
+                                      f"{fmt(want[c])}; use --force to start over")
+        done.append({c: parse(c, t, column_types) for c, t in zip(columns, fields, strict=True)})
+    return done
+
+
+def _prepare_out_dir(out: Path, config: SweepConfigBase, kind: ProblemKind, expected: list[dict],
+                     force: bool) -> list[dict]:
+    """Rank 0: check/create the output directory; return the rows already done."""
+    out.mkdir(parents=True, exist_ok=True)
+    csv_path, meta_path, prof_path = out / CSV_NAME, out / SIDECAR_NAME, out / PROFILES_NAME
+    columns = kind.columns(config)
+    meta = _sidecar(config, columns, kind.mesh_info(config))
+    done: list[dict] = []
+    if force:
+        for p in (csv_path, prof_path):
+            p.unlink(missing_ok=True)
+    elif meta_path.exists():
+        try:
+            old = json.loads(meta_path.read_text())
+        except (json.JSONDecodeError, OSError) as e:
+            raise SweepStateError(f"{meta_path} is unreadable ({e}); use --force to start over") from None
+        if old.get("config_sha256") != meta["config_sha256"]:
+            raise SweepStateError(
+                f"{out} holds a sweep of a different config (sha256 {str(old.get('config_sha256'))[:12]}…, "
+                f"this one {meta['config_sha256'][:12]}…); use another --out, or --force to discard it"
+            )
+        if old.get("package_version") != __version__:
+            raise SweepStateError(
+                f"{out} was written by rashba_diffusion {old.get('package_version')}, this is {__version__}; "
+                "use --force to recompute it"
+            )
+        if csv_path.exists():
+            done = _read_done_rows(csv_path, columns, expected, count_inputs(kind, columns), kind.column_types)
+    elif csv_path.exists():
+        raise SweepStateError(f"{csv_path} exists without {SIDECAR_NAME}; use --force to overwrite it")
+    atomic_write_text(meta_path, json.dumps(meta, indent=2, sort_keys=True, allow_nan=True) + "\n")
+    if config.profiles:
+        # keep only the profiles of finished rows: a point's profile is written before its row, so a
+        # kill can leave (possibly torn) profile lines of a point without a row, never the reverse
+        keep = {str(r["index"]) for r in done}
+        lines = prof_path.read_text().splitlines()[1:] if prof_path.exists() else []
+        kept = [ln for ln in lines if ln.split(",", 1)[0] in keep]
+        atomic_write_text(prof_path, "\n".join([",".join(PROFILE_COLUMNS), *kept]) + "\n")
+    return done
+
+
+#: seconds between fsyncs of the CSV (every row is flushed to the OS at once)
+FSYNC_INTERVAL_S = 1.0
+
+
+class Appender:
+    """Rank 0's append-only CSV writer.
+
+    Every row is flushed to the OS before the next solve, so a killed or crashed
+    *process* loses nothing.  fsync (which guards against a crash of the *machine*)
+    costs about as much as a twentieth of a point of the default 1D sweep, so it runs
+    at most every ``FSYNC_INTERVAL_S`` and on close: a power cut can lose at most that
+    last second of rows, which the next run recomputes (a torn last line is dropped).
+    """
+
+    def __init__(self, path: Path, header: tuple[str, ...]):
+        new = not path.exists() or path.stat().st_size == 0
+        self.f = path.open("a", newline="")
+        self.w = csv.writer(self.f, lineterminator="\n")
+        self._synced = time.monotonic()
+        if new:
+            self.write([list(header)])
+
+    def write(self, rows: list[list[str]]) -> None:
+        self.w.writerows(rows)
+        self.f.flush()
+        if time.monotonic() - self._synced >= FSYNC_INTERVAL_S:
+            self._sync()
+
+    def _sync(self) -> None:
+        os.fsync(self.f.fileno())
+        self._synced = time.monotonic()
+
+    def close(self) -> None:
+        self.f.flush()
+        self._sync()
+        self.f.close()
+
+
+# -- the sessions -------------------------------------------------------------------------
+def count_inputs(kind: ProblemKind, columns: tuple[str, ...]) -> int:
+    """How many leading columns are inputs (matched when a sweep resumes)."""
+    return columns.index(kind.output_columns[0])
+
+
+class SessionRunner:
+    """Solves the points of a sweep with the problem's sessions: one open at a time, a new one only when the
+    point needs it (:meth:`Session.reusable`).
+
+    After a solve, :attr:`cell_nm` and :attr:`dofs` describe the session's mesh; :attr:`sessions_built`
+    counts the sessions opened.  :meth:`close` releases the open session.
+    """
+
+    def __init__(self, kind: ProblemKind, config: SweepConfigBase, comm, petsc_options: dict | None = None):
+        self.kind, self.config, self.comm, self.petsc_options = kind, config, comm, petsc_options
+        self.session = None
+        self.cell_nm = self.dofs = None
+        self.sessions_built = 0
+        self._prepared = None
+        self._started = False
+
+    def solve(self, p: SweepPoint) -> tuple[dict, dict | None]:
+        """(output columns, profile or ``None``) of point ``p``."""
+        if not self._started:  # what every session shares (a mesh read once), only when there is work
+            self._prepared = self.kind.prepare(self.config, self.comm)
+            self._started = True
+        if self.session is None or not self.session.reusable(p.params):
+            self.close()
+            self.session = self.kind.open_session(self.config, p.params, self.comm, self.petsc_options,
+                                                  self._prepared)
+            self.sessions_built += 1
+        t0 = time.perf_counter()
+        r = self.session.solve(p.params, profile=self.config.profiles)
+        self.cell_nm, self.dofs = self.session.cell_nm, self.session.ndofs
+        outputs = {**self.kind.output_row(r.summary), "point_seconds": time.perf_counter() - t0}
+        return outputs, (r.profile if self.config.profiles else None)
+
+    def close(self) -> None:
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+
+
+# -- the engine -------------------------------------------------------------------------
+def run_sweep(config: SweepConfigBase, out_dir: str | os.PathLike | None = None, *, comm=None, quiet: bool = True,
+              force: bool = False, petsc_options: dict | None = None) -> SweepResult:
+    """Solve every point of ``config`` (see the module docstring).
+
+    Parameters
+    ----------
+    config
+        The validated sweep.
+    out_dir
+        Directory for ``sweep.csv``/``sweep.json`` (and ``profiles.csv``); ``None`` keeps the results in
+        memory only (nothing is resumed).
+    comm
+        MPI communicator (default ``MPI.COMM_WORLD``); all ranks solve every point.
+    quiet
+        No progress bar (it is shown on rank 0 only, and only when stderr is a terminal).
+    force
+        Discard results of another config in ``out_dir`` instead of raising :class:`SweepStateError`.
+    petsc_options
+        Extra PETSc options for the solver.
+    """
+    from ...fem._compat import MPI
+
+    t_start = time.perf_counter()
+    comm = MPI.COMM_WORLD if comm is None else comm
+    points = config.points
+    kind = PROBLEMS[config.problem]
+    columns = kind.columns(config)
+    expected = [input_row(kind, config, p) for p in points]
+    out = Path(out_dir) if out_dir is not None else None
+
+    done: list[dict] = []
+    if out is not None:
+        state: tuple[str | None, list[dict]] = (None, [])
+        if comm.rank == 0:
+            try:
+                state = (None, _prepare_out_dir(out, config, kind, expected, force))
+            except SweepStateError as e:
+                state = (str(e), [])
+        msg, done = comm.bcast(state, root=0)
+        if msg is not None:
+            raise SweepStateError(msg)
+    done_idx = {r["index"] for r in done}
+    todo = [p for p in points if p.index not in done_idx]
+    rows = {r["index"]: r for r in done}
+    result = SweepResult(rows=[], columns=columns, solved=0, skipped=len(done), cell_nm=None, dofs=None,
+                         seconds=0.0, out_dir=out)
+    if todo:
+        from tqdm import tqdm
+
+        runner = SessionRunner(kind, config, comm, petsc_options)
+        writer = prof_writer = None
+        if out is not None and comm.rank == 0:
+            writer = Appender(out / CSV_NAME, columns)
+            if config.profiles:
+                prof_writer = Appender(out / PROFILES_NAME, PROFILE_COLUMNS)
+        abort_after = int(os.environ.get(ABORT_ENV, "0") or 0)
+        show = not quiet and comm.rank == 0 and sys.stderr.isatty()
+        bar = tqdm(total=len(points), initial=len(done), disable=not show, desc="sweep", unit="pt")
+        try:
+            for p in todo:
+                outputs, profile = runner.solve(p)
+                row = {**expected[p.index], **outputs}
+                rows[p.index] = row
+                if profile is not None:
+                    result.profiles[p.index] = profile
+                if prof_writer is not None:
+                    prof_writer.write(profile_rows(p.index, profile))
+                if writer is not None:
+                    writer.write([[fmt(row[c]) for c in columns]])
+                result.solved += 1
+                bar.update(1)
+                if abort_after and result.solved >= abort_after:
+                    os.kill(os.getpid(), signal.SIGKILL)
+        finally:
+            bar.close()
+            runner.close()
+            for w in (writer, prof_writer):
+                if w is not None:
+                    w.close()
+        result.cell_nm, result.dofs = runner.cell_nm, runner.dofs
+    result.rows = [rows[i] for i in sorted(rows)]
+    result.seconds = time.perf_counter() - t_start
+    return result
