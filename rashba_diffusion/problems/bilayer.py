@@ -107,6 +107,21 @@ class BilayerSession(SessionBase[BilayerPoint]):
         return (self.mesh_key(hm, fm) == self.mesh_key(old.hm, old.fm) and same_charge
                 and structure_key(fm, interface) == structure_key(old.fm, old.interface))
 
+    def _set(self, params: BilayerPoint | None) -> tuple[BilayerPoint, BilayerModel, dict[str, np.ndarray]]:
+        """Put ``params`` (``None``: the current point) into the model: (point, model, its sources)."""
+        if params is not None:
+            if not self.reusable(params):
+                raise ParameterError("these parameters need a new mesh or new forms (BilayerSession.reusable is "
+                                     "false): build a new BilayerSession")
+            self.point = params
+        point, model = self.point, self.model
+        model.set_parameters(point.hm, point.fm, point.interface)
+        model.magnetization.set(point.m)
+        sources = self._sources(point)
+        model.set_sources(sources)
+        model.set_current(point.j_a_per_m2)
+        return point, model, sources
+
     def _linear_response(self, sources: dict, m: np.ndarray) -> tuple[float, float]:
         """(T_DL, T_FL) when m ∥ σ̂ in 1D: the same solve with the source polarized along p ⟂ m.
 
@@ -133,18 +148,8 @@ class BilayerSession(SessionBase[BilayerPoint]):
             If ``params`` need a new mesh or new forms (:meth:`reusable` is false).
         """
         t_start = time.perf_counter()
-        if params is not None:
-            if not self.reusable(params):
-                raise ParameterError("these parameters need a new mesh or new forms (BilayerSession.reusable is "
-                                     "false): build a new BilayerSession")
-            self.point = params
-        point, model = self.point, self.model
+        point, model, sources = self._set(params)
         hm, fm, interface, j_n, m = point.hm, point.fm, point.interface, point.j_a_per_m2, np.asarray(point.m)
-        model.set_parameters(hm, fm, interface)
-        model.magnetization.set(m)
-        sources = self._sources(point)
-        model.set_sources(sources)
-        model.set_current(j_n)
         solve_seconds = self._timed_solve(model.solution)
         solver_timings, iterations = dict(self.solver.timings), self.solver.iterations
         t0 = time.perf_counter()

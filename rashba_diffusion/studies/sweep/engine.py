@@ -286,6 +286,21 @@ class Appender:
         self.f.close()
 
 
+def _rows_on_disk(out: Path, config: SweepConfigBase, kind: ProblemKind, expected: list[dict], force: bool,
+                  comm) -> list[dict]:
+    """The rows already in ``out`` (rank 0 checks and prepares the directory; every rank gets the rows)."""
+    state: tuple[str | None, list[dict]] = (None, [])
+    if comm.rank == 0:
+        try:
+            state = (None, _prepare_out_dir(out, config, kind, expected, force))
+        except SweepStateError as e:
+            state = (str(e), [])
+    msg, done = comm.bcast(state, root=0)
+    if msg is not None:
+        raise SweepStateError(msg)
+    return done
+
+
 # -- the sessions -------------------------------------------------------------------------
 def count_inputs(kind: ProblemKind, columns: tuple[str, ...]) -> int:
     """How many leading columns are inputs (matched when a sweep resumes)."""
@@ -361,17 +376,7 @@ def run_sweep(config: SweepConfigBase, out_dir: str | os.PathLike | None = None,
     expected = [input_row(kind, config, p) for p in points]
     out = Path(out_dir) if out_dir is not None else None
 
-    done: list[dict] = []
-    if out is not None:
-        state: tuple[str | None, list[dict]] = (None, [])
-        if comm.rank == 0:
-            try:
-                state = (None, _prepare_out_dir(out, config, kind, expected, force))
-            except SweepStateError as e:
-                state = (str(e), [])
-        msg, done = comm.bcast(state, root=0)
-        if msg is not None:
-            raise SweepStateError(msg)
+    done = [] if out is None else _rows_on_disk(out, config, kind, expected, force, comm)
     done_idx = {r["index"] for r in done}
     todo = [p for p in points if p.index not in done_idx]
     rows = {r["index"]: r for r in done}
@@ -392,8 +397,7 @@ def run_sweep(config: SweepConfigBase, out_dir: str | os.PathLike | None = None,
         try:
             for p in todo:
                 outputs, profile = runner.solve(p)
-                row = {**expected[p.index], **outputs}
-                rows[p.index] = row
+                rows[p.index] = row = {**expected[p.index], **outputs}
                 if profile is not None:
                     result.profiles[p.index] = profile
                 if prof_writer is not None:
