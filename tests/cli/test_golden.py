@@ -8,7 +8,9 @@ What is pinned (fixtures in ``tests/cli/golden/``):
   sweep of each problem (wire, film, bilayer);
 * ``digests.json``: ``sweep.json``'s config digest of every ``examples/*.toml`` (existing result folders must
   still resume);
-* ``help.json``: the ``--help`` text of every subcommand (80 columns).
+* ``help.json``: the ``--help`` text of every subcommand (80 columns);
+* ``resume/``: a sweep with m from angles, half done (``sweep.csv``, ``sweep.json``), written by the code before
+  the package was split into layers: the current code must resume it (its input columns must match bit for bit).
 
 Keys that measure the run rather than the physics (wall times, the number of ranks) are excluded by name
 (:data:`MEASURED_KEYS`); nothing else is loosened.
@@ -26,6 +28,7 @@ import io
 import json
 import math
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -34,6 +37,9 @@ import pytest
 from rashba_diffusion.cli import main
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
+RESUME = GOLDEN / "resume"
+#: rows of the resume fixture already done
+RESUME_DONE = 3
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 RELATIVE_TOLERANCE = 1e-12
 #: keys that measure this run (timings, parallel layout), not the result: excluded by name
@@ -246,6 +252,18 @@ def test_help_texts():
     assert help_texts() == load("help.json")
 
 
+def test_a_sweep_written_before_resumes(tmp_path):
+    from rashba_diffusion.studies.sweep.engine import run_sweep
+    from rashba_diffusion.studies.sweep.registry import load_config
+
+    out = tmp_path / "resume"
+    shutil.copytree(RESUME, out)
+    before = (out / "sweep.csv").read_text().splitlines()
+    res = run_sweep(load_config(out / "angles.toml"), out)
+    assert (res.solved, res.skipped) == (len(res.rows) - RESUME_DONE, RESUME_DONE)
+    assert (out / "sweep.csv").read_text().splitlines()[: RESUME_DONE + 1] == before
+
+
 def regenerate() -> None:
     """Write every fixture from the code as it is now."""
     import tempfile
@@ -257,6 +275,11 @@ def regenerate() -> None:
         data["sweeps.json"] = sweep_outputs(Path(tmp))
     data["digests.json"] = example_digests()
     data["help.json"] = help_texts()
+    with tempfile.TemporaryDirectory() as tmp:  # the resume fixture: a sweep cut after RESUME_DONE rows
+        assert main(["sweep", str(RESUME / "angles.toml"), "--out", tmp, "--quiet"]) == 0
+        shutil.copy(Path(tmp) / "sweep.json", RESUME / "sweep.json")
+        rows = (Path(tmp) / "sweep.csv").read_text().splitlines()[: RESUME_DONE + 1]
+        (RESUME / "sweep.csv").write_text("\n".join(rows) + "\n")
     for name, value in data.items():
         (GOLDEN / name).write_text(json.dumps(value, indent=1, sort_keys=True) + "\n")
         print(f"wrote {GOLDEN / name}", file=sys.stderr)

@@ -228,7 +228,7 @@ def config_from_dict(d: Mapping, base_dir: str | Path | None = None) -> BilayerS
 
 def input_row(config: BilayerSweepConfig, p: SweepPoint[BilayerPoint]) -> dict:
     """Every input of point ``p`` (the values matched when a sweep resumes)."""
-    hm, fm, it, m = p.params.hm, p.params.fm, p.params.interface, p.params.m
+    hm, fm, it, m = p.params.hm, p.params.fm, p.params.interface, config.point_m(p.axes)
     return {
         "hm_thickness_nm": hm.thickness_nm, "hm_lambda_nm": hm.lambda_nm, "hm_sigma_s_per_m": hm.sigma_s_per_m,
         "theta_sh": hm.theta_sh, "fm_thickness_nm": fm.thickness_nm, "fm_sigma_s_per_m": fm.sigma_s_per_m,

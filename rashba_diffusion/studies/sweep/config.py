@@ -267,11 +267,18 @@ class SweepConfigBase(Generic[P]):  # noqa: UP046
         return {"theta_deg": p.axes.get("theta_deg", 90.0 if self.theta_deg is None else self.theta_deg),
                 "phi_deg": p.axes.get("phi_deg", 0.0 if self.phi_deg is None else self.phi_deg)}
 
+    def point_m(self, axes: dict) -> tuple[float, float, float]:
+        """m of the point with these axis values, as the config resolves it: what its row records.
+
+        The parameter set holds the same unit vector validated once more (which may move its last bit), so the
+        rows take m from here: their inputs then match rows written before, and a sweep still resumes.
+        """
+        return point_m(axes, self.m, self.theta_deg, self.phi_deg, self.uses_angles)
+
     def _build_points(self) -> Iterator[SweepPoint[P]]:
-        use_angles = self.uses_angles
         for i, combo in enumerate(combinations(self.axes, self.mode)):
             try:
-                params = self._params(combo, point_m(combo, self.m, self.theta_deg, self.phi_deg, use_angles))
+                params = self._params(combo, self.point_m(combo))
             except ParameterError as e:
                 where = ", ".join(f"{k} = {v!r}" for k, v in combo.items())
                 raise ConfigError(f"sweep point {i} ({where}): {e}") from None

@@ -192,7 +192,7 @@ def config_from_dict(d: Mapping, base_dir: str | Path | None = None) -> WireSwee
 
 def input_row(config: RashbaSweepConfigBase, p: SweepPoint[RashbaPoint]) -> dict:
     """Every input of point ``p`` of a wire or film sweep (the values matched when a sweep resumes)."""
-    f, d, m = p.params.film, p.params.drive, p.params.m
+    f, d, m = p.params.film, p.params.drive, config.point_m(p.axes)
     delta = f.exchange_ev
     tau_delta = f.tau_delta_s if f.tau_delta_s is not None else (HBAR_EV_FS * FS / delta if delta > 0 else math.inf)
     return {
