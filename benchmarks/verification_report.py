@@ -260,7 +260,8 @@ def main() -> None:
     figdir = docs / "figures"
     sections = [
         ("Table 1. MMS errors and observed rates (tests/system/test_mms.py)", mms_section),
-        ("Table 2. Wire mesh convergence (benchmarks/wire_convergence.py, tests/system/test_convergence.py)", wire_section),
+        ("Table 2. Wire mesh convergence (benchmarks/wire_convergence.py, tests/system/test_convergence.py)",
+         wire_section),
         ("Table 3. α = 0 domain wall against Eq. 25 (τsf = τΔ = 10 fs)", wall_section),
         ("Table 4. Δxc = 0 spin-Hall edge accumulation (exact ODE solution)", spin_hall_section),
         ("Table 5. Symmetries", symmetry_section),
