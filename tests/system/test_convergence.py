@@ -16,7 +16,7 @@ from rashba_diffusion.physics.rashba import Drive, paper_film
 from rashba_diffusion.verification.references import TORQUE_KEYS, wire_mesh_study
 
 ORDER_TOLERANCE = 0.3
-DEFAULT_MESH_TOLERANCE = 5e-3  # the 0.5 %
+DEFAULT_MESH_TOLERANCE = 5e-3  # 0.5 %: the required accuracy of the default mesh
 
 
 @pytest.mark.parametrize("alpha", [5e-4, 5e-3, 5e-2])

@@ -37,7 +37,7 @@ def test_wide_wire_interior_matches_infinite_medium(alpha, delta, m):
     r = solve_wire(film, DRIVE, m, WireSpec(WIDE))
     s_mid = centre_values(r)[:3]
     open_bulk = solve_bulk(film, DRIVE, m)
-    # the issue's criterion: torques at the centre within 1 % of the open infinite medium
+    # the criterion: torques at the centre within 1 % of the open infinite medium
     from rashba_diffusion.physics.torque import decompose, torque_from_spin
 
     t_perp, t_par = decompose(torque_from_spin(r.model.coefficients, np.asarray(m), s_mid), np.asarray(m),
@@ -45,7 +45,7 @@ def test_wide_wire_interior_matches_infinite_medium(alpha, delta, m):
     scale = np.hypot(open_bulk.T_perp, open_bulk.T_par)
     assert abs(t_perp - open_bulk.T_perp) < 1e-2 * scale
     assert abs(t_par - open_bulk.T_par) < 1e-2 * scale
-    # and much tighter against the bulk with the wire's Hall-free constraint (EQUATIONS.md item 9)
+    # and much tighter against the bulk with the wire's Hall-free constraint (docs/model.md §9 item 9)
     hall_free = solve_bulk(film, DRIVE, m, hall_free_normal=(0, 1, 0))
     np.testing.assert_allclose(s_mid, hall_free.s, rtol=0, atol=1e-6 * np.linalg.norm(hall_free.s))
 
@@ -63,7 +63,7 @@ def test_fig2_weak_coupling_sz_is_symmetric():
 
 
 def test_fig2_strong_coupling_sz_antisymmetric_only_with_half_polarization():
-    """EQUATIONS.md item 8: at α = 5e-2 eV·nm the odd part of Sz dominates with
+    """docs/model.md §9 item 8: at α = 5e-2 eV·nm the odd part of Sz dominates with
     PF = Δxc/(2εF) but not with PF = Δxc/εF (a bulk Sz plateau dominates)."""
     half = solve_wire(paper_film(5e-2, polarization_rule="eq38"), DRIVE, (1, 0, 0), WireSpec(50.0))
     full = solve_wire(paper_film(5e-2, polarization_rule="eq17"), DRIVE, (1, 0, 0), WireSpec(50.0))
