@@ -624,7 +624,7 @@ def _assemble(model: PumpingModel, precession: Precession, P: int, quasi_static:
 
 
 def solve_periodic(
-    model: PumpingModel,
+    model: PumpingModel | Film,
     precession: Precession,
     *,
     quasi_static: bool = False,
@@ -647,7 +647,8 @@ def solve_periodic(
     Parameters
     ----------
     model, precession
-        Material (with s0) and the prescribed m(x, t).
+        Material (with s0) and the prescribed m(x, t).  A ``Film`` is taken as
+        ``PumpingModel.from_film(film)`` (Hamiltonian s0, full model).
     quasi_static
         Drop ∂t δS and ∂t ν (the adiabatic reference; the source −s0 ∂t m
         stays).
@@ -662,8 +663,10 @@ def solve_periodic(
     -------
     PeriodicSolution
     """
+    if isinstance(model, Film):
+        model = PumpingModel.from_film(model)
     if not isinstance(model, PumpingModel):
-        raise ParameterError(f"model = {model!r}: must be a PumpingModel (PumpingModel.from_film(film))")
+        raise ParameterError(f"model = {model!r}: must be a PumpingModel or a Film")
     if not isinstance(precession, Precession):
         raise ParameterError(f"precession = {precession!r}: must be a Precession")
     if harmonics is not None and (int(harmonics) != harmonics or harmonics < 1):
