@@ -16,10 +16,10 @@ import math
 
 import numpy as np
 
-from rashba_diffusion.bulk import relaxation_matrix, solve_bulk
-from rashba_diffusion.parameters import Drive, paper_film
 from rashba_diffusion.physics import pumping as pp
-from rashba_diffusion.torque import torque_from_spin
+from rashba_diffusion.physics.bulk import relaxation_matrix, solve_bulk
+from rashba_diffusion.physics.rashba import Drive, paper_film
+from rashba_diffusion.physics.torque import torque_from_spin
 
 MAGNET = pp.MagnetLayer(ms_a_per_m=1.0e6, thickness_nm=1.0)
 ALPHA = 5e-2

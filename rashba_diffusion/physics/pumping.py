@@ -36,22 +36,13 @@ import scipy.sparse.linalg as spla
 from scipy import constants as sc
 from scipy import optimize
 
-# --- package imports (one block, to be repointed after the layered restructuring:
-# parameters -> physics.rashba / units / errors / validation, bulk -> physics.bulk,
-# torque -> physics.torque) -------------------------------------------------------
-from rashba_diffusion.bulk import relaxation_matrix
-from rashba_diffusion.parameters import (
-    FS,
-    HBAR2_OVER_2ME_EV_NM2,
-    NM,
-    Coefficients,
-    Film,
-    ParameterError,
-    check_finite,
-    check_positive,
-    unit_vector,
-)
-from rashba_diffusion.torque import cross, torque_from_spin
+from ..errors import ParameterError
+from ..units import FS, HBAR2_OVER_2ME_EV_NM2, NM
+from ..validation import check_finite, check_positive, unit_vector
+from .bulk import relaxation_matrix
+from .rashba import Coefficients, Film
+from .torque import torque_from_spin
+from .vectors import Z_HAT, cross
 
 # --- constants ------------------------------------------------------------------
 #: rad/(s·T), |γ| of the free electron (CODATA via scipy); the default γ of LLG
@@ -65,7 +56,6 @@ PER_NM2_TO_PER_M2 = 1.0 / NM**2
 PARTICLE_SHEET_CURRENT_TO_A_PER_M = sc.elementary_charge / (NM * FS)
 #: the precession axis counts as ẑ (rotating-frame solution) within this
 AXIS_TOLERANCE = 1e-12
-Z_HAT = np.array([0.0, 0.0, 1.0])
 Y_HAT = np.array([0.0, 1.0, 0.0])
 
 PumpingPolarizationRule = Literal["hamiltonian", "eq17", "eq38", "film"]

@@ -16,9 +16,10 @@ import pytest
 from scipy import constants as sc
 from scipy.integrate import solve_ivp
 
-from rashba_diffusion.bulk import relaxation_matrix
-from rashba_diffusion.parameters import ParameterError, paper_film
+from rashba_diffusion.errors import ParameterError
 from rashba_diffusion.physics import pumping as pp
+from rashba_diffusion.physics.bulk import relaxation_matrix
+from rashba_diffusion.physics.rashba import paper_film
 
 FILM = paper_film(5e-2)
 
