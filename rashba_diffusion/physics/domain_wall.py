@@ -161,7 +161,7 @@ def run_wall(p: WallParameters, t_end_s: float, *, phi0_rad: float = 0.0, rtol: 
     t_end = check_positive("t_end_s", t_end_s, "s")
     f = wall_rhs(p)
     sol = solve_ivp(f, (0.0, t_end), [0.0, check_finite("phi0_rad", phi0_rad, "rad")], method="DOP853",
-                    rtol=rtol, atol=rtol * p.width_m, dense_output=True)
+                    rtol=rtol, atol=[rtol * p.width_m, rtol], dense_output=True)
     if not sol.success:
         raise ParameterError(f"the wall ODE failed: {sol.message}")
     t = np.linspace(t_end / 2, t_end, 20001)
