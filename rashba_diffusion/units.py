@@ -26,3 +26,5 @@ EV_PER_NM2_TO_J_PER_M2 = EV / NM**2
 V_PER_M_TO_EV_PER_NM = NM  # e·E: 1 V/m gives an energy gradient of 1e-9 eV/nm
 #: ħ/2e: spin current in charge units (A/m²) -> angular-momentum current density (J/m²)
 HBAR_OVER_2E = sc.hbar / (2.0 * sc.e)
+#: |γ_e| = g_e μ_B/ħ in rad/(s·T): CODATA "electron gyromag. ratio" via scipy.constants (1.76085962784e11)
+GAMMA_E_RAD_PER_S_T = abs(float(sc.physical_constants["electron gyromag. ratio"][0]))

@@ -10,7 +10,7 @@ import math
 import numpy as np
 from scipy import constants as sc
 
-from rashba_diffusion.bilayer import HeavyMetal, Interface
+from rashba_diffusion.physics.bilayer import HeavyMetal, Interface
 from rashba_diffusion.physics.domain_wall import WallParameters, run_wall, walker_current_m_per_s, wall_velocity_m_per_s
 from rashba_diffusion.physics.llg import (
     MacrospinParameters,

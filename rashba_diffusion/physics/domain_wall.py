@@ -26,8 +26,9 @@ from scipy import constants as sc
 from scipy.integrate import solve_ivp
 
 # Package imports from the pre-restructuring location (repoint to errors/validation later).
-from ..parameters import ParameterError, check_finite, check_positive
-from .llg import GAMMA_E_RAD_PER_S_T
+from ..errors import ParameterError
+from ..units import GAMMA_E_RAD_PER_S_T
+from ..validation import check_finite, check_positive
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 # Package imports from the pre-restructuring location (repoint to errors.py later).
-from ..parameters import ParameterError
+from ..errors import ParameterError
 
 Rhs = Callable[[float, np.ndarray], np.ndarray]
 

@@ -15,7 +15,8 @@ import numpy as np
 from scipy.interpolate import CubicHermiteSpline
 
 # Package imports from the pre-restructuring location (repoint to errors/validation later).
-from ..parameters import ParameterError, check_positive, unit_vector
+from ..errors import ParameterError
+from ..validation import check_positive, unit_vector
 from .integrators import Trajectory, integrate_dp45, integrate_midpoint
 from .llg import MacrospinParameters, TorqueFunction, make_rhs, tangent_basis
 

@@ -37,7 +37,7 @@ from scipy import constants as sc
 from scipy import optimize
 
 from ..errors import ParameterError
-from ..units import FS, HBAR2_OVER_2ME_EV_NM2, NM
+from ..units import FS, GAMMA_E_RAD_PER_S_T, HBAR2_OVER_2ME_EV_NM2, NM
 from ..validation import check_finite, check_positive, unit_vector
 from .bulk import relaxation_matrix
 from .rashba import Coefficients, Film
@@ -45,8 +45,6 @@ from .torque import torque_from_spin
 from .vectors import Z_HAT, cross
 
 # --- constants ------------------------------------------------------------------
-#: rad/(s·T), |γ| of the free electron (CODATA via scipy); the default γ of LLG
-ELECTRON_GYROMAGNETIC_RATIO = abs(sc.physical_constants["electron gyromag. ratio"][0])
 #: a frequency in GHz times this is an angular frequency in rad/fs
 GHZ_TO_RAD_PER_FS = 2.0 * math.pi * 1e9 * FS
 #: ħ/nm² -> ħ/m²
@@ -895,7 +893,7 @@ class MagnetLayer:
 
     ms_a_per_m: float
     thickness_nm: float
-    gyromagnetic_ratio_rad_per_s_t: float = ELECTRON_GYROMAGNETIC_RATIO
+    gyromagnetic_ratio_rad_per_s_t: float = GAMMA_E_RAD_PER_S_T
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "ms_a_per_m", check_positive("ms_a_per_m", self.ms_a_per_m, "A/m"))

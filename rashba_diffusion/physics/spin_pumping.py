@@ -25,10 +25,12 @@ import math
 import numpy as np
 from scipy import constants as sc
 
+from ..units import GAMMA_E_RAD_PER_S_T, NM
+from ..validation import check_finite, check_positive
+
 # Package imports from the pre-restructuring locations (repoint to errors/physics.bilayer later).
-from ..bilayer import Ferromagnet, HeavyMetal, Interface, analytic_efficiencies
-from ..parameters import NM, check_finite, check_positive
-from .llg import GAMMA_E_RAD_PER_S_T, cross
+from .bilayer import Ferromagnet, HeavyMetal, Interface, analytic_efficiencies
+from .vectors import cross
 
 #: ħ/2e: spin current in charge units (A/m²) -> angular-momentum current density (J/m²)
 HBAR_OVER_2E = sc.hbar / (2.0 * sc.e)

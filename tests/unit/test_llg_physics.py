@@ -14,8 +14,8 @@ import pytest
 from scipy import constants as sc
 from scipy.integrate import solve_ivp
 
-from rashba_diffusion.bilayer import Ferromagnet, HeavyMetal, Interface, analytic_efficiencies
-from rashba_diffusion.parameters import ParameterError
+from rashba_diffusion.errors import ParameterError
+from rashba_diffusion.physics.bilayer import Ferromagnet, HeavyMetal, Interface, analytic_efficiencies
 from rashba_diffusion.physics.domain_wall import (
     WallParameters,
     run_wall,
