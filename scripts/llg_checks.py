@@ -21,7 +21,7 @@ from rashba_diffusion.physics.llg import (
     static_switching_threshold_b_dl_t,
 )
 from rashba_diffusion.physics.macrospin import run_macrospin
-from rashba_diffusion.physics.spin_pumping import spin_pumping_alpha
+from rashba_diffusion.physics.bilayer_pumping import spin_pumping_alpha
 
 MS = 8.0e5
 MU0MS = sc.mu_0 * MS

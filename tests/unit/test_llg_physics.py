@@ -38,7 +38,7 @@ from rashba_diffusion.physics.llg import (
     torque_from_fields,
 )
 from rashba_diffusion.physics.macrospin import run_macrospin
-from rashba_diffusion.physics.spin_pumping import (
+from rashba_diffusion.physics.bilayer_pumping import (
     bilayer_sot_fields_t,
     hm_spin_conductance_s_per_m2,
     interface_spin_current_a_per_m2,
