@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable
 
 from ..errors import ParameterError
-from ..physics.rashba import Drive, Film, paper_film
+from ..physics.rashba import LLG_TORQUE_SIGN, POLARIZATION_RULES, Drive, Film, paper_film
 from ..physics.torque import effective_fields_tesla
 from ..validation import check_positive, unit_vector
 
@@ -49,7 +49,7 @@ def add_petsc_option_arg(p: argparse.ArgumentParser, help: str) -> None:
 def add_material_args(p: argparse.ArgumentParser) -> None:
     """The film's material, drive and magnetization flags (``wire``, ``bulk``), and ``--json``."""
     d = PAPER_DEFAULTS
-    g = p.add_argument_group("material (the paper's Fig. 2 values are the defaults)")
+    g = p.add_argument_group("material (the paper's Fig. 2 values are the defaults; its PF: --polarization-rule eq17)")
     g.add_argument("--alpha-ev-nm", type=float, default=d["alpha_ev_nm"], help="Rashba constant α (eV·nm)")
     x = g.add_mutually_exclusive_group()
     x.add_argument("--tau-delta-s", type=float, default=None,
@@ -60,8 +60,9 @@ def add_material_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--kf-per-nm", type=float, default=d["kf_per_nm"], help="Fermi wave vector kF (1/nm)")
     g.add_argument("--mass-ratio", type=float, default=d["mass_ratio"], help="effective mass m*/mₑ")
     g.add_argument("--polarization", type=float, default=None, help="override PF (dimensionless, [-1, 1])")
-    g.add_argument("--polarization-rule", choices=("eq17", "eq38"), default=d["polarization_rule"],
-                   help="PF = Δxc/εF (eq17, default) or Δxc/(2εF) (eq38)")
+    g.add_argument("--polarization-rule", choices=POLARIZATION_RULES, default=d["polarization_rule"],
+                   help="equilibrium spin S0 = n PF m: PF = −Δxc/(4εF) (hamiltonian, default), Δxc/εF (eq17, "
+                        "the paper's Figs. 2-3) or Δxc/(2εF) (eq38)")
     g.add_argument("--precession-rule", choices=("eq17", "eq15"), default=d["precession_rule"],
                    help="1/τΔ = Δxc/ħ (eq17, default) or Δxc/(ħ(4ς²+1)) (eq15)")
     g.add_argument("--charge-coupling", choices=("projected", "printed"), default=d["charge_coupling"],
@@ -111,7 +112,8 @@ def add_effective_fields(summary: dict, inputs: tuple[float, float] | None) -> N
         return
     for suffix in ("", "_bulk"):
         b_fl, b_dl = effective_fields_tesla(
-            summary[f"T_perp{suffix}_J_per_m2"], summary[f"T_par{suffix}_J_per_m2"], *inputs
+            summary[f"T_perp{suffix}_J_per_m2"], summary[f"T_par{suffix}_J_per_m2"], *inputs,
+            llg_sign=LLG_TORQUE_SIGN,
         )
         summary[f"B_FL{suffix}_T"], summary[f"B_DL{suffix}_T"] = b_fl, b_dl
 

@@ -48,6 +48,13 @@ DEFAULTS = {"hm_thickness_nm": 3.0, "hm_lambda_nm": 1.4, "hm_sigma_s_per_m": 7e6
             "g_mix_real_s_per_m2": 5e14, "g_mix_imag_s_per_m2": 1e14, "j_a_per_m2": 1e11}
 #: m of ``rashba-diffusion bilayer`` and of the bilayer TOML schema (ŷ = σ̂)
 DEFAULT_M = (0.0, 1.0, 0.0)
+#: how the bilayer's torque T enters the LLG equation: ṁ = LLG_TORQUE_SIGN · γT/(Ms d_F).  Every equation of
+#: the bilayer (spin Hall source, mixing law, FM precession and dephasing, torque) is linear in μ_s, so the
+#: model does not fix whether μ_s's polarization denotes spin or moment; the bilayer uses the moment-direction
+#: convention of the SOT literature (θ_SH > 0 and j ∥ +x̂ give a damping-like field along m×σ̂ that pulls m
+#: toward σ̂), and the spin-pumping source must then be Δμ + ħ m×ṁ for pumping to damp (docs/model.md §10,
+#: docs/llg.md §5.1).  The Rashba film's sign is fixed by its Hamiltonian instead (``rashba.LLG_TORQUE_SIGN``).
+LLG_TORQUE_SIGN = 1
 
 
 @dataclass(frozen=True)

@@ -216,12 +216,12 @@ class EffectiveZhangLi:
 
 
 def spin_diffusion_eta(s0_hbar_per_m2: float, ms_a_per_m: float, thickness_nm: float,
-                       gamma_rad_per_s_t: float = GAMMA_E_RAD_PER_S_T, sign: int = 1) -> float:
+                       gamma_rad_per_s_t: float = GAMMA_E_RAD_PER_S_T, *, sign: int) -> float:
     """η = sign · γ ħ s0/(Ms t) (dimensionless): the torque T (in ħ per area per time) enters ṁ as η T/s0.
 
     s0: the equilibrium spin density along m (S0 = s0 m, in ħ/m²; < 0 with the Hamiltonian's rule), t the film
-    thickness.  ``sign`` is the mapping of the torque onto ṁ (+1: the package's ``effective_fields_tesla``; −1:
-    the spin handed to local moments antiparallel to m, docs/llg.md §3.3).
+    thickness.  ``sign`` is the mapping of the torque onto ṁ: ``physics.rashba.LLG_TORQUE_SIGN`` (−1, the spin
+    angular momentum handed to the magnet) for the Rashba film's torque (docs/model.md §10, docs/llg.md §3.3).
     """
     if sign not in (1, -1):
         raise ParameterError(f"sign = {sign!r} is invalid; valid values: 1, -1")

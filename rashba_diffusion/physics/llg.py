@@ -275,13 +275,14 @@ def torque_from_areal_torque(
     ms_a_per_m: float,
     thickness_nm: float,
     gamma_rad_per_s_t: float = GAMMA_E_RAD_PER_S_T,
-    sign: int = 1,
+    *,
+    sign: int,
 ) -> TorqueFunction:
     """Wrap m ↦ T (a torque per area, J/m², e.g. the package's ``T_vector_J_per_m2``) as τ(m, t) = sign·γT/(Ms d).
 
-    ``sign = +1`` is the package's mapping (``torque.effective_fields_tesla``: T = −m×(Ms d B), docs/llg.md §3.2).
-    For the Rashba film with the Hamiltonian's equilibrium spin, where T is the spin angular momentum handed to
-    local moments antiparallel to m, the physical mapping is ``sign = −1`` (docs/llg.md §3.3).
+    ``sign`` is the mapping of the model that computed T: ``physics.rashba.LLG_TORQUE_SIGN`` (−1: T is the spin
+    angular momentum handed to the magnet) for the Rashba film, ``physics.bilayer.LLG_TORQUE_SIGN`` (+1: the
+    moment-direction convention) for the bilayer (docs/model.md §10, docs/llg.md §3.3).
     """
     if sign not in (1, -1):
         raise ParameterError(f"sign = {sign!r} is invalid; valid values: 1, -1")

@@ -18,6 +18,7 @@ from ..models.bilayer import BilayerModel
 from ..models.charge import current_shape
 from ..physics.bilayer import (
     CURRENT_DIRECTION,
+    LLG_TORQUE_SIGN,
     SIGMA_HAT,
     BilayerPoint,
     Ferromagnet,
@@ -188,7 +189,7 @@ class BilayerSession(SessionBase[BilayerPoint]):
             "total_seconds": time.perf_counter() - t_start,
         }
         if fm.ms_a_per_m is not None and fm.thickness_nm is not None:
-            b_fl, b_dl = effective_fields_tesla(t_fl, t_dl, fm.ms_a_per_m, fm.thickness_nm)
+            b_fl, b_dl = effective_fields_tesla(t_fl, t_dl, fm.ms_a_per_m, fm.thickness_nm, llg_sign=LLG_TORQUE_SIGN)
             summary["B_FL_T"], summary["B_DL_T"] = b_fl, b_dl
         timings = {**self.setup_timings, **solver_timings, "postprocess": t_post}
         return Result(summary=summary, solution=model.solution, model=model, timings=timings, torque_vector=T)

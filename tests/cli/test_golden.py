@@ -7,10 +7,12 @@ What is pinned (fixtures in ``tests/cli/golden/``):
 * ``sweeps.json``: the header of ``sweep.csv`` (and ``profiles.csv``) and the whole ``sweep.json`` of a one-point
   sweep of each problem (wire, film, bilayer);
 * ``digests.json``: ``sweep.json``'s config digest of every ``examples/*.toml`` (existing result folders must
-  still resume);
+  still resume; those that reproduce the paper's figures name ``polarization_rule = "eq17"``, the former default,
+  and keep their digests);
 * ``help.json``: the ``--help`` text of every subcommand (80 columns);
 * ``resume/``: a sweep with m from angles, half done (``sweep.csv``, ``sweep.json``), written by the code before
-  the package was split into layers: the current code must resume it (its input columns must match bit for bit).
+  the package was split into layers and while the default polarization rule was eq17: the current code must
+  refuse it as it stands and resume it once the config names eq17 (its input columns must match bit for bit).
   This one is a record of files users have, so it is never regenerated.
 
 Keys that measure the run rather than the physics (wall times, the number of ranks) are excluded by name
@@ -249,18 +251,45 @@ def test_example_config_digests():
     assert example_digests() == load("digests.json")
 
 
+#: digests of the examples that reproduce the paper's figures, recorded while the default polarization rule was eq17
+#: (a record of result folders users have, never regenerated): they name the rule now and keep these digests
+PAPER_FIGURE_DIGESTS = {
+    "fig2_profiles.toml": "6196f237acd622d74e44af16e9e80083633a0786cba4fb0a1436e043ba7f409c",
+    "fig3_torque_vs_alpha.toml": "d634c479fb9512887ef5d4945ca4b4d3dc0c8b29155c0842b7d621d80a39619a",
+}
+
+
+def test_paper_figure_examples_keep_their_digests_across_the_default_change():
+    digests = example_digests()
+    assert {k: digests[k] for k in PAPER_FIGURE_DIGESTS} == PAPER_FIGURE_DIGESTS
+
+
 def test_help_texts():
     assert help_texts() == load("help.json")
 
 
-def test_a_sweep_written_before_resumes(tmp_path):
+def test_a_sweep_written_before_resumes_once_it_names_the_former_default_rule(tmp_path):
+    """The fixture was made when the default polarization rule was eq17: its config, run again unchanged, now
+    means the hamiltonian rule and must not resume into the old rows (it would mix conventions); with
+    ``polarization_rule = "eq17"`` added it is the same config (same digest) and resumes bit for bit."""
+    from rashba_diffusion.errors import SweepStateError
     from rashba_diffusion.studies.sweep.engine import run_sweep
     from rashba_diffusion.studies.sweep.registry import load_config
 
     out = tmp_path / "resume"
     shutil.copytree(RESUME, out)
     before = (out / "sweep.csv").read_text().splitlines()
-    res = run_sweep(load_config(out / "angles.toml"), out)
+    sidecar = (out / "sweep.json").read_text()
+    with pytest.raises(SweepStateError, match=r"film\.polarization_rule: 'eq17' there, 'hamiltonian' here.*"
+                                              r'add polarization_rule = "eq17" to \[material\]'):
+        run_sweep(load_config(out / "angles.toml"), out)
+    assert (out / "sweep.csv").read_text().splitlines() == before  # refused: nothing touched
+    assert (out / "sweep.json").read_text() == sidecar
+    explicit = out / "angles_eq17.toml"
+    explicit.write_text((out / "angles.toml").read_text() + '\n[material]\npolarization_rule = "eq17"\n')
+    cfg = load_config(explicit)
+    assert cfg.digest() == json.loads(sidecar)["config_sha256"]
+    res = run_sweep(cfg, out)
     assert (res.solved, res.skipped) == (len(res.rows) - RESUME_DONE, RESUME_DONE)
     assert (out / "sweep.csv").read_text().splitlines()[: RESUME_DONE + 1] == before
 

@@ -15,6 +15,7 @@ from scipy import constants as sc
 from scipy.integrate import solve_ivp
 
 from rashba_diffusion.errors import ParameterError
+from rashba_diffusion.physics.bilayer import LLG_TORQUE_SIGN as BILAYER_LLG_TORQUE_SIGN
 from rashba_diffusion.physics.bilayer import Ferromagnet, HeavyMetal, Interface, analytic_efficiencies
 from rashba_diffusion.physics.bilayer_pumping import (
     bilayer_sot_fields_t,
@@ -403,7 +404,7 @@ def test_bilayer_fields_drive_the_same_torque_as_the_package_mapping():
     expected = GAMMA * t_vec / (MS * D_F * 1e-9)
     assert p.prescribed_torque_per_s(m) == pytest.approx(expected, rel=1e-12)
     hook = torque_from_areal_torque(lambda mm: t_dl * np.cross(mm, np.cross(sig, mm)) + t_fl * np.cross(sig, mm),
-                                    MS, D_F)
+                                    MS, D_F, sign=BILAYER_LLG_TORQUE_SIGN)
     assert hook(m, 0.0) == pytest.approx(expected, rel=1e-12)
     assert torque_from_fields(lambda mm: (b_dl, b_fl), sig)(m, 0.0) == pytest.approx(expected, rel=1e-12)
 

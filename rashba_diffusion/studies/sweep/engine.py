@@ -207,6 +207,36 @@ def _read_done_rows(path: Path, columns: tuple[str, ...], expected: list[dict], 
     return done
 
 
+#: the polarization rule that configs without ``polarization_rule`` meant before the default became "hamiltonian"
+FORMER_DEFAULT_POLARIZATION_RULE = "eq17"
+
+
+def _differences(old, new, where: str = "") -> list[str]:
+    """The dotted keys at which two canonical configs differ, with both values."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        out = []
+        for k in sorted(set(old) | set(new)):
+            out += _differences(old.get(k), new.get(k), f"{where}.{k}" if where else str(k))
+        return out
+    return [] if old == new else [f"{where}: {old!r} there, {new!r} here"]
+
+
+def _differences_note(old, new) -> str:
+    """What a refused resume tells the user: the differing keys, and what to add when the only difference is
+    the change of the default polarization rule (a folder of the former default must not silently resume)."""
+    if not isinstance(old, dict):
+        return ""
+    diffs = _differences(old, new)
+    note = "; differs in " + ", ".join(diffs[:4]) + (f" and {len(diffs) - 4} more" if len(diffs) > 4 else "")
+    film = old.get("film") if isinstance(old.get("film"), dict) else {}
+    if (len(diffs) == 1 and diffs[0].startswith("film.polarization_rule:")
+            and film.get("polarization_rule") == FORMER_DEFAULT_POLARIZATION_RULE):
+        note += (f" (the default polarization_rule is now {new['film']['polarization_rule']!r}; this folder was made "
+                 f"with {FORMER_DEFAULT_POLARIZATION_RULE!r}: add polarization_rule = "
+                 f'"{FORMER_DEFAULT_POLARIZATION_RULE}" to [material] to resume it)')
+    return note
+
+
 def _prepare_out_dir(out: Path, config: SweepConfigBase, kind: ProblemKind, expected: list[dict],
                      force: bool) -> list[dict]:
     """Rank 0: check/create the output directory; return the rows already done."""
@@ -226,7 +256,8 @@ def _prepare_out_dir(out: Path, config: SweepConfigBase, kind: ProblemKind, expe
         if old.get("config_sha256") != meta["config_sha256"]:
             raise SweepStateError(
                 f"{out} holds a sweep of a different config (sha256 {str(old.get('config_sha256'))[:12]}…, "
-                f"this one {meta['config_sha256'][:12]}…); use another --out, or --force to discard it"
+                f"this one {meta['config_sha256'][:12]}…{_differences_note(old.get('config'), meta['config'])}); "
+                "use another --out, or --force to discard it"
             )
         if old.get("package_version") != __version__:
             raise SweepStateError(
