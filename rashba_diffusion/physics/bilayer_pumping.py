@@ -25,15 +25,11 @@ import math
 import numpy as np
 from scipy import constants as sc
 
-from ..units import GAMMA_E_RAD_PER_S_T, NM
+from ..errors import ParameterError
+from ..units import GAMMA_E_RAD_PER_S_T, HBAR_OVER_2E, NM
 from ..validation import check_finite, check_positive
-
-# Package imports from the pre-restructuring locations (repoint to errors/physics.bilayer later).
 from .bilayer import Ferromagnet, HeavyMetal, Interface, analytic_efficiencies
 from .vectors import cross
-
-#: ħ/2e: spin current in charge units (A/m²) -> angular-momentum current density (J/m²)
-HBAR_OVER_2E = sc.hbar / (2.0 * sc.e)
 
 
 def pumping_prefactor(ms_a_per_m: float, fm_thickness_nm: float,
@@ -75,6 +71,23 @@ def spin_pumping_alpha(hm: HeavyMetal, interface: Interface, ms_a_per_m: float, 
     return spin_pumping_alpha_formula(interface.g_mix_real_s_per_m2, interface.g_mix_imag_s_per_m2,
                                       1.0 / hm.sigma_s_per_m, hm.lambda_nm, hm.thickness_nm, ms_a_per_m,
                                       fm_thickness_nm, gamma_rad_per_s_t)
+
+
+def check_pumping(fm: Ferromagnet, interface: Interface) -> tuple[float, float]:
+    """(Ms in A/m, d_F in nm) of a bilayer whose spin pumping can be computed, or :class:`ParameterError`.
+
+    Needs ``fm.ms_a_per_m`` and ``fm.thickness_nm`` (α' is per magnetic moment), a mixing interface (the spin
+    battery acts in the mixing law) and an ideal-sink FM (a finite FM's own transverse relaxation in the
+    rotating frame is not derived, docs/model.md §12.5.5).
+    """
+    if fm.ms_a_per_m is None or fm.thickness_nm is None:
+        raise ParameterError("spin pumping needs fm_ms_a_per_m (A/m, > 0) and fm_thickness_nm (nm, > 0): give "
+                             "--ms-a-per-m and --fm-thickness-nm")
+    if interface.kind != "mixing" or not fm.is_ideal_sink:
+        raise ParameterError(f"spin pumping with interface = {interface.kind!r} and a "
+                             f"{'ideal-sink' if fm.is_ideal_sink else 'finite'} ferromagnet is invalid; valid: "
+                             "interface 'mixing' with an ideal-sink ferromagnet (no --fm-lambda-* lengths)")
+    return fm.ms_a_per_m, fm.thickness_nm
 
 
 def hm_spin_conductance_s_per_m2(hm: HeavyMetal) -> float:
