@@ -16,6 +16,15 @@ from scipy.integrate import solve_ivp
 
 from rashba_diffusion.errors import ParameterError
 from rashba_diffusion.physics.bilayer import Ferromagnet, HeavyMetal, Interface, analytic_efficiencies
+from rashba_diffusion.physics.bilayer_pumping import (
+    bilayer_sot_fields_t,
+    hm_spin_conductance_s_per_m2,
+    interface_spin_current_a_per_m2,
+    pumping_battery_v,
+    pumping_prefactor,
+    spin_pumping_alpha,
+    spin_pumping_alpha_formula,
+)
 from rashba_diffusion.physics.domain_wall import (
     WallParameters,
     run_wall,
@@ -38,15 +47,6 @@ from rashba_diffusion.physics.llg import (
     torque_from_fields,
 )
 from rashba_diffusion.physics.macrospin import run_macrospin
-from rashba_diffusion.physics.bilayer_pumping import (
-    bilayer_sot_fields_t,
-    hm_spin_conductance_s_per_m2,
-    interface_spin_current_a_per_m2,
-    pumping_battery_v,
-    pumping_prefactor,
-    spin_pumping_alpha,
-    spin_pumping_alpha_formula,
-)
 
 MS = 8.0e5  # A/m (permalloy-like; μ0Ms = 1.005 T)
 GAMMA = GAMMA_E_RAD_PER_S_T

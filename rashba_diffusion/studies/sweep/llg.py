@@ -34,8 +34,9 @@ from pathlib import Path
 
 from ...physics.llg import MacrospinParameters
 from ...physics.macrospin import METHODS, MacrospinPoint
+from ...validation import check_positive
 from .config import MAGNETIZATION_AXES, ProblemKind, SweepConfigBase, SweepPoint, magnetization_from_table, sweep_axes
-from .toml import check_tables, error, number, numbers, string, table, vector, wrap
+from .toml import check_tables, error, numbers, string, table, vector, wrap
 
 #: seconds per ns and per ps (divided by: 1.5 ns is exactly 1.5e-9 s)
 PER_NS, PER_PS = 1e9, 1e12
@@ -142,14 +143,16 @@ def config_from_dict(d: Mapping, base_dir: str | Path | None = None) -> LLGSweep
     if "t_end_ns" not in run:
         raise error("run.t_end_ns", "missing (required)")
     times = numbers(run, "run", {"t_end_ns", "pulse_ns", "dt_ps", "rtol"})
+    units = {"t_end_ns": "ns", "pulse_ns": "ns", "dt_ps": "ps", "rtol": "(dimensionless)"}
+    times = {k: wrap(f"run.{k}", check_positive, k, v, units[k]) for k, v in times.items()}
     method = string("run.method", run.get("method", MacrospinPoint.method))
     if method not in METHODS:
         raise error("run.method", f"{method!r} is invalid; valid values: {', '.join(METHODS)}")
     axes, mode = sweep_axes(d, AXIS_NAMES, TABLES)
     return wrap("run", LLGSweepConfig, params=params, t_end_s=times["t_end_ns"] / PER_NS,
                 pulse_end_s=times["pulse_ns"] / PER_NS if "pulse_ns" in times else None, method=method,
-                dt_s=times["dt_ps"] / PER_PS if "dt_ps" in times else None, rtol=times.get("rtol", MacrospinPoint.rtol), m=m,
-                theta_deg=theta, phi_deg=phi, axes=axes, mode=mode)
+                dt_s=times["dt_ps"] / PER_PS if "dt_ps" in times else None,
+                rtol=times.get("rtol", MacrospinPoint.rtol), m=m, theta_deg=theta, phi_deg=phi, axes=axes, mode=mode)
 
 
 def input_row(config: LLGSweepConfig, p: SweepPoint[MacrospinPoint]) -> dict:
