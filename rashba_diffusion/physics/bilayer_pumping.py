@@ -1,4 +1,4 @@
-"""Spin pumping into the heavy metal of the package's bilayer, and the bilayer's SOT fields (docs/llg.md §5).
+"""Spin pumping into the heavy metal of the package's bilayer, and the bilayer's SOT fields (docs/model.md §12.5).
 
 Conventions are those of ``bilayer`` (docs/model.md §11): spin currents in charge units (A/m², the 2e/ħ
 convention), spin accumulation μ_s stored as a voltage μ_s/e, the mixing law from HM to FM (flow +ẑ)::
@@ -8,7 +8,7 @@ convention), spin accumulation μ_s stored as a voltage μ_s/e, the mixing law f
 and the package's mapping of the torque onto the LLG, ṁ = γ T/(Ms d_F) with T = (ħ/2e) j_s (ideal sink).
 A precessing m acts on the interface as a spin battery: in the frame rotating with m the heavy metal's
 accumulation is shifted by ħΩ (Ω⊥ = m×ṁ); with the package's mapping the sign that makes pumping dissipate
-(Onsager reciprocity with the torque) is Δμ → Δμ + ħ m×ṁ (docs/llg.md §5.1).  The heavy metal seen from the
+(Onsager reciprocity with the torque) is Δμ → Δμ + ħ m×ṁ (docs/model.md §12.5.1).  The heavy metal seen from the
 interface is the conductance g_N = (σ_N/2λ_N) tanh(d_N/λ_N) (docs/model.md §11.4), so the back-flow puts g_N in
 series with G, and::
 
@@ -51,7 +51,7 @@ def spin_pumping_alpha_formula(
     fm_thickness_nm: float,
     gamma_rad_per_s_t: float = GAMMA_E_RAD_PER_S_T,
 ) -> complex:
-    """α' + iα'_i = γħ²G/(2e²Ms d_F) / (1 + 2λρG coth(d_N/λ)) with complex G = G_r + iG_i (§5.2).
+    """α' + iα'_i = γħ²G/(2e²Ms d_F) / (1 + 2λρG coth(d_N/λ)) with complex G = G_r + iG_i (§12.5.2).
 
     ``d_n_nm = inf``: coth → 1 (a thick heavy metal).  G_i = 0 gives the real formula with backflow.
     """
@@ -67,7 +67,7 @@ def spin_pumping_alpha_formula(
 
 def spin_pumping_alpha(hm: HeavyMetal, interface: Interface, ms_a_per_m: float, fm_thickness_nm: float,
                        gamma_rad_per_s_t: float = GAMMA_E_RAD_PER_S_T) -> complex:
-    """α' + iα'_i of the package's bilayer materials (ideal-sink FM behind a mixing interface), §5.2."""
+    """α' + iα'_i of the package's bilayer materials (ideal-sink FM behind a mixing interface), §12.5.2."""
     return spin_pumping_alpha_formula(interface.g_mix_real_s_per_m2, interface.g_mix_imag_s_per_m2,
                                       1.0 / hm.sigma_s_per_m, hm.lambda_nm, hm.thickness_nm, ms_a_per_m,
                                       fm_thickness_nm, gamma_rad_per_s_t)
@@ -96,7 +96,7 @@ def hm_spin_conductance_s_per_m2(hm: HeavyMetal) -> float:
 
 
 def pumping_battery_v(m, dmdt_per_s) -> np.ndarray:
-    """ħ m×ṁ/e in volts: the shift of Δμ/e at the interface by the precession (add it to μ_N − μ_F), §5.1."""
+    """ħ m×ṁ/e in volts: the shift of Δμ/e at the interface by the precession (add it to μ_N − μ_F), §12.5.1."""
     return sc.hbar / sc.e * cross(np.asarray(m, dtype=float), np.asarray(dmdt_per_s, dtype=float))
 
 
@@ -113,7 +113,7 @@ def bilayer_sot_fields_t(hm: HeavyMetal, fm: Ferromagnet, interface: Interface, 
     """(B_DL, B_FL) in T of the 1D bilayer: B = ξ (ħ/2e) j/(Ms d_F) with ξ from ``bilayer.analytic_efficiencies``.
 
     Use them as ``MacrospinParameters(b_dl_t=..., b_fl_t=..., sigma=(0, 1, 0))`` (σ̂ = ŷ for j ∥ +x̂): the
-    package's T = T_DL m×(σ̂×m) + T_FL σ̂×m maps on τ = −γB_DL m×(m×σ̂) − γB_FL m×σ̂ (docs/llg.md §3.2).
+    package's T = T_DL m×(σ̂×m) + T_FL σ̂×m maps on τ = −γB_DL m×(m×σ̂) − γB_FL m×σ̂ (docs/model.md §12.3.2).
     They do not depend on m (spin-rotation symmetry about m of the 1D bilayer).
     """
     xi_dl, xi_fl = analytic_efficiencies(hm, fm, interface)

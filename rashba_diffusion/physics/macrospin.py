@@ -269,7 +269,7 @@ def switching_time_s(t_s: np.ndarray, m: np.ndarray, m0) -> float | None:
 
 
 def fit_ringdown(t_s: np.ndarray, m: np.ndarray, dmdt_per_s: np.ndarray | None = None) -> Ringdown | None:
-    """Fit a damped oscillation about the final state of a trajectory (docs/llg.md §7).
+    """Fit a damped oscillation about the final state of a trajectory (docs/model.md §12.7).
 
     The window is the second half of the run, shortened to where |m − m_final| < ``RINGDOWN_LINEAR_AMPLITUDE``.
     There m is resampled on a uniform grid (cubic Hermite with the stored ṁ, spacing = the median step), projected

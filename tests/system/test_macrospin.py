@@ -116,17 +116,22 @@ def closed_form_fields(j: float, d_f_nm: float = 1.0) -> tuple[float, float]:
     return xi_dl * k, xi_fl * k
 
 
-@pytest.mark.parametrize("j", [-3e13, 1.5e13])
-def test_self_consistent_bilayer_equals_the_prescribed_closed_form_fields(j, capsys):
+@pytest.mark.parametrize("j, t_end_ns", [(-3e13, 1.5), (1.5e13, 1.5), (-3e13, 0.1)],
+                         ids=["switching", "wrong sign", "mid-flight"])
+def test_self_consistent_bilayer_equals_the_prescribed_closed_form_fields(j, t_end_ns, capsys):
     b_dl, b_fl = closed_form_fields(j)
-    common = [*PERPENDICULAR, "--t-end-ns", "1.5", "--pulse-ns", "1", "--rtol", "1e-8"]
+    common = [*PERPENDICULAR, "--t-end-ns", str(t_end_ns), "--rtol", "1e-8"]
+    if t_end_ns > 1:
+        common += ["--pulse-ns", "1"]
     solved = run([*common, "--torque", "bilayer", *BILAYER, f"--j-a-per-m2={j!r}"], capsys)
     prescribed = run([*common, "--b-dl-t", repr(b_dl), "--b-fl-t", repr(b_fl), "--sigma", "0,1,0"], capsys)
+    # measured 6e-9: the FE ξ against the closed form
     assert solved["B_DL_T"] == pytest.approx(b_dl, rel=1e-7) and solved["B_FL_T"] == pytest.approx(b_fl, rel=1e-7)
-    assert solved["switched"] == prescribed["switched"] == (j < 0)  # B_DL·B_x < 0 and |B_DL| > threshold
-    # measured 1e-9: the FE ξ agrees with the closed form to ~1e-9
-    assert solved["m_final"] == pytest.approx(prescribed["m_final"], abs=1e-6)
-    assert solved["torque_structure_residual"] < 1e-10  # measured 1e-14
+    if t_end_ns > 1:
+        assert solved["switched"] == prescribed["switched"] == (j < 0)  # B_DL·B_x < 0 and |B_DL| > threshold
+    # measured 5e-9 mid-flight, 1e-15 at the end of the switching runs (an attractor)
+    assert solved["m_final"] == pytest.approx(prescribed["m_final"], abs=5e-7)
+    assert solved["torque_structure_residual"] < 1e-10  # measured 2e-14
     assert solved["torque_solves"] == 2 and solved["llg_torque_sign"] == 1
 
 
