@@ -69,7 +69,8 @@ def add_parser(sub) -> None:
     g.add_argument("--torque", choices=TORQUES, default="prescribed",
                    help="rashba: the Rashba film's torque solved at every m (1D wire; the film flags below); "
                    "bilayer: the 1D HM/FM bilayer's (the heavy-metal flags below); added to the prescribed ones")
-    g.add_argument("--thickness-nm", type=float, default=None, help="rashba: film thickness t (nm), τ = −γħT/(Ms t)")
+    g.add_argument("--thickness-nm", type=float, default=None,
+                   help="rashba: film thickness t (nm) of τ = ±γħT/(Ms t) (the sign: llg_torque_sign)")
     g.add_argument("--width-nm", type=float, default=None, help="rashba: wire width W (nm); default 50")
     g.add_argument("--cell-nm", type=float, default=None, help="rashba: cell size (nm); default from the film")
     g.add_argument("--degree", type=int, choices=(1, 2, 3), default=2, help="rashba: Lagrange degree")

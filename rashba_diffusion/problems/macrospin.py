@@ -75,8 +75,8 @@ class SolvedTorque:
     def torque_j_per_m2(self, m) -> np.ndarray:
         """T (J/m²) at the unit vector m/|m|: a solve, or the cached one at the same bits.
 
-        The cache is keyed by m/|m|; m itself is tried first, because the integrator stores m/|m| of the stage it
-        evaluated, whose own normalization may move the last bit.
+        The cache is keyed by m/|m| and by m: Dormand–Prince stores m/|m| of the stage it evaluated (whose own
+        normalization may move the last bit), the midpoint rule the state it evaluated.
         """
         m = np.asarray(m, dtype=float)
         unit = m / np.linalg.norm(m)
@@ -88,9 +88,10 @@ class SolvedTorque:
         value = np.asarray(self._solve(unit), dtype=float)
         self.solve_seconds += time.perf_counter() - t0
         self.solves += 1
-        if len(self._cache) >= CACHE_SIZE:
+        while len(self._cache) >= CACHE_SIZE:
             del self._cache[next(iter(self._cache))]
         self._cache[unit.tobytes()] = value
+        self._cache[m.tobytes()] = value  # the midpoint rule evaluates, and stores, unnormalized states
         return value
 
     def __call__(self, m: np.ndarray, t: float) -> np.ndarray:

@@ -219,3 +219,9 @@ def test_bad_input_exit_status_of_the_installed_command(cli_env):
                        capture_output=True, text=True, timeout=120)
     assert p.returncode == 2 and p.stdout == ""
     assert p.stderr.startswith("rashba-diffusion: error: sigma")
+
+
+def test_rashba_time_series_costs_no_solve_with_the_midpoint_rule(capsys):
+    s = run(["--ms-a-per-m", str(MS), "--alpha-gilbert", "0.1", "--b-ext-t", "0.05,0,0", "--demag-factors", "0,0,1",
+             "--m0", "1,0,0", "--t-end-ns", "0.01", "--method", "midpoint", "--dt-ps", "1", *RASHBA], capsys)
+    assert s["torque_cache_hits"] == s["time_steps"] + 1 and s["max_norm_error"] < 1e-12
