@@ -1,4 +1,4 @@
-"""Field export: VTX (ADIOS2) files that ParaView reads, written atomically."""
+"""Field export: VTX (ADIOS2) files that ParaView reads, written atomically (one state, or a time series)."""
 
 from __future__ import annotations
 
@@ -47,3 +47,45 @@ def write_fields(outdir: Path, U: fem.Function) -> list[str]:
         comm.barrier()
         written.append(name)
     return written
+
+
+class FieldSeries:
+    """Snapshots of Functions at several times in one VTX (ADIOS2) folder ``outdir/name``, ParaView-readable.
+
+    Written into a temporary folder and renamed at :meth:`close`, so ``name`` appears complete or not at all.
+    ``before_write``: a callable run before every write (e.g. to split a field out of a mixed unknown).
+    The Functions must share one element (VTX's rule).  Collective: every rank calls every method.
+    """
+
+    def __init__(self, outdir: Path, name: str, functions: list[fem.Function], before_write=None):
+        self._before_write = before_write
+        self.comm = functions[0].function_space.mesh.comm
+        self.final = Path(outdir) / name
+        self.tmp = Path(outdir) / f".{name}.tmp"
+        if self.comm.rank == 0:
+            self.final.parent.mkdir(parents=True, exist_ok=True)
+            if self.tmp.exists():
+                shutil.rmtree(self.tmp)
+        self.comm.barrier()
+        self._writer = io.VTXWriter(self.comm, str(self.tmp), functions, engine="BP4")
+        self.count = 0
+
+    def write(self, t: float) -> None:
+        """Write the Functions' current values at time ``t`` (after ``before_write()``, if given)."""
+        if self._before_write is not None:
+            self._before_write()
+        self._writer.write(float(t))
+        self.count += 1
+
+    def close(self) -> None:
+        """Finish the file and move it into place (replacing an older one)."""
+        if self._writer is None:
+            return
+        self._writer.close()
+        self._writer = None
+        self.comm.barrier()
+        if self.comm.rank == 0:
+            if self.final.exists():
+                shutil.rmtree(self.final)
+            os.replace(self.tmp, self.final)
+        self.comm.barrier()

@@ -1,5 +1,6 @@
 """Structured meshes built by DOLFINx directly (no gmsh): the wire's 1D cross-section, the layered bilayer
-(1D or 2D), the two halves of a single film, and a rectangle graded toward its edges.  Tags and names from
+(1D or 2D), the two halves of a single film, a rectangle graded toward its edges and the wire along its axis (the
+LLG's 1D wire).  Tags and names from
 :mod:`.tags`.
 """
 
@@ -16,6 +17,7 @@ from ..validation import check_positive
 from .tags import (
     BILAYER_FACETS,
     BOTTOM_HALF,
+    CONTACT_FACETS,
     CONTACT_LEFT,
     CONTACT_RIGHT,
     EDGE_HIGH,
@@ -163,4 +165,27 @@ def graded_strip(comm: MPI.Comm, length_nm: float, width_nm: float, cell_x_nm: f
                     tag_names=dict(WIRE_FACETS))
 
 
-# -- α = 0: domain wall and Eq. 25 ------------------------------------------------
+# -- the wire along its axis (the 1D LLG, a domain wall) ----------------------------------
+
+
+def wire_along_x(comm: MPI.Comm, length_nm: float, cell_nm: float) -> Geometry:
+    """Uniform 1D mesh of a wire 0 ≤ x ≤ L (nm) along its axis (the LLG's 1D wire; "plane" mode: ∂x is the mesh
+    derivative).  Both ends are contacts (ν = 0) and spin sinks (s = 0): a current flows through the wire and the
+    spin current leaves it there, so a uniform end region carries no boundary layer."""
+    length = check_positive("length_nm", length_nm, "nm")
+    h = check_positive("cell_nm", cell_nm, "nm")
+    if h > length / 2:
+        raise ParameterError(f"cell_nm = {cell_nm!r} nm is invalid; valid range: (0, length_nm/2 = {length / 2:g}]")
+    n = max(2, math.ceil(length / h))
+    msh = mesh.create_interval(comm, n, [0.0, length])
+    msh.topology.create_connectivity(0, 1)
+    tol = 1e-9 * length
+    lo = mesh.locate_entities_boundary(msh, 0, lambda x: np.abs(x[0]) < tol)
+    hi = mesh.locate_entities_boundary(msh, 0, lambda x: np.abs(x[0] - length) < tol)
+    ents = np.concatenate([lo, hi]).astype(np.int32)
+    vals = np.concatenate([np.full(lo.size, CONTACT_LEFT), np.full(hi.size, CONTACT_RIGHT)]).astype(np.int32)
+    order = np.argsort(ents)
+    ft = mesh.meshtags(msh, 0, ents[order], vals[order])
+    return Geometry(msh=msh, facet_tags=ft, mode="plane", width_nm=length, length_nm=length,
+                    spin_sinks=(CONTACT_LEFT, CONTACT_RIGHT), contacts=(CONTACT_LEFT, CONTACT_RIGHT),
+                    tag_names=dict(CONTACT_FACETS))

@@ -13,6 +13,7 @@ B∇z·S, Γ∇z·(mn), R∇z·m(S·m)  :meth:`RashbaModel.rashba_charge_flux`
 S/τsf, (S+Sz ẑ)/τdp         :meth:`RashbaModel.local_spin_terms`
 S×m/τΔ, m×(S×m)/τφ          :meth:`RashbaModel.local_spin_terms`
 X (Eq. 33)                  :meth:`RashbaModel.field_source` (from the fluxes)
+−s0 ∂t m (pumping, opt-in)   :attr:`RashbaModel.mdot` (a Function ṁ; quasi-static moving texture, docs/model.md §14.4)
 Eq. 24 torque               :func:`torque_ufl` (pointwise; averaged in :mod:`rashba_diffusion.problems.wire`)
 ==========================  ===========================================
 
@@ -84,12 +85,17 @@ class RashbaModel:
         with 3 components (a texture, |m| = 1 at every dof), see :class:`Magnetization`.
     degree
         Lagrange degree of the 4-component unknown.
+    mdot
+        ``None`` (default), or a 3-component ``fem.Function`` ṁ (1/fs) of a moving texture: adds the pumping
+        source −s0 ṁ of the moving equilibrium spin S0 = s0 m to the spin equation (quasi-static response,
+        docs/model.md §13.9.1, §14.4); its values may change between solves (no recompilation).
 
     Every coefficient is a ``fem.Constant`` and m a :class:`Magnetization`: changing the film, the drive or
     m (:meth:`update`) does not recompile the forms.  :attr:`system` is what the solver solves.
     """
 
-    def __init__(self, geometry: Geometry, film: Film, drive: Drive, m, degree: int = 2):
+    def __init__(self, geometry: Geometry, film: Film, drive: Drive, m, degree: int = 2,
+                 mdot: fem.Function | None = None):
         self.degree = check_degree(degree)
         self.geometry = geometry
         msh = geometry.msh
@@ -99,6 +105,10 @@ class RashbaModel:
         #: û = ẑ × Ê, the torque decomposition's axis (post-processing forms use it)
         self.transverse = fem.Constant(msh, np.zeros(3, dtype=PETSc.ScalarType))
         self.magnetization = Magnetization(msh, m)
+        #: s0 = n PF (ħ/nm²), the equilibrium spin S0 = s0 m; read by the pumping source
+        self.s0 = fem.Constant(msh, PETSc.ScalarType(0.0))
+        #: ṁ (1/fs) of the pumping source −s0 ṁ, or None (no source)
+        self.mdot = mdot
         self.update(film=film, drive=drive)
         self._build_forms()
         self._build_bcs()
@@ -117,6 +127,7 @@ class RashbaModel:
             self.coefficients = coefficients
             for name in COEFFICIENT_NAMES:
                 self.const[name].value = getattr(coefficients, name)
+            self.s0.value = coefficients.s0_per_nm2
         if drive is not None:
             self.drive = drive
             self.eE.value[:] = drive.e_field_ev_per_nm
@@ -236,6 +247,8 @@ class RashbaModel:
             gw = self.grad3(ws[a])
             terms += [J[a][d] * gw[d] for d in range(3) if gw[d] is not None]
             terms.append((Q[a] + X[a]) * ws[a])
+            if self.mdot is not None:
+                terms.append(-self.s0 * self.mdot[a] * ws[a])  # −s0 ∂t m: the moving equilibrium spin
         gwn = self.grad3(wn)
         terms += [j[d] * gwn[d] for d in range(3) if gwn[d] is not None]
         residual = _sum(terms) * ufl.dx

@@ -158,3 +158,75 @@ def bilayer_stripe_spec(hm: HeavyMetal, fm: Ferromagnet, spec: BilayerSpec) -> B
     lateral = min(BULK_CELL_RATIO * h, width / MIN_LATERAL_CELLS, length / MIN_LATERAL_CELLS)
     return BilayerStripeMesh(length, width, hm.thickness_nm, d_f, h, cell_max_nm=max(lateral, h),
                              lateral_cell_nm=lateral)
+
+
+# --------------------------------------------------------------------------- domain wall (1D LLG)
+#: default wire length in wall widths Δ (the moving window keeps the wall in the middle: 16 Δ of domain each side)
+WALL_LENGTH_WIDTHS = 32.0
+#: the shortest wire accepted, in wall widths (the wall's tails, ∝ exp(−|x − q|/Δ), must fit)
+WALL_MIN_LENGTH_WIDTHS = 12.0
+#: default cell: Δ/8 (the lumped P1 exchange's relative error in the wall is ~ (h/Δ)²/12); with spin diffusion at
+#: most the spin's shortest length (docs/model.md §14.6: the FE spin response must resolve it)
+WALL_CELL_FRACTION = 1.0 / 8.0
+#: the coarsest cell accepted, in wall widths
+WALL_MAX_CELL_WIDTHS = 0.5
+#: default time step (s)
+WALL_DT_S = 1e-12
+#: default number of time-series rows at most (every step when there are fewer steps)
+WALL_MAX_ROWS = 2000
+
+
+@dataclass(frozen=True)
+class DomainWallSpec:
+    """The 1D wire of a domain-wall run and its time stepping (lengths in nm, times in s).
+
+    ``None`` fields take their defaults from the wall width Δ (:func:`resolve_domain_wall_spec`).  ``window``: keep
+    the wall in the middle by shifting the fields by whole cells (a moving window); off: the wall must stay at least
+    :data:`WALL_MIN_LENGTH_WIDTHS`/2 Δ from the ends.  ``spin_degree``: Lagrange degree of the spin accumulation
+    (``--torque spin-diffusion``).  ``rows``: time-series rows at most; ``snapshots``: field snapshots (0: none).
+    """
+
+    t_end_s: float
+    length_nm: float | None = None
+    cell_nm: float | None = None
+    dt_s: float = WALL_DT_S
+    window: bool = True
+    spin_degree: int = 1
+    rows: int = WALL_MAX_ROWS
+    snapshots: int = 0
+
+    def __post_init__(self) -> None:
+        s = object.__setattr__
+        s(self, "t_end_s", check_positive("t_end_s", self.t_end_s, "s"))
+        s(self, "dt_s", check_positive("dt_s", self.dt_s, "s"))
+        if self.dt_s > self.t_end_s:
+            raise ParameterError(f"dt_s = {self.dt_s!r} s is invalid; valid range: (0, t_end_s = {self.t_end_s:g}]")
+        for name in ("length_nm", "cell_nm"):
+            if getattr(self, name) is not None:
+                s(self, name, check_positive(name, getattr(self, name), "nm"))
+        if not isinstance(self.window, bool):
+            raise ParameterError(f"window = {self.window!r} is invalid; valid values: True, False")
+        s(self, "spin_degree", check_degree(self.spin_degree))
+        for name, low in (("rows", 2), ("snapshots", 0)):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int) or v < low:
+                raise ParameterError(f"{name} = {v!r} is invalid; valid range: integer >= {low}")
+
+
+def resolve_domain_wall_spec(spec: DomainWallSpec, width_nm: float, spin_length_nm: float | None = None
+                             ) -> DomainWallSpec:
+    """``spec`` with the defaults filled in and checked against the wall width Δ (nm) and, with spin diffusion, the
+    spin's shortest length (nm): the wire at least :data:`WALL_MIN_LENGTH_WIDTHS` Δ long, cells at most
+    :data:`WALL_MAX_CELL_WIDTHS` Δ and at most length/20."""
+    w = check_positive("width_nm", width_nm, "nm")
+    cell = spec.cell_nm
+    if cell is None:
+        cell = WALL_CELL_FRACTION * w if spin_length_nm is None else min(WALL_CELL_FRACTION * w, spin_length_nm)
+    length = spec.length_nm if spec.length_nm is not None else WALL_LENGTH_WIDTHS * w
+    if length < WALL_MIN_LENGTH_WIDTHS * w:
+        raise ParameterError(f"length_nm = {length!r} nm is invalid for a wall of width {w:.4g} nm; valid range: "
+                             f">= {WALL_MIN_LENGTH_WIDTHS:g} wall widths = {WALL_MIN_LENGTH_WIDTHS * w:.4g} nm")
+    if cell > WALL_MAX_CELL_WIDTHS * w or cell > length / 20:
+        raise ParameterError(f"cell_nm = {cell!r} nm is invalid; valid range: (0, min({WALL_MAX_CELL_WIDTHS:g} wall "
+                             f"widths, length_nm/20) = {min(WALL_MAX_CELL_WIDTHS * w, length / 20):.4g}] nm")
+    return dataclasses.replace(spec, cell_nm=cell, length_nm=length)
