@@ -242,8 +242,9 @@ class LinearSolver:
         self.close()
 
 
-#: a lagged solve refactorizes at once when one iteration contracts the increment by less than this factor
-CHORD_MAX_CONTRACTION = 0.5
+#: a lagged solve refactorizes at once when one iteration contracts the increment by less than this factor (a
+#: Newton step with a fresh Jacobian costs about five chord iterations: assembly, LU; docs/performance.md)
+CHORD_MAX_CONTRACTION = 0.1
 #: a solve that needed more iterations than this marks the factorization stale (refactorized at the next solve)
 CHORD_STALE_ITERATIONS = 4
 #: iterations allowed in one solve (a fresh factorization included)
@@ -403,6 +404,9 @@ class LaggedNewtonSolver:
             rho = step / previous if previous else None
             if step <= tol or (rho is not None and rho < 1.0 and rho / (1.0 - rho) * step <= tol):
                 break
+            if rho is not None and rho >= 1.0 and factorized_at == it - 1:
+                raise SolveError(f"Newton's method diverges: the increment grew from {previous:.3e} to {step:.3e} "
+                                 "with a fresh Jacobian (a time step too long for the state's changes)")
             previous = step
             if rho is not None and rho > CHORD_MAX_CONTRACTION and factorized_at != it - 1:
                 # P is too far from the Jacobian here: a Newton step (J at the current iterate) instead

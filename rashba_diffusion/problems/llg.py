@@ -31,8 +31,9 @@ from ..validation import check_positive
 NEWTON_ATOL = 1e-11
 #: relaxation of an initial state: damping, and the largest change of m per step at which it stops
 RELAX_ALPHA, RELAX_TOLERANCE = 1.0, 1e-9
-#: relaxation steps at most
+#: relaxation steps at most; a relaxation step whose Newton solve fails is halved, down to this fraction of the step
 RELAX_MAX_STEPS = 2000
+RELAX_MIN_FRACTION = 1e-3
 
 
 class TorqueSource(Protocol):
@@ -126,35 +127,46 @@ class TextureDynamics:
         """Relax the current m without the drives (currents, external field): steps of ``dt_s`` with θ = 1 and
         α = ``alpha`` until max |m₁ − m₀| < ``tolerance`` (θ = 1 damps the mesh-scale modes that an interpolated
         continuum profile carries, which the midpoint rule would keep: docs/model.md §14.2); m is normalized at
-        every vertex afterwards.  Time does not advance.  The number of steps taken."""
+        every vertex afterwards.  A step whose Newton solve fails is halved (backward Euler is stable for any step,
+        but the nonlinear solve of a far-from-equilibrium state may not converge).  Time does not advance.  The number
+        of steps taken."""
         model = self.model
         alpha0 = float(model.alpha.value)
         model.set_theta(1.0)
         model.set_alpha(alpha)
         model.set_drives(False)
-        model.set_dt(dt_s)
-        self.solver.refactorize_next()
-        n, change = 0, math.inf
+        n, change, dt = 0, math.inf, float(dt_s)
         try:
-            while True:
+            while change >= tolerance:
                 n += 1
                 if n > max_steps:
-                    raise SolveError(f"the initial state did not relax in {max_steps} steps of {dt_s:g} s (last "
-                                     f"change of m {change:.3e})")
+                    raise SolveError(f"the initial state did not relax in {max_steps} steps (last change of m "
+                                     f"{change:.3e}, step {dt:g} s)")
                 m0 = self.m_values()
                 m1 = model.m1_values()
+                w0 = model.W.x.array.copy()
                 m1[:] = m0
-                self.solver.solve()
+                model.set_dt(dt)
+                self.solver.refactorize_next()
+                try:
+                    self.solver.solve()
+                except SolveError:
+                    if dt < RELAX_MIN_FRACTION * dt_s:
+                        raise
+                    model.W.x.array[:] = w0  # a shorter step from the same state
+                    dt *= 0.5
+                    continue
                 model.W.x.scatter_forward()
-                change = self.comm.allreduce(float(np.max(np.abs(m1 - m0), initial=0.0)), op=MPI.MAX)
+                # the change per step of dt_s (a halved step changes m half as much: not a sign of rest)
+                change = self.comm.allreduce(float(np.max(np.abs(m1 - m0), initial=0.0)), op=MPI.MAX) * dt_s / dt
                 m0[:] = m1
                 model.m0.x.scatter_forward()
-                if change < tolerance:
-                    break
+                dt = min(2.0 * dt, dt_s)
         finally:
             model.set_theta(0.5)
             model.set_alpha(alpha0)
             model.set_drives(True)
+            model.set_dt(dt_s)
             self.solver.refactorize_next()
         self._normalize()
         self._field_of_m0()
