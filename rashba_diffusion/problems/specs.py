@@ -174,6 +174,8 @@ WALL_MAX_CELL_WIDTHS = 0.5
 WALL_DT_S = 1e-12
 #: default number of time-series rows at most (every step when there are fewer steps)
 WALL_MAX_ROWS = 2000
+#: the fewest time steps of a run (the velocity is fitted on the last quarter of the steps)
+WALL_MIN_STEPS = 8
 
 
 @dataclass(frozen=True)
@@ -199,8 +201,9 @@ class DomainWallSpec:
         s = object.__setattr__
         s(self, "t_end_s", check_positive("t_end_s", self.t_end_s, "s"))
         s(self, "dt_s", check_positive("dt_s", self.dt_s, "s"))
-        if self.dt_s > self.t_end_s:
-            raise ParameterError(f"dt_s = {self.dt_s!r} s is invalid; valid range: (0, t_end_s = {self.t_end_s:g}]")
+        if self.dt_s * WALL_MIN_STEPS > self.t_end_s * (1 + 1e-9):
+            raise ParameterError(f"dt_s = {self.dt_s!r} s is invalid; valid range: (0, t_end_s/{WALL_MIN_STEPS} = "
+                                 f"{self.t_end_s / WALL_MIN_STEPS:g}] (at least {WALL_MIN_STEPS} steps)")
         for name in ("length_nm", "cell_nm"):
             if getattr(self, name) is not None:
                 s(self, name, check_positive(name, getattr(self, name), "nm"))

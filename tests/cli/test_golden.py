@@ -4,7 +4,8 @@ What is pinned (fixtures in ``tests/cli/golden/``):
 
 * ``cli_json.json``: the ``--json`` output (every key, values to 1e-12 relative) of ``wire`` (1d, 2d, ``--mesh``
   on a generated Hall bar and notch), ``bulk``, ``bilayer`` (1d, 2d, ``--pumping``), ``macrospin`` (prescribed,
-  pulse, ``--torque bilayer --pumping``, ``--torque rashba``) and ``mesh`` (``--json``);
+  pulse, ``--torque bilayer --pumping``, ``--torque rashba``), ``domain-wall`` (Zhang–Li, spin-diffusion) and
+  ``mesh`` (``--json``);
 * ``sweeps.json``: the header of ``sweep.csv`` (and ``profiles.csv``) and the whole ``sweep.json`` of a one-point
   sweep of each problem (wire, film, bilayer, llg);
 * ``digests.json``: ``sweep.json``'s config digest of every ``examples/*.toml`` (existing result folders must
@@ -48,7 +49,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 RELATIVE_TOLERANCE = 1e-12
 #: keys that measure this run (timings, parallel layout), not the result: excluded by name
 MEASURED_KEYS = frozenset({"solve_seconds", "total_seconds", "point_seconds", "ranks", "torque_solve_seconds",
-                           "pumping_solve_seconds"})
+                           "pumping_solve_seconds", "llg_seconds", "source_seconds", "spin_seconds"})
 #: argparse wraps help text to the terminal width: fix it
 HELP_COLUMNS = "80"
 
@@ -94,6 +95,14 @@ CLI_CASES: dict[str, list[str]] = {
                           "--j-a-per-m2", "1e11", "--pumping", "--json"],
     "macrospin_rashba": ["macrospin", *MACROSPIN, "--t-end-ns", "0.02", "--torque", "rashba", "--thickness-nm", "5",
                          "--width-nm", "10", "--cell-nm", "0.5", "--json"],
+    "domain_wall": ["domain-wall", "--ms-a-per-m", "2e5", "--a-ex-j-per-m", "1.3e-11", "--k-u-j-per-m3", "5e5",
+                    "--k-perp-j-per-m3", "5e4", "--alpha-gilbert", "0.1", "--beta", "0.2", "--u-m-per-s", "100",
+                    "--length-nm", "82", "--cell-nm", "0.85", "--t-end-ns", "0.02", "--dt-ps", "2", "--json"],
+    "domain_wall_spin": ["domain-wall", "--ms-a-per-m", "1e5", "--a-ex-j-per-m", "1e-11", "--k-u-j-per-m3", "2.5e4",
+                         "--k-perp-j-per-m3", "1e5", "--alpha-gilbert", "0.05", "--torque", "spin-diffusion",
+                         "--alpha-ev-nm", "0", "--tau-sf-s", "2e-14", "--polarization=-0.1", "--efield-v-per-m",
+                         "3e6", "--thickness-nm", "1", "--length-nm", "260", "--cell-nm", "2.5", "--t-end-ns",
+                         "0.016", "--dt-ps", "2", "--json"],
 }
 
 #: one-point sweeps of each problem: name -> TOML text
@@ -169,6 +178,7 @@ HELP_CASES: dict[str, list[str]] = {
     "bulk": ["bulk"],
     "bilayer": ["bilayer"],
     "macrospin": ["macrospin"],
+    "domain-wall": ["domain-wall"],
     "mesh": ["mesh"],
     **{f"mesh {k}": ["mesh", k] for k in ("wire", "hall-bar", "notch", "bilayer", "bilayer-3d")},
     "sweep": ["sweep"],
