@@ -24,8 +24,11 @@ API: dict[str, str] = {
     "solve_bulk": "physics.bulk", "BulkResult": "physics.bulk",
     "MacrospinParameters": "physics.llg", "MacrospinPoint": "physics.macrospin", "run_macrospin": "physics.macrospin",
     "fit_angular": "physics.angular", "bulk_torques": "physics.angular",
+    "MicromagneticParameters": "physics.micromagnetics", "ZhangLiDrive": "physics.micromagnetics",
+    "SpinDiffusionDrive": "physics.micromagnetics", "WallParameters": "physics.domain_wall",
+    "run_wall": "physics.domain_wall",
     # geometry and discretization (light)
-    "WireSpec": "problems.specs", "BilayerSpec": "problems.specs",
+    "WireSpec": "problems.specs", "BilayerSpec": "problems.specs", "DomainWallSpec": "problems.specs",
     "WireMesh": "meshing.specs", "HallBarMesh": "meshing.specs", "NotchedWireMesh": "meshing.specs",
     "BilayerCrossSectionMesh": "meshing.specs", "BilayerStripeMesh": "meshing.specs",
     # sweeps: configuration (light) and engine (heavy when run)
@@ -41,6 +44,8 @@ API: dict[str, str] = {
     "solve_ferromagnet_film": "problems.ferromagnet_film",
     "RashbaTorque": "problems.macrospin", "BilayerTorque": "problems.macrospin",
     "run_self_consistent": "problems.macrospin",
+    "run_domain_wall": "problems.domain_wall", "DomainWallSession": "problems.domain_wall",
+    "LLGModel": "models.llg", "TextureDynamics": "problems.llg", "SpinDiffusionTorque": "problems.spin_torque",
     "write_outputs": "problems.outputs",
     "wire_torques": "studies.angular",
     "load_mesh": "meshing.files", "generate": "meshing.gmsh_build", "write_msh": "meshing.gmsh_build",

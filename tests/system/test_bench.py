@@ -168,6 +168,23 @@ def test_registry_fig3_sweep_and_bilayer3d_run(tiny_report):
         assert title in md
 
 
+def test_registry_domain_wall_runs(tiny_report):
+    """The domain-wall entry at the tiny size: the spin solve's share, the variants side by side, the summary keys."""
+    s, report, md = tiny_report
+    (wall,) = [r for r in report["results"] if r["case"] == "domain_wall"]
+    assert wall["time_steps"] == 20 and wall["spin_solves"] >= wall["time_steps"]
+    assert 0 < wall["spin_share_of_step"] < 1 and wall["llg_share_of_step"] == pytest.approx(
+        1 - wall["spin_share_of_step"])
+    assert set(wall["variants"]) == {"extrapolated+reuse", "previous+reuse", "zero+reuse", "extrapolated+fresh",
+                                     "zero+fresh"}
+    # a fresh factorization at every solve: one per step; with reuse far fewer
+    assert wall["variants"]["zero+fresh"]["spin_factorizations"] == wall["compare_steps"]
+    assert wall["variants"]["extrapolated+reuse"]["spin_factorizations"] < wall["compare_steps"]
+    assert wall["spin_time_ratio_over_default"]["extrapolated+reuse"] == 1.0
+    assert s["domain_wall_steps_per_second"] == wall["steps_per_second"]
+    assert "Domain wall with self-consistent spin diffusion" in md
+
+
 def test_plan_baseline_extrapolates_and_caps():
     """Time and memory of the SciPy baseline extrapolated by the power law through the two largest sizes."""
     from rashba_diffusion.studies.bench.registry import FACTOR_BYTES_PER_NNZ, plan_baseline

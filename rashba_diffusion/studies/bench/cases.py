@@ -20,6 +20,9 @@ Cases
 ``bilayer3d``     a 3D HM/FM bilayer stripe (gmsh, charge current between the contacts,
                   finite FM behind a mixing interface) solved with the iterative preset:
                   phases, Krylov iterations, torques and the 1D closed form.
+``domain_wall``   a domain wall driven by the Rashba film's self-consistent spin diffusion
+                  (:mod:`.domain_wall`): steps per second, the spin solve's share, and the
+                  spin solve's variants (warm start, factorization reuse) side by side.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ from ...physics.rashba import Drive, paper_film
 from ...problems.bilayer import solve_bilayer
 from ...problems.specs import BilayerSpec, WireSpec
 from ...problems.wire import solve_wire
+from .domain_wall import run_domain_wall_bench
 from .registry import RESULT_TAG
 from .sweep_cost import factorization_times, measure_sweep, reduce_config
 
@@ -254,7 +258,8 @@ def _json_default(obj):
     raise TypeError(f"{type(obj).__name__} is not JSON serializable")
 
 
-CASES = {"wire": run_wire, "film3d": run_film3d, "fig3_sweep": run_fig3_sweep, "bilayer3d": run_bilayer3d}
+CASES = {"wire": run_wire, "film3d": run_film3d, "fig3_sweep": run_fig3_sweep, "bilayer3d": run_bilayer3d,
+         "domain_wall": run_domain_wall_bench}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -62,6 +62,11 @@ BASELINE_PEAK_OVER_FACTORS = 1.5
 BASELINE_TIME_EXPONENT = 1.5
 BASELINE_FILL_EXPONENT = 1.1
 RANKS = {"full": (1, 2), "quick": (1,), "tiny": (1,)}
+#: the domain wall with self-consistent spin diffusion: a 1 µm wire for 5 ns (full; target <= 5 min on 2 cores),
+#: 0.5 ns (quick), a 200 nm wire for 20 ps (tiny); the spin-solve variants over compare_steps steps each
+DOMAIN_WALL = {"full": {"length_nm": 1000.0, "t_end_ns": 5.0, "compare_steps": 200},
+               "quick": {"length_nm": 1000.0, "t_end_ns": 0.5, "compare_steps": 100},
+               "tiny": {"length_nm": 260.0, "t_end_ns": 0.02, "cell_nm": 2.5, "compare_steps": 8}}
 #: seconds before a job is abandoned
 JOB_TIMEOUT_S = 3600
 RESULT_TAG = "BENCH_RESULT "
@@ -122,6 +127,10 @@ def _bilayer3d_jobs(suite, ranks, petsc_options):
             for h in BILAYER3D_CELL_NM[suite] for r in ranks]
 
 
+def _domain_wall_jobs(suite, ranks, petsc_options):
+    return [Job("domain_wall", "domain_wall", dict(DOMAIN_WALL[suite]), 1)]  # 1D: one rank (docs/performance.md)
+
+
 REGISTRY: dict[str, Entry] = {
     e.name: e
     for e in (
@@ -133,6 +142,9 @@ REGISTRY: dict[str, Entry] = {
         Entry("bilayer3d", "(c) 3D HM/FM bilayer stripe, FGMRES+GAMG, ~1e4 to ~1e6 dofs (iterations over "
               "refinements, torque on 1 and 2 ranks)", _bilayer3d_jobs, requires="problems.bilayer"),
         Entry("film3d", "3D Rashba film box: FGMRES+GAMG iterations over 3 refinements", _film3d_jobs),
+        Entry("domain_wall", "(d) a domain wall in a 1 µm wire driven by the film's self-consistent spin "
+              "diffusion for 5 ns: steps/s, the spin solve's share, warm start and factorization reuse side by "
+              "side", _domain_wall_jobs, requires="problems.domain_wall"),
     )
 }  # fmt: skip
 
@@ -347,5 +359,11 @@ def summarize(report: dict) -> dict:
             if case == "bilayer3d":
                 out["bilayer3d_torque_rel_diff_2_vs_1_ranks"] = torque_rel_diff(sp[0]["T_vector_J_per_m2"],
                                                                                 sp[1]["T_vector_J_per_m2"])
+    walls = ok_results(res, "domain_wall", 1)
+    if walls:
+        w = walls[0]
+        out.update(domain_wall_run_s=w["run_s"], domain_wall_steps_per_second=w["steps_per_second"],
+                   domain_wall_spin_share=w["spin_share_of_step"],
+                   domain_wall_spin_time_ratios=w["spin_time_ratio_over_default"])
     out["errors"] = [f"{r.get('entry')} ({r['ranks']} ranks): {r['error'][:300]}" for r in res if "error" in r]
     return out
