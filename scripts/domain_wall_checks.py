@@ -42,7 +42,7 @@ def static_energy(quick: bool) -> list[dict]:
     for frac in (4, 8) if quick else (4, 8, 16):
         s = DomainWallSession(ZL, DomainWallSpec(t_end_s=1e-9, cell_nm=DELTA / frac, length_nm=16 * DELTA,
                                                  window=False))
-        s.dynamics.initialise(s._profile(0.0), relax_dt_s=5e-12)
+        s.dynamics.initialise(s.start_profile(0.0), relax_dt_s=5e-12)
         e = sum(s.energies_j_per_m2().values())
         rows.append({"h_over_delta": 1 / frac, "energy_j_per_m2": e, "rel_error": e / sigma - 1})
         s.close()
@@ -61,7 +61,7 @@ def dmi_energy() -> list[dict]:
         for kind in ("wall", "uniform"):
             s = DomainWallSession(p, DomainWallSpec(t_end_s=1e-9, cell_nm=DELTA / 8, length_nm=20 * DELTA,
                                                     window=False))
-            start = (s._profile(s.initial_angle()) if kind == "wall"
+            start = (s.start_profile(s.initial_angle()) if kind == "wall"
                      else (lambda x: np.vstack([0 * x[0], 0 * x[0], 1 + 0 * x[0]])))
             s.dynamics.initialise(start, relax_dt_s=5e-12)
             energies[kind] = sum(s.energies_j_per_m2().values())
@@ -101,7 +101,7 @@ def zhang_li(quick: bool) -> list[dict]:
 def _final_m(dt, t_end, spin=None, cell=None, length=None, drive=None, params=ZL):
     s = DomainWallSession(params, DomainWallSpec(t_end_s=t_end, dt_s=dt, cell_nm=cell, length_nm=length,
                                                  window=False), drive, spin)
-    s.dynamics.initialise(s._profile(0.0), relax_dt_s=5e-12 if spin is None else 2e-12)
+    s.dynamics.initialise(s.start_profile(0.0), relax_dt_s=5e-12 if spin is None else 2e-12)
     s.dynamics.run(t_end, dt)
     out = s.dynamics.m_values().copy()
     s.close()

@@ -213,13 +213,14 @@ class DomainWallSession:
             return 0.0
         best = None
         for phi in (0.0, math.pi):
-            self.dynamics.model.m0.interpolate(self._profile(phi))
+            self.dynamics.model.m0.interpolate(self.start_profile(phi))
             e = sum(self.energies_j_per_m2().values())
             if best is None or e < best[0]:
                 best = (e, phi)
         return best[1]
 
-    def _profile(self, phi: float):
+    def start_profile(self, phi: float):
+        """The static wall in the middle of the wire at angle φ, as a callable for ``Function.interpolate``."""
         center = 0.5 * self.spec.length_nm
         return lambda x: wall_profile(x[0], center, self.width_nm, self.axes, phi)
 
@@ -240,7 +241,7 @@ class DomainWallSession:
         t_start = time.perf_counter()
         spec, dyn = self.spec, self.dynamics
         phi0 = self.initial_angle()
-        dyn.initialise(self._profile(phi0), relax_dt_s=spec.dt_s)
+        dyn.initialise(self.start_profile(phi0), relax_dt_s=spec.dt_s)
         n = math.ceil(spec.t_end_s / spec.dt_s * (1 - 1e-9))
         dt = spec.t_end_s / n
         every = max(1, math.ceil(n / (spec.rows - 1)))

@@ -48,7 +48,7 @@ def relaxed_energy(params: MicromagneticParameters, cell_nm: float, length_nm: f
     """The total energy (J/m²) of the relaxed static wall (or uniform +ê state) on a wire without a window."""
     s = DomainWallSession(params, DomainWallSpec(t_end_s=1e-9, cell_nm=cell_nm, length_nm=length_nm, window=False))
     if profile == "wall":
-        start = s._profile(s.initial_angle())
+        start = s.start_profile(s.initial_angle())
     else:
         easy = np.asarray(s.axes.easy)
         start = lambda x: np.tile(easy[:, None], (1, x.shape[1]))  # noqa: E731
@@ -187,7 +187,7 @@ def _final_m(dt: float, t_end: float = 5e-11) -> np.ndarray:
     """m at t_end of a wall driven below Walker from the relaxed static wall (h = Δ/4, 16 Δ of wire)."""
     s = DomainWallSession(ZL, DomainWallSpec(t_end_s=t_end, dt_s=dt, cell_nm=DELTA_NM / 4, length_nm=16 * DELTA_NM,
                                              window=False), ZhangLiDrive((150.0, 0.0, 0.0), 0.2))
-    s.dynamics.initialise(s._profile(0.0), relax_dt_s=5e-12)
+    s.dynamics.initialise(s.start_profile(0.0), relax_dt_s=5e-12)
     s.dynamics.run(t_end, dt)
     out = s.dynamics.m_values().copy()
     s.close()
@@ -264,7 +264,7 @@ def test_coupled_scheme_is_second_order_in_time():
     for dt in (2e-12, 1e-12, 0.5e-12, 0.125e-12):
         s = DomainWallSession(SD_MAGNET, DomainWallSpec(t_end_s=1e-10, dt_s=dt, cell_nm=2.5, length_nm=320.0,
                                                         window=False), spin=spin)
-        s.dynamics.initialise(s._profile(0.0), relax_dt_s=2e-12)
+        s.dynamics.initialise(s.start_profile(0.0), relax_dt_s=2e-12)
         s.dynamics.run(1e-10, dt)
         finals[dt] = s.dynamics.m_values().copy()
         s.close()

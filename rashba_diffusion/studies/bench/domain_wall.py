@@ -73,7 +73,7 @@ def run_domain_wall_bench(length_nm: float = 1000.0, t_end_ns: float = 5.0, dt_p
     variants = {}
     for name, (warm, reuse) in VARIANTS.items():
         with _session(short, warm, reuse, comm) as s:
-            s.dynamics.initialise(s._profile(0.0), relax_dt_s=short.dt_s)
+            s.dynamics.initialise(s.start_profile(0.0), relax_dt_s=short.dt_s)
             src = s.source
             before = (src.seconds, src.solves, src.solver.iterations, src.solver.factorizations)
             t0 = time.perf_counter()
