@@ -32,8 +32,9 @@ from ..physics.rashba import LLG_TORQUE_SIGN, Drive, Film
 from ..units import FS, NM
 from ..validation import check_positive
 
-#: relative tolerance of the spin solve (max-norm increment over the max norm of the solution)
-SPIN_RTOL = 1e-10
+#: relative tolerance of the spin solve (max-norm increment over the max norm of the solution): above the round-off
+#: floor of the iteration (~3e-10, fem/solver.py CHORD_ROUNDOFF_RTOL), far below the model's own errors
+SPIN_RTOL = 1e-9
 #: fixed-point iterations for the self-consistent initial ṁ (the pumped torque depends on ṁ); relative tolerance
 START_ITERATIONS, START_RTOL = 30, 1e-10
 #: initial guesses of a spin solve (the first is the default)

@@ -85,13 +85,13 @@ def test_lagged_newton_solver_reuses_its_factorization_and_reaches_the_direct_so
         return lambda x: np.vstack([np.sin(angle * x[0] / 100.0), 0 * x[0], np.cos(angle * x[0] / 100.0)])
 
     m.interpolate(texture(1.0))
-    model = RashbaModel(g, paper_film(0.0), Drive(1e6), m)
+    model = RashbaModel(g, paper_film(0.0, tau_sf_s=2e-14), Drive(1e6), m)  # τsf/τΔ = 2: the slow mode is short
     U = fem.Function(model.V)
     F = fem.form(ufl.action(model.a_ufl, U) - model.L_ufl)
-    with LaggedNewtonSolver(F, model.a, U, model.bcs, rtol=1e-12) as chord:
+    with LaggedNewtonSolver(F, model.a, U, model.bcs, rtol=1e-9) as chord:
         chord.solve()
         assert chord.factorizations == 1
-        for angle, refactorized in ((1.002, False), (1.004, False), (4.0, True)):
+        for angle, refactorized in ((1.01, False), (1.02, False), (4.0, True)):
             m.interpolate(texture(angle))
             model.update(m=m)
             before = chord.factorizations
