@@ -256,7 +256,7 @@ CHORD_ROUNDOFF_RTOL = 1e-9
 #: the back-end of the factorization: PETSc's own sparse LU on one rank, MUMPS in parallel.  On the 1D LLG's
 #: Jacobian (3468 dofs, block size 6) PETSc's LU with the RCM ordering factorizes in 0.8 ms and back-substitutes in
 #: 0.12 ms, MUMPS in 6.9 and 0.78 ms, SuperLU_DIST in 21 and 0.7 ms; the nested-dissection ordering takes 1.9 ms
-#: (scratch measurement of the LLG's session, docs/performance.md)
+#: (scripts/llg_factor_backends.py, on an idle machine; timings scale with the load, the ranking does not)
 SERIAL_FACTOR_SOLVER, PARALLEL_FACTOR_SOLVER = "petsc", "mumps"
 SERIAL_ORDERING = "rcm"
 
