@@ -318,6 +318,9 @@ class LaggedNewtonSolver:
         comm = u.function_space.mesh.comm
         self.comm = comm
         self.atol, self.rtol = float(atol), float(rtol)
+        #: the size of u's natural values (0: none): the round-off floor CHORD_ROUNDOFF_RTOL is taken relative to
+        #: max(max |u|, this), so that a solution that vanishes (a uniform texture's spin accumulation) is accepted
+        self.roundoff_scale = 0.0
         bs = u.function_space.dofmap.index_map_bs
         self._components = list(range(bs)) if components is None else list(components)
         self._bs = bs
@@ -414,7 +417,7 @@ class LaggedNewtonSolver:
                 if factorized_at == it - 2:
                     # ρ is the contraction of a Newton step (P is the Jacobian of the iterate before the last
                     # increment): none left is the residual's round-off (accepted when that small), growth divergence
-                    if step <= CHORD_ROUNDOFF_RTOL * self._norm(self.u.x.array):
+                    if step <= CHORD_ROUNDOFF_RTOL * max(self._norm(self.u.x.array), self.roundoff_scale):
                         break
                     if rho >= 1.0:
                         raise SolveError(f"Newton's method diverges: the increment grew from {previous:.3e} to "
