@@ -19,6 +19,8 @@ from scipy import constants as sc
 
 NM = 1e-9  # m per nm
 FS = 1e-15  # s per fs
+PS = 1e-12  # s per ps
+FS_PER_PS = PS / FS
 EV = sc.electron_volt  # J per eV
 HBAR_EV_FS = sc.hbar / EV / FS  # ħ in eV·fs
 HBAR2_OVER_2ME_EV_NM2 = sc.hbar**2 / (2.0 * sc.m_e) / EV / NM**2  # ħ²/2mₑ in eV·nm²

@@ -48,6 +48,29 @@ def add_petsc_option_arg(p: argparse.ArgumentParser, help: str) -> None:
 
 def add_material_args(p: argparse.ArgumentParser) -> None:
     """The film's material, drive and magnetization flags (``wire``, ``bulk``), and ``--json``."""
+    add_film_args(p)
+    g = p.add_argument_group("drive and magnetization")
+    add_drive_args(g)
+    g.add_argument("--m", type=vector_arg, default=(1.0, 0.0, 0.0), help="unit magnetization mx,my,mz (default 1,0,0)")
+    add_magnet_args(g, "for effective fields")
+    add_json_arg(p)
+
+
+def add_drive_args(g) -> None:
+    """The film's drive flags ``--efield-v-per-m`` and ``--e-direction`` (on a parser or an argument group)."""
+    g.add_argument("--efield-v-per-m", type=float, default=1e5, help="electric field |E| (V/m)")
+    g.add_argument("--e-direction", type=vector_arg, default=(1.0, 0.0, 0.0),
+                   help="in-plane unit vector Ê (default 1,0,0)")
+
+
+def add_magnet_args(g, purpose: str) -> None:
+    """``--ms-a-per-m`` and ``--thickness-nm`` of the magnet (on a parser or an argument group)."""
+    g.add_argument("--ms-a-per-m", type=float, default=None, help=f"saturation magnetization Ms (A/m), {purpose}")
+    g.add_argument("--thickness-nm", type=float, default=None, help=f"film thickness (nm), {purpose}")
+
+
+def add_film_args(p: argparse.ArgumentParser) -> None:
+    """The film's material flags (the paper's Fig. 2 values are the defaults); :func:`film_from_args` reads them."""
     d = PAPER_DEFAULTS
     g = p.add_argument_group("material (the paper's Fig. 2 values are the defaults; its PF: --polarization-rule eq17)")
     g.add_argument("--alpha-ev-nm", type=float, default=d["alpha_ev_nm"], help="Rashba constant α (eV·nm)")
@@ -68,15 +91,6 @@ def add_material_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--charge-coupling", choices=("projected", "printed"), default=d["charge_coupling"],
                    help="B, R couplings of the charge equation: 4B, 8R (projected, default) or as printed")
     g.add_argument("--charge-gamma", action="store_true", help="keep Eq. 16's Γ∇z·(mn) on ν (see docs/model.md)")
-    g = p.add_argument_group("drive and magnetization")
-    g.add_argument("--efield-v-per-m", type=float, default=1e5, help="electric field |E| (V/m)")
-    g.add_argument("--e-direction", type=vector_arg, default=(1.0, 0.0, 0.0),
-                   help="in-plane unit vector Ê (default 1,0,0)")
-    g.add_argument("--m", type=vector_arg, default=(1.0, 0.0, 0.0), help="unit magnetization mx,my,mz (default 1,0,0)")
-    g.add_argument("--ms-a-per-m", type=float, default=None,
-                   help="saturation magnetization Ms (A/m), for effective fields")
-    g.add_argument("--thickness-nm", type=float, default=None, help="film thickness (nm), for effective fields")
-    add_json_arg(p)
 
 
 def film_from_args(a: argparse.Namespace) -> Film:
@@ -97,10 +111,10 @@ def film_inputs(a: argparse.Namespace) -> tuple[Film, Drive, tuple[float, float,
     return film, drive, unit_vector("m", a.m), effective_field_inputs(a)
 
 
-def effective_field_inputs(a: argparse.Namespace) -> tuple[float, float] | None:
-    """(Ms in A/m, thickness in nm) if effective fields were asked for, validated."""
+def effective_field_inputs(a: argparse.Namespace, purpose: str = "for effective fields") -> tuple[float, float] | None:
+    """(Ms in A/m, thickness in nm) if the magnet was given (for effective fields, or ``purpose``), validated."""
     if (a.ms_a_per_m is None) != (a.thickness_nm is None):
-        raise ParameterError("give both --ms-a-per-m (A/m, > 0) and --thickness-nm (nm, > 0) for effective fields")
+        raise ParameterError(f"give both --ms-a-per-m (A/m, > 0) and --thickness-nm (nm, > 0) {purpose}")
     if a.ms_a_per_m is None:
         return None
     return check_positive("ms_a_per_m", a.ms_a_per_m, "A/m"), check_positive("thickness_nm", a.thickness_nm, "nm")

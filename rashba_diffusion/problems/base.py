@@ -41,6 +41,8 @@ class Result:
         Values across the width at mid-length (the wire; internal units), else ``None``.
     torque_vector
         The averaged torque vector (the wire: 1/(nm² fs); the bilayer: J/m²), or ``None``.
+    time_series
+        Columns of values over time (a transient problem, e.g. pumping: SI, units in the names), or ``None``.
     """
 
     summary: dict
@@ -49,6 +51,7 @@ class Result:
     timings: dict[str, float] = field(default_factory=dict)
     profile: dict[str, np.ndarray] | None = None
     torque_vector: np.ndarray | None = None
+    time_series: dict[str, np.ndarray] | None = None
 
 
 class Session(Protocol[P_contra]):

@@ -1,5 +1,5 @@
 """The files a solve writes with ``--out``: ``summary.json``, the wire's ``profile.csv`` and ``profile.png``,
-and the fields (``spin.bp``, ``charge.bp``)."""
+a transient problem's ``timeseries.csv``, and the fields (``spin.bp``, ``charge.bp``)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from ..fem.export import write_fields
 from ..files import atomic_write_bytes, atomic_write_text, summary_json
 from ..physics.torque import torque_to_j_per_m2
 from .base import Result
+from .pumping_bulk import time_series_csv
 
 PROFILE_COLUMNS = ("y_nm", "s_x", "s_y", "s_z", "nu", "T_perp", "T_par")
 #: units of the profile columns (written in the CSV header comment)
@@ -64,7 +65,8 @@ def plot_profile_png(profile: dict[str, np.ndarray], title: str) -> bytes:
 def write_outputs(outdir: str | os.PathLike, result: Result, title: str = "", plot: bool = True,
                   fields: bool = True) -> None:
     """The files of ``--out``: fields (VTX, collective; with ``fields``), the profile CSV and PNG (when the
-    result has a profile; the PNG with ``plot``) and ``summary.json`` (rank 0)."""
+    result has a profile; the PNG with ``plot``), ``timeseries.csv`` (when it has a time series) and
+    ``summary.json`` (rank 0)."""
     outdir = Path(outdir)
     comm = result.solution.function_space.mesh.comm
     if comm.rank == 0:
@@ -78,5 +80,7 @@ def write_outputs(outdir: str | os.PathLike, result: Result, title: str = "", pl
             atomic_write_text(outdir / "profile.csv", profile_csv(profile))
             if plot:
                 atomic_write_bytes(outdir / "profile.png", plot_profile_png(profile, title))
+        if result.time_series:
+            atomic_write_text(outdir / "timeseries.csv", time_series_csv(result.time_series))
         atomic_write_text(outdir / "summary.json", summary_json(result.summary))
     comm.barrier()
