@@ -244,8 +244,8 @@ class LinearSolver:
 
 #: relative (unpreconditioned) residual of the Krylov solves of a :class:`LaggedFactorizationSolver`
 LAGGED_RTOL = 1e-10
-#: more Krylov iterations than this with the lagged factorization: refactorize before the next solve, whatever
-#: the cost balance says (GMRES restarts after 30)
+#: more Krylov iterations than this in one solve: refactorize before the next one, whatever the budget says
+#: (GMRES restarts after 30)
 LAGGED_MAX_ITERATIONS = 25
 #: iterations allowed in one solve before it is repeated with a fresh factorization
 LAGGED_ITERATION_LIMIT = 200
@@ -257,13 +257,13 @@ class LaggedFactorizationSolver:
     GMRES (right-preconditioned: it bounds the true residual ||b − A u|| ≤ ``rtol`` ||b||) with, as its
     preconditioner, the MUMPS LU factorization of the operator of an earlier solve of the sequence.  With the
     exact factorization GMRES takes one iteration; every further iteration is the price of the lag.  The next
-    solve refactorizes (the current operator) once the measured price of the iterations beyond the first,
-    summed since the last factorization, exceeds the measured time of that factorization (so the lag never
-    costs more than twice the best choice in hindsight: cheap 1D factorizations are redone almost every step,
-    expensive 2D ones kept for many), or after a solve of more than ``max_iterations`` iterations.  A solve that
-    does not converge in :data:`LAGGED_ITERATION_LIMIT` iterations is repeated with a fresh factorization.
-    When the operator does not change the first factorization is exact and kept for the whole sequence
-    (``operator_changed=False`` also skips assembling it).  ``out``'s values are the initial guess.
+    solve refactorizes (the current operator) once the iterations beyond the first, summed since the last
+    factorization, exceed ``budget`` (the cost of a factorization in iterations: the lag then never costs more
+    than twice the best choice in hindsight), or after a solve of more than :data:`LAGGED_MAX_ITERATIONS`.  The
+    rule counts iterations, not seconds, so a run is reproducible bit for bit.  A solve that does not converge
+    in :data:`LAGGED_ITERATION_LIMIT` iterations is repeated with a fresh factorization.  When the operator does
+    not change the first factorization is exact and kept for the whole sequence (``operator_changed=False``
+    also skips assembling it).  ``out``'s values are the initial guess.
 
     ``factor_solver``: ``"mumps"`` (any number of ranks), or ``"petsc"`` (PETSc's own sparse LU, one rank
     only: on a 1D mesh it factorizes 4× and back-substitutes 8× faster than MUMPS, 6.4e3 dofs measured).
@@ -281,8 +281,8 @@ class LaggedFactorizationSolver:
         ``solve`` (Krylov iterations with the back-substitutions).
     """
 
-    def __init__(self, system: LinearSystem, *, rtol: float = LAGGED_RTOL,
-                 max_iterations: int = LAGGED_MAX_ITERATIONS, factor_solver: str = "mumps"):
+    def __init__(self, system: LinearSystem, *, budget: int, rtol: float = LAGGED_RTOL,
+                 factor_solver: str = "mumps"):
         if system.pin_bc is not None:
             raise SolveError("LaggedFactorizationSolver needs a regular operator (no pinned null vector); use "
                              "LinearSolver for a pinned system")
@@ -298,12 +298,11 @@ class LaggedFactorizationSolver:
         pc = self.ksp.getPC()
         pc.setType(PETSc.PC.Type.LU)
         pc.setFactorSolverType(factor_solver)
-        self.max_iterations = int(max_iterations)
+        self.budget = int(budget)
         self._b = fem_petsc.create_vector(system.V)
         self._stale = True  # P must be (re)factorized before the next solve
         self._assembled = False
-        self._factor_seconds = 0.0  # the last factorization's time
-        self._surplus_seconds = 0.0  # time of the Krylov iterations beyond the first since then
+        self._surplus = 0  # Krylov iterations beyond the first since the last factorization
         self.factorizations = 0
         self.solves = 0
         self.iterations = 0
@@ -330,8 +329,7 @@ class LaggedFactorizationSolver:
         pc.setReusePreconditioner(True)
         self.factorizations += 1
         self._stale = False
-        self._factor_seconds = time.perf_counter() - t0
-        self._surplus_seconds = 0.0
+        self._surplus = 0
         self._tick("factorize", t0)
 
     def refactorize_next(self) -> None:
@@ -360,8 +358,7 @@ class LaggedFactorizationSolver:
         for attempt in range(2):
             t0 = time.perf_counter()
             self.ksp.solve(b, x)
-            seconds = time.perf_counter() - t0
-            self.timings["solve"] += seconds
+            self._tick("solve", t0)
             reason = self.ksp.getConvergedReason()
             its = self.ksp.getIterationNumber()
             self.iterations += its
@@ -373,8 +370,8 @@ class LaggedFactorizationSolver:
             self._factorize()  # the lagged factorization was too far off: start again with the current operator
         self.solves += 1
         self.last_iterations = its
-        self._surplus_seconds += seconds * (its - 1) / max(its, 1)
-        if its > self.max_iterations or self._surplus_seconds > self._factor_seconds:
+        self._surplus += max(its - 1, 0)
+        if its > LAGGED_MAX_ITERATIONS or self._surplus > self.budget:
             self._stale = True
         out.x.scatter_forward()
         if system.V.mesh.comm.allreduce(not np.all(np.isfinite(out.x.array)), op=MPI.LOR):

@@ -936,8 +936,8 @@ def conventions(model: PumpingModel, precession: Precession) -> dict:
         "sec6_model": model.sec6_model,
         "magnetization": "m = cos(theta) n + sin(theta) (cos(phi) e1 + sin(phi) e2), phi = omega t - k x",
         "precession_sense": "dm/dt = omega n x m (free precession dm/dt = -gamma m x B, B || n, gamma > 0)",
-        "e1": [float(v) for v in e1],
-        "e2": [float(v) for v in e2],
+        "e1": [float(v) + 0.0 for v in e1],  # + 0.0: no negative zeros in the JSON
+        "e2": [float(v) + 0.0 for v in e2],
         "torque": "T = -(1/tau_Delta) m x dS + (1/tau_phi) dS (Eq. 24); T = s0 (a dm/dt + b m x dm/dt)",
         "llg": "dm/dt = -gamma m x B + alpha m x dm/dt - (gamma hbar/(Ms t)) T (T: spin angular momentum "
                "handed to the magnet)",

@@ -29,6 +29,10 @@ from .specs import PumpingSpec
 
 #: cell tag of the averaging window (the central ``interior_fraction`` of the sample)
 INTERIOR = 1
+#: a factorization's time in Krylov iterations with the lagged factorization, by mesh dimension (measured,
+#: docs/performance.md: 1D PETSc LU 6.9 ms against 1.06 ms per iteration at 6.4e3 dofs; 2D MUMPS 1.86 s against
+#: 0.20 s at 4.2e4 dofs): the LaggedFactorizationSolver's budget
+FACTORIZATION_COST_IN_ITERATIONS = {1: 6, 2: 9, 3: 20}
 
 
 def build_pumping_geometry(point: PumpingPoint, spec: PumpingSpec, comm: MPI.Comm) -> Geometry:
@@ -134,11 +138,13 @@ class PumpingSession(SessionBase[PumpingPoint]):
         self.setup_timings["forms"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         # PETSc's own LU on one rank in 1D (banded: far cheaper than MUMPS there), MUMPS otherwise
-        factor = "petsc" if comm.size == 1 and msh.topology.dim == 1 else "mumps"
-        self.solver = LaggedFactorizationSolver(self.model.system, factor_solver=factor)
+        tdim = msh.topology.dim
+        factor = "petsc" if comm.size == 1 and tdim == 1 else "mumps"
+        budget = FACTORIZATION_COST_IN_ITERATIONS[tdim]
+        self.solver = LaggedFactorizationSolver(self.model.system, budget=budget, factor_solver=factor)
         qs = self.model.quasi_static_system
-        self.quasi_static_solver = (LaggedFactorizationSolver(qs, factor_solver=factor) if qs.pin_bc is None
-                                    else LinearSolver(qs))
+        self.quasi_static_solver = (LaggedFactorizationSolver(qs, budget=budget, factor_solver=factor)
+                                    if qs.pin_bc is None else LinearSolver(qs))
         self.setup_timings["matrix_create"] = time.perf_counter() - t0
         self.ndofs = global_dofs(self.model.V)
 

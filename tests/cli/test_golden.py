@@ -3,9 +3,10 @@
 What is pinned (fixtures in ``tests/cli/golden/``):
 
 * ``cli_json.json``: the ``--json`` output (every key, values to 1e-12 relative) of ``wire`` (1d, 2d, ``--mesh``
-  on a generated Hall bar and notch), ``bulk``, ``bilayer`` (1d, 2d) and ``mesh`` (``--json``);
+  on a generated Hall bar and notch), ``bulk``, ``bilayer`` (1d, 2d), ``pumping`` (bulk, 1d) and ``mesh``
+  (``--json``);
 * ``sweeps.json``: the header of ``sweep.csv`` (and ``profiles.csv``) and the whole ``sweep.json`` of a one-point
-  sweep of each problem (wire, film, bilayer);
+  sweep of each problem (wire, film, bilayer, pumping);
 * ``digests.json``: ``sweep.json``'s config digest of every ``examples/*.toml`` (existing result folders must
   still resume; those that reproduce the paper's figures name ``polarization_rule = "eq17"``, the former default,
   and keep their digests);
@@ -46,7 +47,8 @@ RESUME_DONE = 3
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 RELATIVE_TOLERANCE = 1e-12
 #: keys that measure this run (timings, parallel layout), not the result: excluded by name
-MEASURED_KEYS = frozenset({"solve_seconds", "total_seconds", "point_seconds", "ranks"})
+MEASURED_KEYS = frozenset({"solve_seconds", "total_seconds", "point_seconds", "ranks", "transient_seconds",
+                           "factorization_seconds"})
 #: argparse wraps help text to the terminal width: fix it
 HELP_COLUMNS = "80"
 
@@ -80,6 +82,12 @@ CLI_CASES: dict[str, list[str]] = {
     "bilayer_1d_continuous": ["bilayer", *FINITE_FM, "--interface", "continuous", "--m", "0,0,1", "--json"],
     "bilayer_2d": ["bilayer", *FINITE_FM, "--geometry", "2d", "--width-nm", "12", "--cell-nm", "0.25", "--m",
                    "0.6,0,0.8", "--json"],
+    "pumping_bulk": ["pumping", "--precession-axis", "1,0,0", "--ms-a-per-m", "1e6", "--thickness-nm", "1", "--json"],
+    "pumping_bulk_cycloid_sec6": ["pumping", "--sec6-model", "--alpha-ev-nm", "0.02", "--texture", "helix",
+                                  "--wavevector-per-nm", "0.01", "--precession-axis", "0,1,0", "--json"],
+    "pumping_1d": ["pumping", "--geometry", "1d", "--length-nm", "60", "--cell-nm", "1", "--dt-ps", "12.5",
+                   "--periods", "2", "--precession-axis", "0.6,0,0.8", "--ms-a-per-m", "1e6", "--thickness-nm", "1",
+                   "--json"],
 }
 
 #: one-point sweeps of each problem: name -> TOML text
@@ -122,6 +130,13 @@ cell_nm = 0.1
 [sweep.axes]
 hm_thickness_nm = [3.0]
 """,
+    "pumping": """
+problem = "pumping"
+[precession]
+axis = [1, 0, 0]
+[sweep.axes]
+cone_angle_deg = [45]
+""",
     "bilayer_angles": """
 problem = "bilayer"
 [ferromagnet]
@@ -139,6 +154,7 @@ HELP_CASES: dict[str, list[str]] = {
     "wire": ["wire"],
     "bulk": ["bulk"],
     "bilayer": ["bilayer"],
+    "pumping": ["pumping"],
     "mesh": ["mesh"],
     **{f"mesh {k}": ["mesh", k] for k in ("wire", "hall-bar", "notch", "bilayer", "bilayer-3d")},
     "sweep": ["sweep"],
