@@ -162,6 +162,7 @@ class PumpingSession(SessionBase[PumpingPoint]):
     def _transient(self, steps: UniformSteps, bdf: BDF) -> tuple[np.ndarray, list[list[float]]]:
         """Integrate from U = 0 over every step; the samples of the last period and the time series."""
         model, solver = self.model, self.solver
+        solver.refactorize_next()  # a run depends on its point only, not on the session's previous runs
         model.reset_history()
         self.U.x.array[:] = 0.0
         depends_on_m = model.operator_depends_on_m
@@ -189,6 +190,9 @@ class PumpingSession(SessionBase[PumpingPoint]):
     def _quasi_static(self, steps: UniformSteps) -> np.ndarray:
         """One period of the quasi-static model (∂t dropped) at the same sample times."""
         self.model.set_rate(0.0, 0.0, 0.0, None)
+        if isinstance(self.quasi_static_solver, LaggedFactorizationSolver):
+            self.quasi_static_solver.refactorize_next()
+        self.U.x.array[:] = 0.0
         out = []
         for j in range(1, steps.steps_per_period + 1):
             self._set_motion(steps.time(j))

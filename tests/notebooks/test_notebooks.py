@@ -14,6 +14,7 @@ FAST_OUTPUT = {
     "02_torque_vs_alpha.py": ("|T∥| max at", 3),  # one line per exchange splitting
     "03_angular_dependence.py": ("angular fit", 21),  # 3 torque sets × 7 bases
     "04_asot_ahe.py": ("ASOT d =", 2),
+    "05_spin_pumping_damping.py": ("pumped f =", 2),  # one line per frequency
 }
 
 
