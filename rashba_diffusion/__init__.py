@@ -23,13 +23,16 @@ API: dict[str, str] = {
     "BilayerPoint": "physics.bilayer",
     "solve_bulk": "physics.bulk", "BulkResult": "physics.bulk",
     "fit_angular": "physics.angular", "bulk_torques": "physics.angular",
+    "Precession": "physics.pumping", "PumpingPoint": "physics.pumping", "MagnetLayer": "physics.pumping",
+    "PumpingModel": "physics.pumping", "solve_periodic": "physics.pumping",
     # geometry and discretization (light)
-    "WireSpec": "problems.specs", "BilayerSpec": "problems.specs",
+    "WireSpec": "problems.specs", "BilayerSpec": "problems.specs", "PumpingSpec": "problems.specs",
     "WireMesh": "meshing.specs", "HallBarMesh": "meshing.specs", "NotchedWireMesh": "meshing.specs",
     "BilayerCrossSectionMesh": "meshing.specs", "BilayerStripeMesh": "meshing.specs",
     # sweeps: configuration (light) and engine (heavy when run)
     "Axis": "studies.sweep.config", "WireSweepConfig": "studies.sweep.wire", "FilmSweepConfig": "studies.sweep.film",
     "FilmMesh": "studies.sweep.film", "BilayerSweepConfig": "studies.sweep.bilayer",
+    "PumpingSweepConfig": "studies.sweep.pumping",
     "load_config": "studies.sweep.registry", "config_from_dict": "studies.sweep.registry",
     "run_sweep": "studies.sweep.engine",
     # solves (heavy: DOLFINx)
@@ -37,6 +40,8 @@ API: dict[str, str] = {
     "solve_film": "problems.film", "FilmSession": "problems.film",
     "solve_bilayer": "problems.bilayer", "BilayerSession": "problems.bilayer",
     "solve_ferromagnet_film": "problems.ferromagnet_film",
+    "solve_pumping": "problems.pumping", "PumpingSession": "problems.pumping",
+    "solve_bulk_pumping": "problems.pumping_bulk",
     "write_outputs": "problems.outputs",
     "wire_torques": "studies.angular",
     "load_mesh": "meshing.files", "generate": "meshing.gmsh_build", "write_msh": "meshing.gmsh_build",

@@ -122,6 +122,15 @@ def _bilayer3d_jobs(suite, ranks, petsc_options):
             for h in BILAYER3D_CELL_NM[suite] for r in ranks]
 
 
+#: the pumping cases (:func:`.cases.pumping_case`) of each suite
+PUMPING_CASES = {"full": ("helix1d", "uniform2d", "constant2d"), "quick": ("helix1d",),
+                 "tiny": ("helix1d", "uniform2d", "constant2d")}
+
+
+def _pumping_jobs(suite, ranks, petsc_options):
+    return [Job("pumping", "pumping", {"case": c, "tiny": suite == "tiny"}, 1) for c in PUMPING_CASES[suite]]
+
+
 REGISTRY: dict[str, Entry] = {
     e.name: e
     for e in (
@@ -133,6 +142,9 @@ REGISTRY: dict[str, Entry] = {
         Entry("bilayer3d", "(c) 3D HM/FM bilayer stripe, FGMRES+GAMG, ~1e4 to ~1e6 dofs (iterations over "
               "refinements, torque on 1 and 2 ranks)", _bilayer3d_jobs, requires="problems.bilayer"),
         Entry("film3d", "3D Rashba film box: FGMRES+GAMG iterations over 3 refinements", _film3d_jobs),
+        Entry("pumping", "spin pumping, time-stepped (BDF2, lagged LU): the 1D helix, the 2D 200 × 200 nm uniform "
+              "precession and the same mesh with a constant operator; time per step, factorization share",
+              _pumping_jobs, requires="problems.pumping"),
     )
 }  # fmt: skip
 
@@ -347,5 +359,11 @@ def summarize(report: dict) -> dict:
             if case == "bilayer3d":
                 out["bilayer3d_torque_rel_diff_2_vs_1_ranks"] = torque_rel_diff(sp[0]["T_vector_J_per_m2"],
                                                                                 sp[1]["T_vector_J_per_m2"])
+    for r in ok_results(res, "pumping", 1):
+        c = r["pumping_case"]
+        out[f"pumping_{c}_seconds"] = r["end_to_end_s"]
+        out[f"pumping_{c}_seconds_per_step"] = r["time_per_step_s"]
+        out[f"pumping_{c}_factorization_share"] = r["factorization_share"]
+        out[f"pumping_{c}_factorizations"] = r["factorizations"]
     out["errors"] = [f"{r.get('entry')} ({r['ranks']} ranks): {r['error'][:300]}" for r in res if "error" in r]
     return out
