@@ -3,10 +3,10 @@
 What is pinned (fixtures in ``tests/cli/golden/``):
 
 * ``cli_json.json``: the ``--json`` output (every key, values to 1e-12 relative) of ``wire`` (1d, 2d, ``--mesh``
-  on a generated Hall bar and notch), ``bulk``, ``bilayer`` (1d, 2d), ``pumping`` (bulk, 1d) and ``mesh``
-  (``--json``);
+  on a generated Hall bar and notch), ``bulk``, ``bilayer`` (1d, 2d, ``--pumping``), ``pumping`` (bulk, 1d),
+  ``macrospin`` (prescribed, pulse, ``--torque bilayer --pumping``, ``--torque rashba``) and ``mesh`` (``--json``);
 * ``sweeps.json``: the header of ``sweep.csv`` (and ``profiles.csv``) and the whole ``sweep.json`` of a one-point
-  sweep of each problem (wire, film, bilayer, pumping);
+  sweep of each problem (wire, film, bilayer, pumping, llg);
 * ``digests.json``: ``sweep.json``'s config digest of every ``examples/*.toml`` (existing result folders must
   still resume; those that reproduce the paper's figures name ``polarization_rule = "eq17"``, the former default,
   and keep their digests);
@@ -47,8 +47,8 @@ RESUME_DONE = 3
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 RELATIVE_TOLERANCE = 1e-12
 #: keys that measure this run (timings, parallel layout), not the result: excluded by name
-MEASURED_KEYS = frozenset({"solve_seconds", "total_seconds", "point_seconds", "ranks", "transient_seconds",
-                           "factorization_seconds"})
+MEASURED_KEYS = frozenset({"solve_seconds", "total_seconds", "point_seconds", "ranks", "torque_solve_seconds",
+                           "pumping_solve_seconds", "transient_seconds", "factorization_seconds"})
 #: argparse wraps help text to the terminal width: fix it
 HELP_COLUMNS = "80"
 
@@ -60,6 +60,10 @@ NOTCH = ["notch", "--length-nm", "30", "--width-nm", "10", "--notch-depth-nm", "
          "--cell-nm", "1.0"]
 FINITE_FM = ["--fm-thickness-nm", "1", "--fm-lambda-j-nm", "1", "--fm-lambda-phi-nm", "1.5", "--fm-lambda-sf-nm",
              "5", "--fm-sigma-s-per-m", "2e7"]
+
+#: an in-plane film's ringdown
+MACROSPIN = ["--ms-a-per-m", "8e5", "--alpha-gilbert", "0.02", "--b-ext-t", "0.05,0,0", "--easy-axis", "1,0,0",
+             "--b-k-t", "0.01", "--demag-factors", "0,0,1", "--m0", "0.99,0.1,0.0994987437106620", "--t-end-ns", "0.5"]
 
 #: name -> argv; run in this order in one temporary working directory (the meshes come first)
 CLI_CASES: dict[str, list[str]] = {
@@ -88,6 +92,14 @@ CLI_CASES: dict[str, list[str]] = {
     "pumping_1d": ["pumping", "--geometry", "1d", "--length-nm", "60", "--cell-nm", "1", "--dt-ps", "12.5",
                    "--periods", "2", "--precession-axis", "0.6,0,0.8", "--ms-a-per-m", "1e6", "--thickness-nm", "1",
                    "--json"],
+    "bilayer_1d_pumping": ["bilayer", "--ms-a-per-m", "8e5", "--fm-thickness-nm", "2", "--pumping", "--json"],
+    "macrospin": ["macrospin", *MACROSPIN, "--json"],
+    "macrospin_pulse": ["macrospin", "--ms-a-per-m", "8e5", "--alpha-gilbert", "1", "--b-ext-t", "0.05,0,0",
+                        "--b-k-t", "0.5", "--b-dl-t=-0.3", "--t-end-ns", "0.3", "--pulse-ns", "0.2", "--json"],
+    "macrospin_bilayer": ["macrospin", *MACROSPIN, "--torque", "bilayer", "--fm-thickness-nm", "2",
+                          "--j-a-per-m2", "1e11", "--pumping", "--json"],
+    "macrospin_rashba": ["macrospin", *MACROSPIN, "--t-end-ns", "0.02", "--torque", "rashba", "--thickness-nm", "5",
+                         "--width-nm", "10", "--cell-nm", "0.5", "--json"],
 }
 
 #: one-point sweeps of each problem: name -> TOML text
@@ -137,6 +149,21 @@ axis = [1, 0, 0]
 [sweep.axes]
 cone_angle_deg = [45]
 """,
+    "llg": """
+problem = "llg"
+[magnet]
+ms_a_per_m = 8e5
+alpha_gilbert = 1.0
+b_k_t = 0.5
+[torque]
+sigma = [0, 1, 0]
+[run]
+t_end_ns = 0.3
+pulse_ns = 0.2
+[sweep.axes]
+b_dl_t = [-0.3]
+b_ext_x_t = [0.05]
+""",
     "bilayer_angles": """
 problem = "bilayer"
 [ferromagnet]
@@ -155,6 +182,7 @@ HELP_CASES: dict[str, list[str]] = {
     "bulk": ["bulk"],
     "bilayer": ["bilayer"],
     "pumping": ["pumping"],
+    "macrospin": ["macrospin"],
     "mesh": ["mesh"],
     **{f"mesh {k}": ["mesh", k] for k in ("wire", "hall-bar", "notch", "bilayer", "bilayer-3d")},
     "sweep": ["sweep"],
