@@ -256,7 +256,8 @@ class PumpingSession(SessionBase[PumpingPoint]):
         }
         summary["total_seconds"] = time.perf_counter() - t_start
         data = np.array(series)
-        timings = {**self.setup_timings, **{f"transient_{k}": after[k] - before[k] for k in after}}
+        timings = {**self.setup_timings, **{f"transient_{k}": after[k] - before[k] for k in self.solver.timings},
+                   "quasi_static": quasi_static_seconds}
         return Result(summary=summary, solution=self.U, model=model, timings=timings,
                       time_series={c: data[:, i] for i, c in enumerate(TIME_SERIES_COLUMNS)})
 
