@@ -266,7 +266,8 @@ class LaggedFactorizationSolver:
     also skips assembling it).  ``out``'s values are the initial guess.
 
     ``factor_solver``: ``"mumps"`` (any number of ranks), or ``"petsc"`` (PETSc's own sparse LU, one rank
-    only: on a 1D mesh it factorizes 4× and back-substitutes 8× faster than MUMPS, 6.4e3 dofs measured).
+    only: on a 1D mesh it refactorizes 5× and back-substitutes 6× faster than MUMPS, 6.4e3 dofs; in 2D it
+    refactorizes 4× slower, 4.2e4 dofs: scripts/pumping_lu_costs.py).
 
     Why (docs/model.md §12.9): a precessing m changes the operator every step (precession, dephasing and the
     Γ, R fluxes depend on m), but by O(ωΔt) only, so a factorization a few steps old is an excellent

@@ -29,9 +29,10 @@ from .specs import PumpingSpec
 
 #: cell tag of the averaging window (the central ``interior_fraction`` of the sample)
 INTERIOR = 1
-#: a factorization's time in Krylov iterations with the lagged factorization, by mesh dimension (measured,
-#: docs/performance.md: 1D PETSc LU 6.9 ms against 1.06 ms per iteration at 6.4e3 dofs; 2D MUMPS 1.86 s against
-#: 0.20 s at 4.2e4 dofs): the LaggedFactorizationSolver's budget
+#: a factorization's time in Krylov iterations with the lagged factorization, by mesh dimension: the
+#: LaggedFactorizationSolver's budget.  Measured by the pumping benchmark (docs/performance.md; factorization time
+#: per factorization over Krylov time per iteration): 3.4 for the 1D helix (PETSc LU, 2.0e4 dofs), 5.6 and 8.4 for
+#: the 2D rectangle (MUMPS, P1 1.1e4 and P2 4.2e4 dofs)
 FACTORIZATION_COST_IN_ITERATIONS = {1: 6, 2: 9, 3: 20}
 
 
