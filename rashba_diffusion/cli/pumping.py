@@ -64,7 +64,8 @@ def pumping_inputs(a: argparse.Namespace) -> tuple[PumpingPoint, PumpingSpec]:
     film = film_from_args(a)
     k = a.wavevector_per_nm
     if a.texture == "helix" and k is None:
-        raise ParameterError("texture = 'helix' needs --wavevector-per-nm (1/nm, any sign)")
+        raise ParameterError("wavevector_per_nm is unset (1/nm), which is invalid with texture = 'helix'; valid "
+                             "range: any real k (1/nm, either sign), given by --wavevector-per-nm")
     precession = Precession(a.frequency_ghz, a.cone_angle_deg, a.precession_axis, a.texture,
                             0.0 if k is None else k)
     if a.texture == "uniform" and k is not None:

@@ -221,8 +221,9 @@ class PumpingSpec:
         if self.geometry == "bulk":
             given = [n for n in ("length_nm", "width_nm", "cell_nm", "dt_ps") if getattr(self, n) is not None]
             if given:
-                raise ParameterError(f"{given[0]} = {getattr(self, given[0])!r} is invalid with geometry = 'bulk' "
-                                     "(no mesh, no time steps); valid: leave it unset, or geometry '1d'/'2d'")
+                unit = "ps" if given[0] == "dt_ps" else "nm"
+                raise ParameterError(f"{given[0]} = {getattr(self, given[0])!r} {unit} is invalid with geometry = "
+                                     "'bulk' (no mesh, no time steps); valid: leave it unset, or geometry '1d'/'2d'")
         if self.geometry == "1d" and self.width_nm is not None:
             raise ParameterError(f"width_nm = {self.width_nm!r} nm is invalid with geometry = '1d' (infinite along "
                                  "y); valid: leave it unset, or geometry '2d'")

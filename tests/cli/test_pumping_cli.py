@@ -142,9 +142,9 @@ MPI_KEYS = ("torque_coefficient_a", "torque_coefficient_b", "torque_coefficient_
             "torque_coefficient_b_adiabatic")
 
 
-def test_out_writes_summary_time_series_and_fields(tmp_path, cli_env):
+def test_out_writes_summary_time_series_and_fields(tmp_path):
     out = tmp_path / "res"
-    s = run_sub([*FE_1D, "--out", str(out)], cli_env)
+    s = run_cli([*FE_1D, "--out", str(out)])
     assert {p.name for p in out.iterdir()} == {"summary.json", "timeseries.csv", "spin.bp", "charge.bp"}
     lines = (out / "timeseries.csv").read_text().splitlines()
     assert lines[0].split(",") == ["t_ps", "s_x_hbar_per_m2", "s_y_hbar_per_m2", "s_z_hbar_per_m2", "T_x_J_per_m2",
@@ -152,13 +152,13 @@ def test_out_writes_summary_time_series_and_fields(tmp_path, cli_env):
     assert len(lines) == 1 + s["time_steps"] == 17
     assert json.loads((out / "summary.json").read_text())["torque_coefficient_b"] == s["torque_coefficient_b"]
     bulk = tmp_path / "bulk"
-    run_sub(["--out", str(bulk)], cli_env)
+    run_cli(["--out", str(bulk)])
     assert {p.name for p in bulk.iterdir()} == {"summary.json", "timeseries.csv"}
 
 
 @pytest.mark.mpi
 @pytest.mark.skipif(mpiexec() is None, reason="no mpiexec")
-@pytest.mark.parametrize("args", [FE_1D, FE_2D], ids=["1d", "2d-helix"])
+@pytest.mark.parametrize("args", [FE_1D, pytest.param(FE_2D, marks=pytest.mark.slow)], ids=["1d", "2d-helix"])
 def test_same_numbers_on_one_and_two_ranks(args, cli_env):
     one = run_sub(args, cli_env)
     two = run_sub(args, cli_env, ranks=2)
