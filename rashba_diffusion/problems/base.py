@@ -41,6 +41,9 @@ class Result:
         Values across the width at mid-length (the wire; internal units), else ``None``.
     torque_vector
         The averaged torque vector (the wire: 1/(nm² fs); the bilayer: J/m²), or ``None``.
+    provenance
+        What produced it beyond its numbers: ``conventions`` (every physics convention in force), ``mesh``,
+        ``solver`` (the ``provenance`` of ``summary.json``, which adds the version, command and time).
     """
 
     summary: dict
@@ -49,6 +52,7 @@ class Result:
     timings: dict[str, float] = field(default_factory=dict)
     profile: dict[str, np.ndarray] | None = None
     torque_vector: np.ndarray | None = None
+    provenance: dict = field(default_factory=dict)
 
 
 class Session(Protocol[P_contra]):

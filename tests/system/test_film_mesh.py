@@ -8,7 +8,8 @@ import sys
 import pytest
 
 from rashba_diffusion.errors import ParameterError
-from rashba_diffusion.meshing.gmsh_build import bilayer_stripe_3d, notched_wire, write_msh
+from rashba_diffusion.meshing.gmsh_build import bilayer_stripe_3d, notched_wire
+from rashba_diffusion.meshing.gmsh_tools import write_msh
 from rashba_diffusion.meshing.specs import HallBarMesh
 from rashba_diffusion.physics.rashba import Drive, paper_film
 from rashba_diffusion.problems.film import solve_film

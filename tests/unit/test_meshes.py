@@ -12,9 +12,9 @@ import pytest
 from rashba_diffusion.errors import ParameterError
 from rashba_diffusion.fem._compat import MPI, fem, ufl
 from rashba_diffusion.meshing.files import convert_msh, load_mesh
-from rashba_diffusion.meshing.gmsh_build import bilayer_cross_section, generate, write_msh
+from rashba_diffusion.meshing.gmsh_build import bilayer_cross_section, generate
 from rashba_diffusion.meshing.gmsh_build import wire as wire_mesh
-from rashba_diffusion.meshing.gmsh_tools import layer_heights
+from rashba_diffusion.meshing.gmsh_tools import layer_heights, write_msh
 from rashba_diffusion.meshing.specs import (
     BilayerCrossSectionMesh,
     BilayerStripeMesh,
@@ -230,6 +230,7 @@ MPI_SCRIPT = """
 import json, sys
 from rashba_diffusion.meshing.files import load_mesh
 from rashba_diffusion.meshing.gmsh_build import generate
+from rashba_diffusion.meshing.gmsh_tools import write_msh
 from rashba_diffusion.fem._compat import MPI
 from tests.unit.test_meshes import SPECS, measures
 g = generate(SPECS[sys.argv[1]](), MPI.COMM_WORLD, msh_path=sys.argv[2])
