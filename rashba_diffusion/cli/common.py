@@ -18,8 +18,9 @@ from collections.abc import Callable
 from importlib import metadata
 
 from .. import __version__
+from ..errors import ParameterError
 from ..launch import PROG
-from ..physics.rashba import LLG_TORQUE_SIGN, POLARIZATION_RULES, Drive, Film, paper_film
+from ..physics.rashba import DEFAULT_EFIELD_V_PER_M, LLG_TORQUE_SIGN, POLARIZATION_RULES, Drive, Film, paper_film
 from ..physics.torque import add_film_efficiencies, check_efficiency_inputs
 from ..validation import unit_vector
 
@@ -133,7 +134,7 @@ def add_material_args(p: argparse.ArgumentParser) -> None:
                    help="B, R couplings of the charge equation: 4B, 8R (projected, default) or as printed")
     g.add_argument("--charge-gamma", action="store_true", help="keep Eq. 16's Γ∇z·(mn) on ν (see docs/model.md)")
     g = p.add_argument_group("drive and magnetization")
-    g.add_argument("--efield-v-per-m", type=float, default=1e5, help="electric field |E| (V/m)")
+    g.add_argument("--efield-v-per-m", type=float, default=DEFAULT_EFIELD_V_PER_M, help="electric field |E| (V/m)")
     g.add_argument("--e-direction", type=vector_arg, default=(1.0, 0.0, 0.0),
                    help="in-plane unit vector Ê (default 1,0,0)")
     g.add_argument("--m", type=vector_arg, default=(1.0, 0.0, 0.0), help="unit magnetization mx,my,mz (default 1,0,0)")
@@ -165,6 +166,9 @@ def film_inputs(a: argparse.Namespace) -> tuple[Film, Drive, tuple[float, float,
 
 def effective_field_inputs(a: argparse.Namespace) -> tuple[float | None, float | None]:
     """(thickness in nm, Ms in A/m), each ``None`` when not given, validated (Ms needs the thickness)."""
+    if a.ms_a_per_m is not None and a.thickness_nm is None:
+        raise ParameterError(f"--ms-a-per-m = {a.ms_a_per_m!r} A/m needs --thickness-nm (nm, > 0): the effective "
+                             "fields are hbar*T/(Ms t)")
     return check_efficiency_inputs(a.thickness_nm, a.ms_a_per_m)
 
 

@@ -7,7 +7,7 @@ import argparse
 from ..fem.solver_options import parse_petsc_option_args
 from ..meshing.tags import parse_tag_map
 from ..physics.rashba import Drive, Film
-from ..problems.specs import WireSpec
+from ..problems.specs import DEFAULT_WIRE_WIDTH_NM, WireSpec
 from .common import add_effective_fields, add_material_args, add_petsc_option_arg, emit, film_inputs
 
 
@@ -16,7 +16,7 @@ def add_parser(sub) -> None:
     w = sub.add_parser("wire", help="solve a wire (1D cross-section by default, or the full 2D wire)")
     add_material_args(w)
     g = w.add_argument_group("geometry")
-    g.add_argument("--width-nm", type=float, default=50.0, help="wire width W (nm)")
+    g.add_argument("--width-nm", type=float, default=DEFAULT_WIRE_WIDTH_NM, help="wire width W (nm)")
     g.add_argument("--geometry", choices=("1d", "2d"), default="1d",
                    help="1d: translation-invariant cross-section (default); 2d: full wire with contacts")
     g.add_argument("--length-nm", type=float, default=None, help="2D wire length (nm); default max(4W, 10λsf)")

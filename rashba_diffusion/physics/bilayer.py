@@ -59,7 +59,8 @@ LLG_TORQUE_SIGN = 1
 
 @dataclass(frozen=True)
 class HeavyMetal:
-    """The heavy-metal layer (no exchange).
+    """The heavy-metal layer (no exchange).  The defaults are ``rashba-diffusion bilayer``'s (:data:`DEFAULTS`, a
+    Pt-like metal).
 
     Parameters
     ----------
@@ -73,10 +74,10 @@ class HeavyMetal:
         Spin Hall angle θ_SH (dimensionless, finite, either sign; convention in docs/model.md §11).
     """
 
-    thickness_nm: float
-    lambda_nm: float
-    sigma_s_per_m: float
-    theta_sh: float
+    thickness_nm: float = DEFAULTS["hm_thickness_nm"]
+    lambda_nm: float = DEFAULTS["hm_lambda_nm"]
+    sigma_s_per_m: float = DEFAULTS["hm_sigma_s_per_m"]
+    theta_sh: float = DEFAULTS["theta_sh"]
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "thickness_nm", check_positive("hm_thickness_nm", self.thickness_nm, "nm"))
@@ -141,7 +142,8 @@ class Ferromagnet:
 
 @dataclass(frozen=True)
 class Interface:
-    """The HM/FM interface.
+    """The HM/FM interface.  The defaults are ``rashba-diffusion bilayer``'s (:data:`DEFAULTS`, a Pt/Co-like
+    mixing interface); a transparent one is ``Interface("continuous")`` (G is then unused).
 
     Parameters
     ----------
@@ -153,8 +155,8 @@ class Interface:
     """
 
     kind: InterfaceKind = "mixing"
-    g_mix_real_s_per_m2: float = 0.0
-    g_mix_imag_s_per_m2: float = 0.0
+    g_mix_real_s_per_m2: float = DEFAULTS["g_mix_real_s_per_m2"]
+    g_mix_imag_s_per_m2: float = DEFAULTS["g_mix_imag_s_per_m2"]
 
     def __post_init__(self) -> None:
         if self.kind not in ("mixing", "continuous"):

@@ -159,6 +159,10 @@ class Film:
         return Coefficients.from_film(self)
 
 
+#: the field of ``rashba-diffusion wire``/``bulk`` and of :class:`Drive` when none is given (V/m)
+DEFAULT_EFIELD_V_PER_M = 1e5
+
+
 @dataclass(frozen=True)
 class Drive:
     """The applied electric field.
@@ -166,12 +170,12 @@ class Drive:
     Parameters
     ----------
     efield_v_per_m
-        Field magnitude |E| in V/m (finite; 0 allowed).
+        Field magnitude |E| in V/m (finite; 0 allowed); default :data:`DEFAULT_EFIELD_V_PER_M`, the CLI's.
     direction
         In-plane unit vector Ê (default x̂, the wire axis).
     """
 
-    efield_v_per_m: float
+    efield_v_per_m: float = DEFAULT_EFIELD_V_PER_M
     direction: tuple[float, float, float] = (1.0, 0.0, 0.0)
 
     def __post_init__(self) -> None:

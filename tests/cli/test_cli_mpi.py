@@ -4,6 +4,8 @@ import json
 import subprocess
 import sys
 
+import meshio
+import numpy as np
 import pytest
 
 from ..conftest import mpiexec
@@ -27,10 +29,12 @@ def test_wire_out_writes_everything(tmp_path, cli_env):
     s = run([*BASE, "--m", "1,0,0", "--out", str(out)], cli_env)
     for k in (*KEYS, "dofs", "ranks", "solve_seconds"):
         assert k in s
-    assert {p.name for p in out.iterdir()} == {"summary.json", "profile.csv", "profile.png", "spin.bp", "charge.bp"}
-    header = (out / "profile.csv").read_text().splitlines()[1]
-    assert header == "y_nm,s_x,s_y,s_z,nu,T_perp,T_par"
-    assert json.loads((out / "summary.json").read_text())["T_perp_J_per_m2"] == s["T_perp_J_per_m2"]
+    assert {p.name for p in out.iterdir()} == {"summary.json", "profile.csv", "profile.png", "fields.vtu"}
+    header = (out / "profile.csv").read_text().splitlines()[0]
+    assert header == "y_nm,s_x_hbar_per_m2,s_y_hbar_per_m2,s_z_hbar_per_m2,nu_per_m2,T_perp_J_per_m2,T_par_J_per_m2"
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["T_perp_J_per_m2"] == s["T_perp_J_per_m2"]
+    assert summary["provenance"]["command"].startswith("rashba-diffusion wire --alpha-ev-nm 0.05")
 
 
 def test_bulk_command(cli_env):
@@ -49,6 +53,17 @@ def test_same_numbers_on_one_and_two_ranks(extra, cli_env, tmp_path):
     assert one["dofs"] == two["dofs"]
     for k in KEYS:
         assert two[k] == pytest.approx(one[k], rel=1e-8)
-    csv1 = (tmp_path / "r1" / "profile.csv").read_text()
-    csv2 = (tmp_path / "r2" / "profile.csv").read_text()
-    assert csv1.splitlines()[:2] == csv2.splitlines()[:2]
+    csv1 = (tmp_path / "r1" / "profile.csv").read_text().splitlines()
+    csv2 = (tmp_path / "r2" / "profile.csv").read_text().splitlines()
+    assert csv1[0] == csv2[0]
+    p1, p2 = (np.loadtxt(c[1:], delimiter=",") for c in (csv1, csv2))
+    assert np.all(np.abs(p2 - p1) <= 1e-8 * np.abs(p1).max(axis=0))  # relative to each column's size
+    # the fields: the same points (to round-off: a partitioned mesh's coordinates may differ in the last bits) in
+    # the same order, the same cells, the same values
+    f1, f2 = (meshio.read(tmp_path / r / "fields.vtu") for r in ("r1", "r2"))
+    assert np.abs(f1.points - f2.points).max() <= 1e-12 * np.abs(f1.points).max()
+    assert np.array_equal(f1.cells[0].data, f2.cells[0].data)
+    for name, v1 in f1.point_data.items():
+        finite = np.isfinite(v1)
+        assert np.array_equal(finite, np.isfinite(f2.point_data[name]))
+        assert np.all(np.abs(f2.point_data[name][finite] - v1[finite]) <= 1e-8 * np.abs(v1[finite]).max()), name
