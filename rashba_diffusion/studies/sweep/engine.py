@@ -248,6 +248,10 @@ def conventions(config: SweepConfigBase) -> dict:
     return {}
 
 
+#: what ``sweep.json`` records of each run in ``runs`` (its ``provenance`` holds all of the first run's record)
+RUN_KEYS = ("version", "command", "created_utc", "mpi_ranks", "dolfinx")
+
+
 def run_provenance(config: SweepConfigBase, command: str | None, petsc_options: dict | None, comm) -> dict:
     """The record of one invocation of a sweep (``sweep.json``'s ``provenance`` and ``runs``)."""
     from ...fem._compat import DOLFINX_VERSION
@@ -268,7 +272,8 @@ def _prepare_out_dir(out: Path, config: SweepConfigBase, kind: ProblemKind, expe
     columns = kind.columns(config)
     meta = _sidecar(config, columns, kind.mesh_info(config))
     record = record or {}
-    meta["provenance"], meta["runs"] = record, [record]
+    run = {k: record[k] for k in RUN_KEYS if k in record}
+    meta["provenance"], meta["runs"] = record, [run]
     done: list[dict] = []
     if force:
         for p in (csv_path, prof_path):
@@ -293,7 +298,7 @@ def _prepare_out_dir(out: Path, config: SweepConfigBase, kind: ProblemKind, expe
             done = _read_done_rows(csv_path, columns, expected, count_inputs(kind, columns), kind.column_types)
         if isinstance(old.get("provenance"), dict):  # folders before provenance have none: this run starts it
             meta["provenance"] = old["provenance"]
-        meta["runs"] = [*(old.get("runs") if isinstance(old.get("runs"), list) else []), record]
+        meta["runs"] = [*(old.get("runs") if isinstance(old.get("runs"), list) else []), run]
     elif csv_path.exists():
         raise SweepStateError(f"{csv_path} exists without {SIDECAR_NAME}; use --force to overwrite it")
     atomic_write_text(meta_path, json.dumps(meta, indent=2, sort_keys=True, allow_nan=True) + "\n")
