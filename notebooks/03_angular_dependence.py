@@ -125,7 +125,7 @@ def model_curve(name, m):
     return eq40(m) @ fits[name, "eq40", 1].values
 
 
-def plot_cuts(fixed, fine, along_theta: bool, name: str) -> None:
+def plot_cuts(fixed, fine, along_theta: bool, figure_name: str) -> None:
     """Apparent T⊥, T∥ along θ at the fixed φ values (or along φ at fixed θ): points = solve, lines = Eq. 40 fit."""
     fixed_grid, free_grid = (PH, TH) if along_theta else (TH, PH)
     fixed_sym, free_sym = ("φ", "θ") if along_theta else ("θ", "φ")
@@ -146,7 +146,7 @@ def plot_cuts(fixed, fine, along_theta: bool, name: str) -> None:
     axes[0, 0].set_ylabel("apparent ħT⊥ (J/m²)")
     axes[1, 0].set_ylabel("apparent ħT∥ (J/m²)")
     axes[0, 0].legend(fontsize=7)
-    save_figure(fig, name)
+    save_figure(fig, figure_name)
 
 
 phis_shown = [p for p in (0.0, 45.0, 60.0, 120.0) if p in phi][:3]

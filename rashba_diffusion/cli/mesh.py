@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import importlib.util
 from pathlib import Path
 
+from ..errors import MissingDependencyError
 from ..meshing.gmsh_tools import check_msh_path, write_msh
 from ..meshing.specs import SPECS, MeshSpec
 from .common import add_json_arg, emit, numbers_arg
@@ -46,11 +46,13 @@ def cmd_mesh(a: argparse.Namespace) -> int:
     out = Path(a.output)
     check_msh_path(out)
     comm = None
-    if a.xdmf or importlib.util.find_spec("dolfinx") is not None:
-        # under mpiexec, rank 0 writes; --xdmf reads the mesh into DOLFINx (MissingDependencyError without it)
+    try:  # under mpiexec rank 0 writes; without DOLFINx (and its MPI) gmsh alone writes the .msh
         from ..fem._compat import MPI
 
         comm = MPI.COMM_WORLD
+    except MissingDependencyError:
+        if a.xdmf:  # --xdmf reads the mesh into DOLFINx
+            raise
     info = write_msh(spec, out, comm)
     if a.xdmf:
         from ..meshing.files import load_mesh, write_mesh_xdmf
