@@ -29,7 +29,7 @@ from rashba_diffusion.physics.torque import torque_to_j_per_m2
 from rashba_diffusion.studies.figures import fast_mode, save_figure
 
 FAST = fast_mode()
-alphas = [5e-4, 5e-2] if FAST else list(np.geomspace(5e-4, 5e-2, 9))
+alphas = [5e-4, 5e-2] if FAST else list(np.geomspace(5e-4, 5e-2, 21))
 drive = Drive(1e5)
 
 # %%
@@ -68,9 +68,18 @@ assert np.all(np.abs(edge) < 0.05) and np.all(edge < 0)  # the spin sinks at the
 # ## Torques against α, signed
 #
 # At weak coupling the damping-like torque of the wire and of the infinite medium
-# have opposite signs (the edges dominate it): a symmetric-log axis shows the signs.
+# have opposite signs (the edges dominate it), and both torques of the infinite medium
+# change sign inside the range (located below on a fine grid of α): a symmetric-log
+# axis shows the signs.
 
 # %%
+fine = np.geomspace(alphas[0], alphas[-1], 400)
+bulk_fine = np.array([[r.T_perp_j_per_m2, r.T_par_j_per_m2]
+                      for r in (solve_bulk(paper_film(a), drive, (1, 0, 0)) for a in fine)])
+for k, name in enumerate(("ħT⊥", "ħT∥")):
+    flips = fine[np.flatnonzero(np.diff(np.sign(bulk_fine[:, k])))]
+    print(f"infinite medium: {name} changes sign at α ≈ " + ", ".join(f"{a:.2g}" for a in flips) + " eV·nm")
+
 fig, ax = plt.subplots(figsize=(5.0, 3.6), layout="constrained")
 ax.plot(arr[:, 0], arr[:, 1], "o-", color="C0", label="ħT⊥ (field-like), wire")
 ax.plot(arr[:, 0], arr[:, 3], "--", color="C0", label="ħT⊥, infinite medium")

@@ -25,8 +25,9 @@
 # coupling and is largest where Δxc ≈ αkF.
 #
 # The paper plots magnitudes; here the torques are signed (a symmetric-log axis): at
-# Δxc = 65.8 meV the infinite medium's T∥ changes sign near α = 1e-2 eV·nm while the
-# wire's keeps its sign, which a plot of magnitudes hides.
+# Δxc = 65.8 meV the infinite medium's T∥ changes sign near α = 5e-3 eV·nm while the
+# wire's keeps its sign, which a plot of magnitudes hides (a panel whose values keep
+# one sign gets a plain log axis).
 #
 # Set `RASHBA_FAST=1` for the reduced run of the test suite (3 × 6 points, coarse
 # mesh), which checks the weak-coupling numbers against the closed form of Eq. 36.
@@ -103,7 +104,7 @@ for td in TAU_DELTA_S:
     assert abs(rel) < 1e-3
 
 # %%
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(7.0, 3.2), layout="constrained", sharex=True)
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(7.0, 3.6), layout="constrained", sharex=True)
 for k, td in enumerate(TAU_DELTA_S):
     c = f"C{k}"
     cu = curves[td]
@@ -111,14 +112,19 @@ for k, td in enumerate(TAU_DELTA_S):
     lab = f"Δxc = {delta * 1e3:.3g} meV"
     for ax, key in ((ax1, "T_perp"), (ax2, "T_par")):
         ax.plot(cu["alpha_ev_nm"], cu[f"{key}_J_per_m2"], "o-", ms=2.5, lw=1, color=c, label=f"wire, {lab}")
-        ax.plot(cu["alpha_ev_nm"], cu[f"{key}_bulk_J_per_m2"], "--", lw=1, color=c, label="infinite medium")
+        ax.plot(cu["alpha_ev_nm"], cu[f"{key}_bulk_J_per_m2"], "--", lw=1, color=c, label=f"infinite medium, {lab}")
         ax.axvline(delta / KF_PER_NM, color=c, ls=":", lw=0.8)
-for ax, title in ((ax1, "(a) ħT⊥ (field-like)"), (ax2, "(b) ħT∥ (damping-like)")):
+for ax, key, title in ((ax1, "T_perp", "(a) ħT⊥ (field-like)"), (ax2, "T_par", "(b) ħT∥ (damping-like)")):
+    values = np.concatenate([curves[td][f"{key}{w}_J_per_m2"] for td in TAU_DELTA_S for w in ("", "_bulk")])
     ax.set_xscale("log")
-    ax.set_yscale("symlog", linthresh=1e-10)
-    ax.axhline(0.0, color="0.5", lw=0.6)
+    if np.all(values > 0):
+        ax.set_yscale("log")
+    else:  # signs differ: a symmetric-log axis, linear within the smallest magnitude
+        ax.set_yscale("symlog", linthresh=float(np.min(np.abs(values[values != 0]))))
+        ax.axhline(0.0, color="0.5", lw=0.6)
     ax.set_title(title, fontsize=9)
     ax.set_xlabel("α (eV·nm); dotted: αkF = Δxc")
     ax.set_ylabel("torque per area (J/m²)")
-ax2.legend(fontsize=6, loc="lower left")
+handles, labels = ax1.get_legend_handles_labels()
+fig.legend(handles, labels, loc="outside lower center", ncols=3, fontsize=7)
 save_figure(fig, "fig3_torque_vs_alpha")

@@ -11,6 +11,8 @@ import pytest
 from ..conftest import mpiexec
 
 KEYS = ("T_perp_J_per_m2", "T_par_J_per_m2", "T_perp_bulk_J_per_m2", "T_par_bulk_J_per_m2")
+FINITE_FM = ["--fm-thickness-nm", "1", "--fm-lambda-j-nm", "1", "--fm-lambda-phi-nm", "1.5", "--fm-lambda-sf-nm",
+             "5", "--fm-sigma-s-per-m", "2e7"]
 BASE = ["wire", "--alpha-ev-nm", "0.05", "--tau-delta-s", "1e-14", "--tau-s", "1e-15", "--tau-sf-s", "1e-12",
         "--kf-per-nm", "4.3", "--width-nm", "50", "--efield-v-per-m", "1e5", "--json"]
 
@@ -67,3 +69,24 @@ def test_same_numbers_on_one_and_two_ranks(extra, cli_env, tmp_path):
         finite = np.isfinite(v1)
         assert np.array_equal(finite, np.isfinite(f2.point_data[name]))
         assert np.all(np.abs(f2.point_data[name][finite] - v1[finite]) <= 1e-8 * np.abs(v1[finite]).max()), name
+
+
+@pytest.mark.mpi
+@pytest.mark.skipif(mpiexec() is None, reason="no mpiexec")
+@pytest.mark.parametrize("extra", [[], FINITE_FM], ids=["ideal_sink", "finite_fm"])
+def test_bilayer_fields_are_the_same_on_one_and_two_ranks(extra, cli_env, tmp_path):
+    """The bilayer's 2D fields (and the ideal sink's interface torque): the same points in the same order and the
+    same values on 1 and 2 ranks (the finite FM's μ jumps at the interface: both sides kept)."""
+    argv = ["bilayer", "--geometry", "2d", "--width-nm", "12", "--cell-nm", "0.25", "--m", "0.6,0,0.8", "--json",
+            *extra]
+    one = run([*argv, "--out", str(tmp_path / "r1")], cli_env, ranks=1)
+    two = run([*argv, "--out", str(tmp_path / "r2")], cli_env, ranks=2)
+    assert two["xi_DL"] == pytest.approx(one["xi_DL"], rel=1e-8)
+    names = sorted(p.name for p in (tmp_path / "r1").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "r2").iterdir())
+    for name in (n for n in names if n.endswith(".vtu")):
+        f1, f2 = (meshio.read(tmp_path / r / name) for r in ("r1", "r2"))
+        assert np.abs(f1.points - f2.points).max() <= 1e-12 * np.abs(f1.points).max()
+        assert np.array_equal(f1.cells[0].data, f2.cells[0].data)
+        for key, v1 in f1.point_data.items():
+            assert np.abs(f2.point_data[key] - v1).max() <= 1e-8 * max(np.abs(v1).max(), 1e-300), (name, key)

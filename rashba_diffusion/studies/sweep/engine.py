@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import os
 import signal
 import sys
@@ -71,6 +72,8 @@ from ...problems.outputs import PROFILE_COLUMNS as PROFILE_SI_COLUMNS
 from ...problems.outputs import profile_si
 from .config import ProblemKind, SweepConfigBase, SweepPoint
 from .registry import PROBLEMS
+
+log = logging.getLogger(__name__)
 
 CSV_NAME = "sweep.csv"
 SIDECAR_NAME = "sweep.json"
@@ -449,6 +452,8 @@ def run_sweep(config: SweepConfigBase, out_dir: str | os.PathLike | None = None,
     rows = {r["index"]: r for r in done}
     result = SweepResult(rows=[], columns=columns, solved=0, skipped=len(done), cell_nm=None, dofs=None,
                          seconds=0.0, out_dir=out)
+    log.info("sweep of %d points (%s): %d to solve, %d already in %s", len(points), config.problem, len(todo),
+             len(done), out)
     if todo:
         from tqdm import tqdm
 
