@@ -71,6 +71,10 @@ def test_same_numbers_on_one_and_two_ranks(extra, cli_env, tmp_path):
         assert np.all(np.abs(f2.point_data[name][finite] - v1[finite]) <= 1e-8 * np.abs(v1[finite]).max()), name
 
 
+MACROSPIN = ["macrospin", "--ms-a-per-m", "8e5", "--alpha-gilbert", "0.1", "--b-ext-t", "0.05,0,0", "--easy-axis",
+             "1,0,0", "--demag-factors", "0,0,1", "--m0", "0.6,0.8,0", "--t-end-ns", "0.03", "--rtol", "1e-7", "--json"]
+
+
 @pytest.mark.mpi
 @pytest.mark.skipif(mpiexec() is None, reason="no mpiexec")
 @pytest.mark.parametrize("extra", [[], FINITE_FM], ids=["ideal_sink", "finite_fm"])
@@ -90,3 +94,17 @@ def test_bilayer_fields_are_the_same_on_one_and_two_ranks(extra, cli_env, tmp_pa
         assert np.array_equal(f1.cells[0].data, f2.cells[0].data)
         for key, v1 in f1.point_data.items():
             assert np.abs(f2.point_data[key] - v1).max() <= 1e-8 * max(np.abs(v1).max(), 1e-300), (name, key)
+
+
+@pytest.mark.mpi
+@pytest.mark.skipif(mpiexec() is None, reason="no mpiexec")
+@pytest.mark.parametrize("torque", [["--torque", "rashba", "--thickness-nm", "5", "--width-nm", "20", "--cell-nm",
+                                     "0.5", "--efield-v-per-m", "5e6"],
+                                    ["--torque", "bilayer", "--fm-thickness-nm", "1", "--j-a-per-m2", "1e13",
+                                     "--pumping"]], ids=["rashba", "bilayer"])
+def test_self_consistent_macrospin_is_the_same_on_one_and_two_ranks(torque, cli_env):
+    one = run([*MACROSPIN, *torque], cli_env, ranks=1)
+    two = run([*MACROSPIN, *torque], cli_env, ranks=2)
+    assert (one["ranks"], two["ranks"]) == (1, 2)
+    assert one["time_steps"] == two["time_steps"] and one["torque_solves"] == two["torque_solves"]
+    assert two["m_final"] == pytest.approx(one["m_final"], abs=1e-12)
