@@ -67,6 +67,8 @@ from ...fem.solver_options import resolve_petsc_options
 from ...files import atomic_write_text
 from ...launch import run_record
 from ...physics.bilayer import BilayerPoint, bilayer_conventions
+from ...physics.macrospin import CONVENTIONS as MACROSPIN_CONVENTIONS
+from ...physics.macrospin import MacrospinPoint
 from ...physics.rashba import RashbaPoint, film_conventions
 from ...problems.outputs import PROFILE_COLUMNS as PROFILE_SI_COLUMNS
 from ...problems.outputs import profile_si
@@ -248,6 +250,8 @@ def conventions(config: SweepConfigBase) -> dict:
         return film_conventions(params.film, params.drive)
     if isinstance(params, BilayerPoint):
         return bilayer_conventions(params)
+    if isinstance(params, MacrospinPoint):
+        return dict(MACROSPIN_CONVENTIONS)
     return {}
 
 
