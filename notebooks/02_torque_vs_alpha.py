@@ -119,8 +119,9 @@ for ax, key, title in ((ax1, "T_perp", "(a) ħT⊥ (field-like)"), (ax2, "T_par"
     ax.set_xscale("log")
     if np.all(values > 0):
         ax.set_yscale("log")
-    else:  # signs differ: a symmetric-log axis, linear within the smallest magnitude
-        ax.set_yscale("symlog", linthresh=float(np.min(np.abs(values[values != 0]))))
+    else:  # signs differ: a symmetric-log axis, linear below the decade of the smallest magnitude
+        smallest = float(np.min(np.abs(values[values != 0])))
+        ax.set_yscale("symlog", linthresh=10.0 ** np.floor(np.log10(smallest)))
         ax.axhline(0.0, color="0.5", lw=0.6)
     ax.set_title(title, fontsize=9)
     ax.set_xlabel("α (eV·nm); dotted: αkF = Δxc")
