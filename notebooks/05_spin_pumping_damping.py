@@ -24,20 +24,18 @@
 #
 # The closed forms assume isotropic relaxation (no DP), ωτΔ ≪ 1 and ωτsf ≪ 1, and small k: the plots show
 # where they hold and where they fail.  Set `RASHBA_FAST=1` for the reduced run of the test suite; the full run
-# writes `docs/figures/pumping_*.png`.
+# writes `docs/figures/pumping_damping.png` and `.svg`.
 
 # %%
 import math
-import os
-from pathlib import Path
 
 import numpy as np
 
 from rashba_diffusion import paper_film
 from rashba_diffusion.physics import pumping as pp
+from rashba_diffusion.studies.figures import fast_mode, save_figure
 
-FAST = os.environ.get("RASHBA_FAST") == "1"
-FIGDIR = Path(os.environ.get("RASHBA_FIGURES", "." if FAST else "docs/figures"))
+FAST = fast_mode()
 MAGNET = pp.MagnetLayer(ms_a_per_m=1e6, thickness_nm=1.0)  # an example magnet: Δα scales as 1/(Ms t)
 THETA = 30.0
 freqs = [1.0, 10.0] if FAST else list(np.geomspace(0.3, 300.0, 13))
@@ -171,11 +169,8 @@ for key, ref in (("torque_coefficient_a", exact.torque_coefficient_a),
     print(f"FE 1d {key}: {fe[key]:+.7f}, exact {ref:+.7f}, relative difference {abs(fe[key] / ref - 1):.1e}")
 
 # %%
-import matplotlib  # noqa: E402
-import matplotlib.ticker  # noqa: E402
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 
 plt.rcParams["axes.titlesize"] = 10
 fig, axes = plt.subplots(2, 2, figsize=(10.5, 7.5), constrained_layout=True)
@@ -216,7 +211,5 @@ ax.set_xlabel("k (1/nm)")
 ax.set_ylabel("(b(+k) − b(−k))/2")
 ax.legend()
 ax.set_title("chiral damping, cycloids about ŷ, α = 2e-2 eV·nm")
-FIGDIR.mkdir(parents=True, exist_ok=True)
-fig.savefig(FIGDIR / "pumping_damping.png", dpi=110)
-print(f"wrote {FIGDIR / 'pumping_damping.png'}")
+save_figure(fig, "pumping_damping")
 assert all(d[0] > 0 for d in damping["hamiltonian"]) and all(d[0] < 0 for d in damping["eq17"])

@@ -48,7 +48,7 @@ API: dict[str, str] = {
     "run_self_consistent": "problems.macrospin",
     "write_outputs": "problems.outputs",
     "wire_torques": "studies.angular",
-    "load_mesh": "meshing.files", "generate": "meshing.gmsh_build", "write_msh": "meshing.gmsh_build",
+    "load_mesh": "meshing.files", "generate": "meshing.gmsh_build", "write_msh": "meshing.gmsh_tools",
 }  # fmt: skip
 __all__ = [*API, "__version__"]
 

@@ -15,9 +15,9 @@ from .common import (
     add_film_args,
     add_json_arg,
     add_magnet_args,
-    effective_field_inputs,
     emit,
     film_from_args,
+    magnet_inputs,
     vector_arg,
 )
 
@@ -54,7 +54,7 @@ def add_parser(sub) -> None:
                    help=f"periods integrated from δS = 0, the last one averaged (>= 2; default {DEFAULT_PERIODS})")
     g.add_argument("--scheme", choices=("bdf1", "bdf2"), default="bdf2", help="time discretization (default bdf2)")
     g.add_argument("--out", default=None,
-                   help="directory for summary.json, timeseries.csv and (1d, 2d) the fields spin.bp, charge.bp")
+                   help="directory for summary.json, timeseries.csv and (1d, 2d) fields.vtu (the last step)")
     add_json_arg(p)
     p.set_defaults(func=cmd_pumping)
 
@@ -71,7 +71,7 @@ def pumping_inputs(a: argparse.Namespace) -> tuple[PumpingPoint, PumpingSpec]:
     if a.texture == "uniform" and k is not None:
         raise ParameterError(f"wavevector_per_nm = {k!r} 1/nm is invalid with texture = 'uniform'; valid: "
                              "leave it unset, or --texture helix")
-    magnet = effective_field_inputs(a, "for the damping enhancement")
+    magnet = magnet_inputs(a, "for the damping enhancement")
     point = PumpingPoint(film, precession, a.sec6_model, None if magnet is None else MagnetLayer(*magnet))
     point.model()  # validates the model (e.g. some longitudinal relaxation must exist)
     spec = PumpingSpec(a.geometry, a.length_nm, a.width_nm, a.cell_nm, a.degree, a.dt_ps, a.periods, a.scheme)

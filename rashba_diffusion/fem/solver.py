@@ -94,6 +94,13 @@ class LinearSolver:
         #: Krylov iterations of the last solve (0 for a direct solve: preonly)
         self.iterations = 0
 
+    def describe(self) -> dict:
+        """The solver as used (``provenance.solver`` of ``summary.json``): PETSc's KSP and PC types, the
+        options, the last solve's iterations."""
+        return {"ksp_type": self.ksp.getType(), "pc_type": self.ksp.getPC().getType(),
+                "petsc_options": {k: str(v) for k, v in self.options.items()},
+                "krylov_iterations": self.iterations, "petsc_version": ".".join(map(str, PETSc.Sys.getVersion()))}
+
     @contextmanager
     def _petsc_options(self) -> Iterator[None]:
         """This solver's options in the global database (under its prefix) for the duration of the block."""

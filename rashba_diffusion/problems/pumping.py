@@ -229,6 +229,9 @@ class PumpingSession(SessionBase[PumpingPoint]):
         t0 = time.perf_counter()
         qs = self._quasi_static(steps)
         quasi_static_seconds = time.perf_counter() - t0
+        # the solution returned (and written by --out) is the transient's last step, at the phase of the last
+        # quasi-static sample (a whole number of periods later), so m and ṁ in the model go with it
+        self.U.x.array[:] = model.U1.x.array
         s0 = model.pumping.s0_per_nm2
 
         def coefficients(samples: np.ndarray) -> tuple[float, float]:
@@ -260,7 +263,8 @@ class PumpingSession(SessionBase[PumpingPoint]):
         timings = {**self.setup_timings, **{f"transient_{k}": after[k] - before[k] for k in self.solver.timings},
                    "quasi_static": quasi_static_seconds}
         return Result(summary=summary, solution=self.U, model=model, timings=timings,
-                      time_series={c: data[:, i] for i, c in enumerate(TIME_SERIES_COLUMNS)})
+                      time_series={c: data[:, i] for i, c in enumerate(TIME_SERIES_COLUMNS)},
+                      provenance={"conventions": summary["conventions"]})
 
     def close(self) -> None:
         super().close()

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from ..files import atomic_write_text, summary_json
+from ..launch import run_record
 from ..physics.pumping import (
     PARTICLE_SHEET_CURRENT_TO_A_PER_M,
     PER_NM2_TO_PER_M2,
@@ -113,4 +114,5 @@ def write_bulk_outputs(outdir: str | os.PathLike, summary: dict, series: dict[st
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     atomic_write_text(outdir / "timeseries.csv", time_series_csv(series))
-    atomic_write_text(outdir / "summary.json", summary_json(summary))
+    record = {**summary, "provenance": {**run_record(None), "files": ["summary.json", "timeseries.csv"]}}
+    atomic_write_text(outdir / "summary.json", summary_json(record))

@@ -25,6 +25,10 @@ CELL_FRACTION_1D = 0.1
 CELL_FRACTION_2D = 0.5
 
 
+#: the wire's width of ``rashba-diffusion wire`` and of :class:`WireSpec` when none is given (nm; the paper's)
+DEFAULT_WIRE_WIDTH_NM = 50.0
+
+
 @dataclass(frozen=True)
 class WireSpec:
     """Geometry and discretization of a wire (all lengths in nm).
@@ -35,7 +39,7 @@ class WireSpec:
     10 λsf, whichever is larger, so that the contacts do not reach the middle).
     """
 
-    width_nm: float
+    width_nm: float = DEFAULT_WIRE_WIDTH_NM
     geometry: GeometryKind = "1d"
     length_nm: float | None = None
     cell_nm: float | None = None

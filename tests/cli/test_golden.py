@@ -16,8 +16,9 @@ What is pinned (fixtures in ``tests/cli/golden/``):
   refuse it as it stands and resume it once the config names eq17 (its input columns must match bit for bit).
   This one is a record of files users have, so it is never regenerated.
 
-Keys that measure the run rather than the physics (wall times, the number of ranks) are excluded by name
-(:data:`MEASURED_KEYS`); nothing else is loosened.
+Keys that measure the run rather than the physics (wall times, the number of ranks; in ``sweep.json``'s provenance
+the command, the time, the machine, and its list of runs) are excluded by name (:data:`MEASURED_KEYS`,
+:data:`MEASURED_PROVENANCE_KEYS`); nothing else is loosened.
 
 These are regression pins, not physics tests: the physics is checked against independent references
 elsewhere.  After an intended change of the contract, regenerate the fixtures (and review the diff)::
@@ -49,6 +50,9 @@ RELATIVE_TOLERANCE = 1e-12
 #: keys that measure this run (timings, parallel layout), not the result: excluded by name
 MEASURED_KEYS = frozenset({"solve_seconds", "total_seconds", "point_seconds", "ranks", "torque_solve_seconds",
                            "pumping_solve_seconds", "transient_seconds", "factorization_seconds"})
+#: what a file's provenance records of the run and the machine (``summary.json``, ``sweep.json``), not of the result:
+#: excluded by name, with ``sweep.json``'s list of ``runs``
+MEASURED_PROVENANCE_KEYS = frozenset({"command", "created_utc", "platform", "python", "dolfinx", "mpi_ranks"})
 #: argparse wraps help text to the terminal width: fix it
 HELP_COLUMNS = "80"
 
@@ -238,8 +242,10 @@ def sweep_outputs(workdir: Path) -> dict[str, dict]:
         buf = io.StringIO()
         with contextlib.redirect_stdout(buf):
             assert main(["sweep", str(cfg), "--out", str(res), "--quiet"]) == 0
-        rec = {"csv_header": (res / "sweep.csv").read_text().splitlines()[0],
-               "sidecar": json.loads((res / "sweep.json").read_text())}
+        sidecar = json.loads((res / "sweep.json").read_text())
+        sidecar.pop("runs")
+        sidecar["provenance"] = {k: v for k, v in sidecar["provenance"].items() if k not in MEASURED_PROVENANCE_KEYS}
+        rec = {"csv_header": (res / "sweep.csv").read_text().splitlines()[0], "sidecar": sidecar}
         if (res / "profiles.csv").exists():
             rec["profiles_header"] = (res / "profiles.csv").read_text().splitlines()[0]
         out[name] = rec
