@@ -6,9 +6,11 @@ The parent process never imports DOLFINx: each job runs in its own process (:mod
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import sys
 
+from ..errors import MissingDependencyError
 from ..fem.solver_options import parse_petsc_option_args
 from ..studies.bench.registry import BASELINE_MAX_S, REGISTRY, run_suite
 from ..studies.bench.report import report_markdown, write_reports
@@ -32,8 +34,16 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="run the SciPy baseline only up to this many dofs (default: every size)")
 
 
+#: what ``bench`` imports beyond the core dependencies (the ``bench`` extra): psutil, scikit-fem
+BENCH_MODULES = ("psutil", "skfem")
+
+
 def cmd_bench(a: argparse.Namespace) -> int:
     """Run a suite, optionally write the reports, print the summary."""
+    missing = [m for m in BENCH_MODULES if importlib.util.find_spec(m) is None]
+    if missing:
+        raise MissingDependencyError(f"rashba-diffusion bench needs {', '.join(missing)}: install the bench extra, "
+                                     "pip install 'rashba_diffusion[bench]'")
     suite = "tiny" if a.tiny else "quick" if a.quick else "full"
     ranks = tuple(int(x) for x in a.ranks.split(",")) if a.ranks else None
     opts = parse_petsc_option_args(a.petsc_option) or None

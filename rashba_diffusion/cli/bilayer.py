@@ -56,7 +56,8 @@ def add_parser(sub) -> None:
                    help="uniform j_N x̂ in the HM, or solved between contact_left/right (3D only); default contacts "
                    "on a 3D mesh that has them, else uniform")
     g.add_argument("--degree", type=int, choices=(1, 2, 3), default=2, help="Lagrange degree")
-    g.add_argument("--out", default=None, help="directory for summary.json")
+    g.add_argument("--out", default=None, help="directory for summary.json, fields.vtu (SI) and, for an ideal-sink "
+                   "FM in 2D/3D, interface.vtu, with PNGs beside them (README, Output files)")
     add_petsc_option_arg(p, "PETSc option of both linear solves, repeatable (e.g. preset=iterative for large 3D "
                          "meshes)")
     add_json_arg(p)
@@ -104,6 +105,6 @@ def cmd_bilayer(a: argparse.Namespace) -> int:
     if a.mesh is not None:
         result.summary["mesh"] = str(a.mesh)
     if a.out:
-        write_outputs(a.out, result, fields=False)
+        write_outputs(a.out, result, f"bilayer, {result.summary['geometry']}", command=a.command_line)
     emit(a, result.summary, comm.rank)
     return 0

@@ -10,6 +10,7 @@ from pathlib import Path
 from ..errors import ParameterError
 from ..fem.solver_options import parse_petsc_option_args
 from ..files import atomic_write_text, summary_json
+from ..launch import run_record
 from ..physics.bilayer import Ferromagnet, check_combination
 from ..physics.bilayer_pumping import check_pumping
 from ..physics.llg import MacrospinParameters
@@ -141,7 +142,8 @@ def cmd_macrospin(a: argparse.Namespace) -> int:
     if a.out and rank == 0:
         out = Path(a.out)
         atomic_write_text(out / TIME_SERIES_NAME, result.time_series_csv())
-        atomic_write_text(out / SUMMARY_NAME, summary_json(summary))
+        record = {**summary, "provenance": {**run_record(a.command_line), "files": [SUMMARY_NAME, TIME_SERIES_NAME]}}
+        atomic_write_text(out / SUMMARY_NAME, summary_json(record))
     emit(a, summary, rank)
     return 0
 

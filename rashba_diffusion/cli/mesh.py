@@ -11,6 +11,8 @@ import argparse
 import dataclasses
 from pathlib import Path
 
+from ..errors import MissingDependencyError
+from ..meshing.gmsh_tools import check_msh_path, write_msh
 from ..meshing.specs import SPECS, MeshSpec
 from .common import add_json_arg, emit, numbers_arg
 
@@ -34,22 +36,30 @@ def _add_spec_options(p: argparse.ArgumentParser, spec_cls: type[MeshSpec]) -> N
 
 
 def cmd_mesh(a: argparse.Namespace) -> int:
-    """Handler of ``rashba-diffusion mesh KIND``: validate the spec, then run gmsh and write the file(s)."""
+    """Handler of ``rashba-diffusion mesh KIND``: validate the spec, then run gmsh and write the file(s).
+
+    The ``.msh`` file needs gmsh only; ``--xdmf`` reads it into DOLFINx and writes DOLFINx's XDMF (tags and
+    their names), so it needs DOLFINx (without it: exit 2 and how to install it, before gmsh runs).
+    """
     spec_cls = SPECS[a.kind]
     spec = spec_cls(**{f.name: getattr(a, f.name) for f in dataclasses.fields(spec_cls)})  # validates
     out = Path(a.output)
-    # the geometry is validated (write_msh checks the suffix before gmsh starts): only now start MPI and gmsh
-    from ..fem._compat import MPI
-    from ..meshing.gmsh_build import write_msh
+    check_msh_path(out)
+    comm = None
+    try:  # under mpiexec rank 0 writes; without DOLFINx (and its MPI) gmsh alone writes the .msh
+        from ..fem._compat import MPI
 
-    comm = MPI.COMM_WORLD
+        comm = MPI.COMM_WORLD
+    except MissingDependencyError:
+        if a.xdmf:  # --xdmf reads the mesh into DOLFINx
+            raise
     info = write_msh(spec, out, comm)
-    if a.xdmf and comm.rank == 0:
-        from ..meshing.files import convert_msh
+    if a.xdmf:
+        from ..meshing.files import load_mesh, write_mesh_xdmf
 
-        convert_msh(out, out.with_suffix(".xdmf"))
-        info["xdmf"] = str(out.with_suffix(".xdmf"))
-    emit(a, info, comm.rank)
+        written = write_mesh_xdmf(load_mesh(out, comm), out.with_suffix(".xdmf"))
+        info["xdmf"] = [str(p) for p in written]
+    emit(a, info, 0 if comm is None else comm.rank)
     return 0
 
 
@@ -62,6 +72,7 @@ def add_parser(sub) -> None:
         _add_spec_options(k, spec_cls)
         k.add_argument("-o", "--output", required=True, help="the .msh file to write")
         k.add_argument("--xdmf", action="store_true",
-                       help="also write FILE.xdmf (meshio, inline data; tags as cell data 'tags', no names)")
+                       help="also write FILE.xdmf and FILE.h5 in DOLFINx's format (grids mesh, cell_tags, facet_tags; "
+                            "the tag names as the information tag_names); needs DOLFINx")
         add_json_arg(k)
         k.set_defaults(func=cmd_mesh)

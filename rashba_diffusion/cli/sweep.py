@@ -1,4 +1,5 @@
-"""``rashba-diffusion sweep CONFIG.toml [--out DIR] [--quiet] [--force]``: a resumable parameter sweep."""
+"""``rashba-diffusion sweep CONFIG.toml [--out DIR] [--force] [-q]``: a resumable parameter sweep (``-q``: no
+progress bar)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ def add_parser(sub) -> None:
     s = sub.add_parser("sweep", help="run a parameter sweep from a TOML file (resumable; see docs/sweeps.md)")
     s.add_argument("config", help="TOML sweep configuration")
     s.add_argument("--out", default=None, help="output directory (default: results/<config name>)")
-    s.add_argument("--quiet", action="store_true", help="no progress bar")
     s.add_argument("--force", action="store_true", help="discard results of a different config in --out")
     s.set_defaults(func=cmd_sweep)
 
@@ -26,7 +26,8 @@ def cmd_sweep(a: argparse.Namespace) -> int:
     from ..studies.sweep.engine import CSV_NAME, run_sweep
 
     comm = MPI.COMM_WORLD
-    res = run_sweep(config, out, comm=comm, quiet=a.quiet, force=a.force)
+    res = run_sweep(config, out, comm=comm, quiet=getattr(a, "quiet", False), force=a.force,
+                    command=a.command_line)
     if comm.rank == 0:
         mesh = f", cell_nm {res.cell_nm:.6g}, {res.dofs} dofs" if res.cell_nm is not None else ""
         print(f"sweep: {len(config)} points, solved {res.solved}, skipped {res.skipped} (already in "

@@ -7,7 +7,7 @@ import argparse
 from ..fem.solver_options import parse_petsc_option_args
 from ..meshing.tags import parse_tag_map
 from ..physics.rashba import Drive, Film
-from ..problems.specs import WireSpec
+from ..problems.specs import DEFAULT_WIRE_WIDTH_NM, WireSpec
 from .common import add_effective_fields, add_material_args, add_petsc_option_arg, emit, film_inputs
 
 
@@ -16,7 +16,7 @@ def add_parser(sub) -> None:
     w = sub.add_parser("wire", help="solve a wire (1D cross-section by default, or the full 2D wire)")
     add_material_args(w)
     g = w.add_argument_group("geometry")
-    g.add_argument("--width-nm", type=float, default=50.0, help="wire width W (nm)")
+    g.add_argument("--width-nm", type=float, default=DEFAULT_WIRE_WIDTH_NM, help="wire width W (nm)")
     g.add_argument("--geometry", choices=("1d", "2d"), default="1d",
                    help="1d: translation-invariant cross-section (default); 2d: full wire with contacts")
     g.add_argument("--length-nm", type=float, default=None, help="2D wire length (nm); default max(4W, 10λsf)")
@@ -25,7 +25,8 @@ def add_parser(sub) -> None:
     g.add_argument("--degree", type=int, choices=(1, 2, 3), default=2, help="Lagrange degree")
     g.add_argument("--mesh", default=None, help="solve on this 2D mesh file (.msh or meshio); overrides --geometry")
     g.add_argument("--tag-map", default=None, help="JSON (or .json file) mapping our tag names to the mesh's tags")
-    g.add_argument("--out", default=None, help="directory for fields (VTX .bp), profile.csv, profile.png, summary.json")
+    g.add_argument("--out", default=None, help="directory for summary.json, fields.vtu (SI; PNG beside it in 2D), "
+                   "profile.csv and profile.png (README, Output files)")
     add_petsc_option_arg(w, "PETSc option of the linear solve, repeatable (e.g. preset=iterative, ksp_rtol=1e-10)")
     w.set_defaults(func=cmd_wire)
 
@@ -47,7 +48,7 @@ def cmd_wire(a: argparse.Namespace) -> int:
     add_effective_fields(result.summary, fields)
     if a.out:
         title = f"α = {film.alpha_ev_nm:g} eV·nm, W = {spec.width_nm:g} nm, m = {tuple(round(x, 3) for x in m)}"
-        write_outputs(a.out, result, title, plot=True)
+        write_outputs(a.out, result, title, plot=True, command=a.command_line)
     emit(a, result.summary, comm.rank)
     return 0
 
@@ -66,6 +67,6 @@ def _film_on_mesh(a: argparse.Namespace, film: Film, drive: Drive, m, fields, pe
     result.summary["mesh"] = str(a.mesh)
     add_effective_fields(result.summary, fields)
     if a.out:
-        write_outputs(a.out, result)
+        write_outputs(a.out, result, f"the film on {a.mesh}", command=a.command_line)
     emit(a, result.summary, comm.rank)
     return 0

@@ -11,15 +11,21 @@ from __future__ import annotations
 
 import importlib.util
 
-if importlib.util.find_spec("dolfinx_solver") is not None:  # PyPI wheel: load bundled PETSc first
-    import dolfinx_solver  # noqa: F401
+from ..errors import DOLFINX_INSTALL_HINT, MissingDependencyError
 
-import dolfinx  # noqa: E402
-import dolfinx.fem.petsc as fem_petsc  # noqa: E402
-import ufl  # noqa: E402
-from dolfinx import fem, geometry, io, mesh  # noqa: E402
-from mpi4py import MPI  # noqa: E402
-from petsc4py import PETSc  # noqa: E402
+try:
+    if importlib.util.find_spec("dolfinx_solver") is not None:  # PyPI wheel: load bundled PETSc first
+        import dolfinx_solver  # noqa: F401
+
+    import dolfinx
+    import dolfinx.fem.petsc as fem_petsc
+    import ufl
+    from dolfinx import fem, geometry, io, mesh
+    from mpi4py import MPI
+    from petsc4py import PETSc
+except ImportError as e:  # a solve needs DOLFINx: say how to get it, in one line
+    raise MissingDependencyError(f"DOLFINx is needed for this and could not be imported ({e}); install it: "
+                                 f"{DOLFINX_INSTALL_HINT}") from e
 
 DOLFINX_VERSION = dolfinx.__version__
 #: a facet of a conforming simplex mesh borders at most two cells

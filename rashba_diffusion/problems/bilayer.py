@@ -25,6 +25,7 @@ from ..physics.bilayer import (
     HeavyMetal,
     Interface,
     analytic_efficiencies,
+    bilayer_conventions,
     decompose_dl_fl,
     probe_polarization,
     sigma_ratio,
@@ -93,6 +94,22 @@ class BilayerSession(SessionBase[BilayerPoint]):
                                   degree=spec.degree, current_shape=self.shape)
         self.setup_timings["forms"] = time.perf_counter() - t0
         self._start_solver(self.model.system, petsc_options)
+
+    def describe(self) -> dict:
+        """The conventions, mesh and solver of the current solution (``provenance`` of ``summary.json``)."""
+        msh, model = self.geometry.msh, self.model
+        tdim = msh.topology.dim
+        return {
+            "conventions": bilayer_conventions(self.point),
+            "mesh": {"kind": "given" if self.given_geometry else ("gmsh stripe" if self.spec.geometry == "3d"
+                                                                  else "structured"),
+                     "dim": tdim, "cells": msh.topology.index_map(tdim).size_global,
+                     "vertices": msh.topology.index_map(0).size_global, "cell_nm": self.cell_nm,
+                     "element": f"Lagrange degree {model.degree}, "
+                                + ("(mu_N, mu_F)" if model.layout == "split" else "mu"),
+                     "dofs": self.ndofs, "charge_current": self.charge},
+            "solver": self.solver.describe(),
+        }
 
     def _sources(self, point: BilayerPoint) -> dict[str, np.ndarray]:
         sources = {} if self.shape is not None else {
@@ -242,7 +259,8 @@ class BilayerSession(SessionBase[BilayerPoint]):
             b_fl, b_dl = effective_fields_tesla(t_fl, t_dl, fm.ms_a_per_m, fm.thickness_nm, llg_sign=LLG_TORQUE_SIGN)
             summary["B_FL_T"], summary["B_DL_T"] = b_fl, b_dl
         timings = {**self.setup_timings, **solver_timings, "postprocess": t_post}
-        return Result(summary=summary, solution=model.solution, model=model, timings=timings, torque_vector=T)
+        return Result(summary=summary, solution=model.solution, model=model, timings=timings, torque_vector=T,
+                      provenance=self.describe())
 
 
 def solve_bilayer(hm: HeavyMetal, fm: Ferromagnet, interface: Interface, m, j_a_per_m2: float,

@@ -122,7 +122,7 @@ class SpinDiffusionTorque:
         unit = np.asarray(m_values, dtype=float)
         unit = unit / np.linalg.norm(unit, axis=1)[:, None]
         self.model.update(m=unit.ravel())
-        self.solver.roundoff_scale = abs(float(self.model.s0.value))  # the equilibrium spin's size (ħ/nm²)
+        self.solver.roundoff_scale = abs(float(self.model.texture_s0.value))  # the equilibrium spin's size (ħ/nm²)
         if self.mdot is not None:
             self.mdot.x.array[:] = (0.0 if mdot_per_s is None else np.asarray(mdot_per_s).ravel() * FS)
             self.mdot.x.scatter_forward()

@@ -236,3 +236,20 @@ def test_false_convergence_is_caught_by_true_residual():
     """Plain GMRES around the Krylov-smoothed AMG reports convergence to a wrong answer; the check refuses it."""
     with pytest.raises(SolveError, match="true residual"):
         solve_wire(FILM, DRIVE, M, SPEC, MPI.COMM_SELF, petsc_options={"preset": "iterative", "ksp_type": "gmres"})
+
+
+def test_registry_pumping_runs_and_reuses_a_constant_operators_factorization(tiny_report):
+    """The pumping entry: the helix and the 2D uniform precession refactorize on their budget (fewer times than
+    they step), the constant operator keeps its two factorizations (BDF1 start, BDF2) with one Krylov iteration
+    per step."""
+    s, report, md = tiny_report
+    runs = {r["pumping_case"]: r for r in report["results"] if r["case"] == "pumping"}
+    assert set(runs) == {"helix1d", "uniform2d", "constant2d"}
+    for r in runs.values():
+        assert _finite(r["time_per_step_s"]) and 0 <= r["factorization_share"] <= 1
+    for c in ("helix1d", "uniform2d"):
+        assert 1 < runs[c]["factorizations"] < runs[c]["time_steps"]
+    const = runs["constant2d"]
+    assert const["factorizations"] == 2 and const["krylov_iterations"] == const["time_steps"]
+    assert s["pumping_constant2d_factorizations"] == 2
+    assert "Spin pumping, time-stepped" in md

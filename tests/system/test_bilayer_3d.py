@@ -15,7 +15,8 @@ import pytest
 from rashba_diffusion import cli
 from rashba_diffusion.errors import ParameterError
 from rashba_diffusion.fem._compat import MPI, fem, ufl
-from rashba_diffusion.meshing.gmsh_build import bilayer_cross_section, bilayer_stripe_3d, write_msh
+from rashba_diffusion.meshing.gmsh_build import bilayer_cross_section, bilayer_stripe_3d
+from rashba_diffusion.meshing.gmsh_tools import write_msh
 from rashba_diffusion.meshing.specs import BilayerStripeMesh
 from rashba_diffusion.models.charge import current_shape
 from rashba_diffusion.physics.bilayer import (

@@ -4,7 +4,8 @@ the same mesh (generated or read from a file), examples are valid."""
 import pytest
 
 from rashba_diffusion.errors import ConfigError
-from rashba_diffusion.meshing.gmsh_build import generate, write_msh
+from rashba_diffusion.meshing.gmsh_build import generate
+from rashba_diffusion.meshing.gmsh_tools import write_msh
 from rashba_diffusion.meshing.specs import HallBarMesh
 from rashba_diffusion.physics.rashba import Drive, paper_film
 from rashba_diffusion.problems.film import solve_film

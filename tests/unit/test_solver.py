@@ -119,7 +119,7 @@ def test_lagged_newton_solver_accepts_a_vanishing_solution_at_its_scales_round_o
     U = fem.Function(model.V)
     F = fem.form(ufl.action(model.a_ufl, U) - model.L_ufl)
     with LaggedNewtonSolver(F, model.a, U, model.bcs, rtol=1e-9) as chord:
-        chord.roundoff_scale = abs(float(model.s0.value))
+        chord.roundoff_scale = abs(float(model.texture_s0.value))
         assert chord.roundoff_scale > 0
         for _ in range(3):
             chord.solve()

@@ -23,6 +23,10 @@ Cases
 ``domain_wall``   a domain wall driven by the Rashba film's self-consistent spin diffusion
                   (:mod:`.domain_wall`): steps per second, the spin solve's share, and the
                   spin solve's variants (warm start, factorization reuse) side by side.
+``pumping``       a time-stepped pumping run (:class:`~rashba_diffusion.problems.pumping.PumpingSession`): the
+                  1D helix, the 2D 200 × 200 nm uniform precession, and the same 2D mesh with an operator that
+                  does not change (no m-dependent term): time per step, the share spent factorizing, how
+                  many factorizations, and the result against the exact periodic state.
 """
 
 from __future__ import annotations
@@ -251,6 +255,84 @@ def run_bilayer3d(cell_nm: float, length_nm: float = BILAYER_LENGTH_NM, width_nm
         "peak_rss_mb": _peak_rss_mb(comm),
     }  # fmt: skip
 
+#: the pumping benchmarks (the tiny suite of the tests shrinks the samples)
+PUMPING_CASES = ("helix1d", "uniform2d", "constant2d")
+
+
+def pumping_case(case: str, tiny: bool = False):
+    """(point, spec) of a pumping benchmark (paper film, 10 GHz, θ = 30°, the default time stepping: BDF2, 32
+    steps per period, 3 periods).
+
+    ``helix1d``: a helix about ẑ (k = 0.05/nm), the default 1d line (200 nm, P2, cells a tenth of the shortest
+    length); ``uniform2d``: uniform precession about ẑ on the default 200 × 200 nm rectangle (edge cells half the
+    shortest length) with P1 elements (its interior equals the infinite film to 2e-8 with P1 already; the
+    default P2 has 4× the dofs and took 6× longer, docs/performance.md); ``constant2d``: the same mesh, Δxc = 0
+    with an explicit PF (s0 as with the Hamiltonian's rule): precession, dephasing, Γ and R vanish, so the
+    operator is the same at every step.
+    """
+    from ...physics.pumping import Precession, PumpingPoint
+    from ...problems.specs import PumpingSpec
+
+    film = paper_film(5e-2)
+    if case == "helix1d":
+        pr = Precession(10.0, 30.0, texture="helix", wavevector_per_nm=0.05)
+        spec = PumpingSpec("1d", length_nm=40.0 if tiny else None)
+    elif case in ("uniform2d", "constant2d"):
+        pr = Precession(10.0, 30.0)
+        size = 40.0 if tiny else None
+        spec = PumpingSpec("2d", length_nm=size, width_nm=size, degree=1, cell_nm=1.0 if tiny else spec_cell_of(film))
+        if case == "constant2d":
+            film = film.replace(tau_delta_s=math.inf, polarization=film.coefficients().PF)
+    else:
+        raise ValueError(f"unknown pumping case {case!r}; valid: {PUMPING_CASES}")
+    return PumpingPoint(film, pr), spec
+
+
+def _rel_or_none(x: float, ref: float) -> float | None:
+    """|x/ref − 1|, or None for ref = 0 (nothing to compare with)."""
+    return abs(x / ref - 1.0) if ref != 0.0 else None
+
+
+def spec_cell_of(film) -> float:
+    """The default 2d edge cell of ``film`` (the constant-operator case keeps the mesh of the uniform one)."""
+    from ...problems.specs import PumpingSpec
+
+    return PumpingSpec("2d").resolved_cell_nm(film)
+
+
+def run_pumping(case: str, tiny: bool = False) -> dict:
+    """One pumping run (:func:`pumping_case`): phases, factorizations, iterations, and a, b against the exact state."""
+    from ...problems.pumping import PumpingSession
+    from ...problems.pumping_bulk import solve_bulk_pumping
+
+    comm = MPI.COMM_WORLD
+    point, spec = pumping_case(case, tiny)
+    t0 = time.perf_counter()
+    with PumpingSession(point, spec, comm) as session:
+        setup = time.perf_counter() - t0
+        r = session.solve()
+    s, t = r.summary, r.timings
+    exact, _ = solve_bulk_pumping(point)
+    transient = s["transient_seconds"]
+    steps = s["time_steps"]
+    phases = {k[len("transient_"):]: v for k, v in t.items()
+              if k.startswith("transient_") and k[len("transient_"):] in ("assemble_matrix", "assemble_rhs",
+                                                                           "factorize", "solve")}
+    return {
+        "case": "pumping", "pumping_case": case, "tiny": tiny, "dofs": s["dofs"], "ranks": comm.size,
+        "time_steps": steps, "factorizations": s["factorizations"], "krylov_iterations": s["krylov_iterations"],
+        "setup_s": setup, "transient_s": transient, "quasi_static_s": s["solve_seconds"] - transient,
+        "end_to_end_s": setup + s["total_seconds"], "time_per_step_s": transient / steps,
+        "factorization_share": phases["factorize"] / transient, "phases_s": phases,
+        # (None where the exact value is 0: the constant-operator case, Δxc = 0, has no torque and no dc spin)
+        "a_rel_diff_exact": _rel_or_none(s["torque_coefficient_a"], exact["torque_coefficient_a"]),
+        "b_rel_diff_exact": _rel_or_none(s["torque_coefficient_b"], exact["torque_coefficient_b"]),
+        "spin_rel_diff_exact": _rel_or_none(float(np.linalg.norm(s["pumped_spin_dc_hbar_per_m2"])),
+                                            float(np.linalg.norm(exact["pumped_spin_dc_hbar_per_m2"]))),
+        "peak_rss_mb": _peak_rss_mb(comm),
+    }  # fmt: skip
+
+
 def _json_default(obj):
     """numpy scalars -> Python numbers."""
     if isinstance(obj, np.generic):
@@ -259,7 +341,8 @@ def _json_default(obj):
 
 
 CASES = {"wire": run_wire, "film3d": run_film3d, "fig3_sweep": run_fig3_sweep, "bilayer3d": run_bilayer3d,
-         "domain_wall": run_domain_wall_bench}
+         "domain_wall": run_domain_wall_bench,
+         "pumping": run_pumping}
 
 
 def main(argv: list[str] | None = None) -> int:

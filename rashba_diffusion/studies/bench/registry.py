@@ -131,6 +131,15 @@ def _domain_wall_jobs(suite, ranks, petsc_options):
     return [Job("domain_wall", "domain_wall", dict(DOMAIN_WALL[suite]), 1)]  # 1D: one rank (docs/performance.md)
 
 
+#: the pumping cases (:func:`.cases.pumping_case`) of each suite
+PUMPING_CASES = {"full": ("helix1d", "uniform2d", "constant2d"), "quick": ("helix1d",),
+                 "tiny": ("helix1d", "uniform2d", "constant2d")}
+
+
+def _pumping_jobs(suite, ranks, petsc_options):
+    return [Job("pumping", "pumping", {"case": c, "tiny": suite == "tiny"}, 1) for c in PUMPING_CASES[suite]]
+
+
 REGISTRY: dict[str, Entry] = {
     e.name: e
     for e in (
@@ -145,6 +154,9 @@ REGISTRY: dict[str, Entry] = {
         Entry("domain_wall", "(d) a domain wall in a 1 µm wire driven by the film's self-consistent spin "
               "diffusion for 5 ns: steps/s, the spin solve's share, warm start and factorization reuse side by "
               "side", _domain_wall_jobs, requires="problems.domain_wall"),
+        Entry("pumping", "spin pumping, time-stepped (BDF2, lagged LU): the 1D helix, the 2D 200 × 200 nm uniform "
+              "precession and the same mesh with a constant operator; time per step, factorization share",
+              _pumping_jobs, requires="problems.pumping"),
     )
 }  # fmt: skip
 
@@ -365,5 +377,11 @@ def summarize(report: dict) -> dict:
         out.update(domain_wall_run_s=w["run_s"], domain_wall_steps_per_second=w["steps_per_second"],
                    domain_wall_spin_share=w["spin_share_of_step"],
                    domain_wall_spin_time_ratios=w["spin_time_ratio_over_default"])
+    for r in ok_results(res, "pumping", 1):
+        c = r["pumping_case"]
+        out[f"pumping_{c}_seconds"] = r["end_to_end_s"]
+        out[f"pumping_{c}_seconds_per_step"] = r["time_per_step_s"]
+        out[f"pumping_{c}_factorization_share"] = r["factorization_share"]
+        out[f"pumping_{c}_factorizations"] = r["factorizations"]
     out["errors"] = [f"{r.get('entry')} ({r['ranks']} ranks): {r['error'][:300]}" for r in res if "error" in r]
     return out

@@ -89,7 +89,8 @@ def report_markdown(report: dict) -> str:
                          f"{_fmt(t['assemble_matrix'])} | {_fmt(t['setup'])} | {_fmt(t['solve'])} | "
                          f"{_fmt(r['full_solve_s'])} | {_fmt(max(r['peak_rss_mb']), '.0f')} |")
     lines += (_bilayer_markdown(report["results"]) + _fig3_markdown(report["results"])
-              + _domain_wall_markdown(report["results"]) + _targets_markdown(s))
+              + _domain_wall_markdown(report["results"]) + _pumping_markdown(report["results"])
+              + _targets_markdown(s))
     lines += ["", "### Registry", "", "| entry | available | note |", "|---|---|---|"]
     for name, e in report["entries"].items():
         lines.append(f"| {name} | {'yes' if e['available'] else 'no'} | {e['reason'] or e['description']} |")
@@ -156,6 +157,26 @@ def _domain_wall_markdown(results: list[dict]) -> list[str]:
         lines.append(f"| {name} | {_fmt(1e3 * v['spin_seconds_per_step'])} | "
                      f"{_fmt(v['spin_iterations_per_solve'], '.2f')} | {v['spin_factorizations']} | "
                      f"{_fmt(r['spin_time_ratio_over_default'][name], '.2f')} |")
+
+
+def _pumping_markdown(results: list[dict]) -> list[str]:
+    runs = ok_results(results, "pumping")
+    if not runs:
+        return []
+    lines = ["", "### Spin pumping, time-stepped (BDF2, GMRES with a lagged LU), 1 rank", "",
+             "| case | dofs | steps | factorizations | Krylov iterations | per step (s) | factorizing share | "
+             "assembly share | transient (s) | quasi-static (s) | end to end (s) | a, b, ⟨δS⟩ rel. diff to exact |",
+             "|---" * 12 + "|"]
+    for r in runs:
+        ph = r["phases_s"]
+        name = r["pumping_case"] + (" (tiny)" if r["tiny"] else "")
+        lines.append(f"| {name} | {r['dofs']} | {r['time_steps']} | {r['factorizations']} | "
+                     f"{r['krylov_iterations']} | {_fmt(r['time_per_step_s'])} | "
+                     f"{_fmt(r['factorization_share'], '.2f')} | "
+                     f"{_fmt(ph['assemble_matrix'] / r['transient_s'], '.2f')} | {_fmt(r['transient_s'])} | "
+                     f"{_fmt(r['quasi_static_s'])} | {_fmt(r['end_to_end_s'])} | "
+                     f"{_fmt(r['a_rel_diff_exact'], '.1e')}, {_fmt(r['b_rel_diff_exact'], '.1e')}, "
+                     f"{_fmt(r['spin_rel_diff_exact'], '.1e')} |")
     return lines
 
 
@@ -178,7 +199,9 @@ def _targets_markdown(s: dict) -> list[str]:
             row("Fig. 3 sweep ≤ 60 s", fig3, fig3 is not None and fig3 <= 60,
                 f"s ({s.get('fig3_sweep_points')} points{', reduced' if s.get('fig3_sweep_reduced') else ''})"),
             row("1 µm wall with spin diffusion, 5 ns ≤ 5 min", dw, dw is not None and dw <= 300, "s (the run "
-                "measured; full suite: 1 µm, 5 ns)")]
+                "measured; full suite: 1 µm, 5 ns)"),
+            *(row(f"pumping {c} ≤ 60 s", s.get(f"pumping_{c}_seconds"), s.get(f"pumping_{c}_seconds") is not None
+                  and s[f"pumping_{c}_seconds"] <= 60, "s") for c in ("helix1d", "uniform2d"))]
 
 
 def write_reports(report: dict, outdir: str | os.PathLike) -> list[Path]:

@@ -33,7 +33,9 @@ Files and resuming
 ``out_dir/sweep.csv`` is a tidy table (header line, one row per point, SI or named units in the
 column names), appended by rank 0 and flushed after every row (fsynced at most every
 ``FSYNC_INTERVAL_S`` and on close).  ``out_dir/sweep.json``
-records the config's SHA-256 (``config.digest()``), the package version and the columns.
+records the config's SHA-256 (``config.digest()``), the package version, the columns and the provenance: the
+record of the run that started the folder (version, command, time, conventions, solver) and of every run since
+(``runs``); the digest is the config's alone, so the provenance never stops a resume.
 Running the same config again skips the rows already present (matched by index and input values;
 a torn last line from a kill is dropped), so an interrupted sweep resumes where it stopped and a
 finished one does no work (not even a mesh).  A different config or package version in the same
@@ -48,6 +50,7 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import os
 import signal
 import sys
@@ -60,11 +63,21 @@ import numpy as np
 
 from ... import __version__
 from ...errors import SweepStateError
+from ...fem.solver_options import resolve_petsc_options
 from ...files import atomic_write_text
-from ...physics.torque import torque_to_j_per_m2
-from ...units import NM
+from ...launch import run_record
+from ...physics.bilayer import BilayerPoint, bilayer_conventions
+from ...physics.macrospin import CONVENTIONS as MACROSPIN_CONVENTIONS
+from ...physics.macrospin import MacrospinPoint
+from ...physics.pumping import PumpingPoint
+from ...physics.pumping import conventions as pumping_conventions
+from ...physics.rashba import RashbaPoint, film_conventions
+from ...problems.outputs import PROFILE_COLUMNS as PROFILE_SI_COLUMNS
+from ...problems.outputs import profile_si
 from .config import ProblemKind, SweepConfigBase, SweepPoint
 from .registry import PROBLEMS
+
+log = logging.getLogger(__name__)
 
 CSV_NAME = "sweep.csv"
 SIDECAR_NAME = "sweep.json"
@@ -74,13 +87,9 @@ ABORT_ENV = "RASHBA_SWEEP_ABORT_AFTER"
 
 #: outputs that are measurements of this run, not results (excluded from comparisons)
 TIMING_COLUMNS = ("solve_seconds", "point_seconds", "ranks")
-PROFILE_COLUMNS = (
-    "index", "y_nm", "s_x_hbar_per_m2", "s_y_hbar_per_m2", "s_z_hbar_per_m2", "nu_per_m2",
-    "T_perp_J_per_m2", "T_par_J_per_m2",
-)  # fmt: skip
+PROFILE_COLUMNS = ("index", *PROFILE_SI_COLUMNS)
 #: columns that hold integers (every problem's); the problem's kind names its string and boolean ones
 INT_COLUMNS = {"index", "dofs", "ranks"}
-_PER_NM2_TO_PER_M2 = 1.0 / NM**2
 
 @dataclass
 class SweepResult:
@@ -141,11 +150,9 @@ def parse(column: str, text: str, column_types: Mapping[str, type]):
 
 
 def profile_rows(index: int, profile: dict[str, np.ndarray]) -> list[list[str]]:
-    """profiles.csv rows of one point, in SI (ħ/m², 1/m², J/m²)."""
-    t_perp = torque_to_j_per_m2(profile["T_perp"])
-    t_par = torque_to_j_per_m2(profile["T_par"])
-    cols = (profile["y_nm"], profile["s_x"] * _PER_NM2_TO_PER_M2, profile["s_y"] * _PER_NM2_TO_PER_M2,
-            profile["s_z"] * _PER_NM2_TO_PER_M2, profile["nu"] * _PER_NM2_TO_PER_M2, t_perp, t_par)
+    """profiles.csv rows of one point, in SI (ħ/m², 1/m², J/m²; as the wire's ``profile.csv``)."""
+    table = profile_si(profile)
+    cols = [table[k] for k in PROFILE_SI_COLUMNS]
     return [[str(index), *(repr(float(c[j])) for c in cols)] for j in range(len(profile["y_nm"]))]
 
 
@@ -237,13 +244,47 @@ def _differences_note(old, new) -> str:
     return note
 
 
+def conventions(config: SweepConfigBase) -> dict:
+    """The physics conventions of a sweep: those of its first point (a swept rule, e.g. ``polarization_rule``,
+    is an input column of ``sweep.csv``); empty for a problem without a convention table."""
+    params = config.points[0].params if len(config) else None
+    if isinstance(params, RashbaPoint):
+        return film_conventions(params.film, params.drive)
+    if isinstance(params, BilayerPoint):
+        return bilayer_conventions(params)
+    if isinstance(params, MacrospinPoint):
+        return dict(MACROSPIN_CONVENTIONS)
+    if isinstance(params, PumpingPoint):
+        return pumping_conventions(params.model(), params.precession)
+    return {}
+
+
+#: what ``sweep.json`` records of each run in ``runs`` (its ``provenance`` holds all of the first run's record)
+RUN_KEYS = ("version", "command", "created_utc", "mpi_ranks", "dolfinx")
+
+
+def run_provenance(config: SweepConfigBase, command: str | None, petsc_options: dict | None, comm) -> dict:
+    """The record of one invocation of a sweep (``sweep.json``'s ``provenance`` and ``runs``)."""
+    from ...fem._compat import DOLFINX_VERSION
+
+    return {**run_record(command), "dolfinx": DOLFINX_VERSION, "mpi_ranks": comm.size,
+            "conventions": conventions(config), "solver": {"petsc_options": resolve_petsc_options(petsc_options)}}
+
+
 def _prepare_out_dir(out: Path, config: SweepConfigBase, kind: ProblemKind, expected: list[dict],
-                     force: bool) -> list[dict]:
-    """Rank 0: check/create the output directory; return the rows already done."""
+                     force: bool, record: dict | None = None) -> list[dict]:
+    """Rank 0: check/create the output directory; return the rows already done.
+
+    ``record`` (:func:`run_provenance`) is this invocation's: ``sweep.json`` keeps the one of the run that
+    started the folder as ``provenance`` and appends every invocation's to ``runs``.
+    """
     out.mkdir(parents=True, exist_ok=True)
     csv_path, meta_path, prof_path = out / CSV_NAME, out / SIDECAR_NAME, out / PROFILES_NAME
     columns = kind.columns(config)
     meta = _sidecar(config, columns, kind.mesh_info(config))
+    record = record or {}
+    run = {k: record[k] for k in RUN_KEYS if k in record}
+    meta["provenance"], meta["runs"] = record, [run]
     done: list[dict] = []
     if force:
         for p in (csv_path, prof_path):
@@ -266,6 +307,9 @@ def _prepare_out_dir(out: Path, config: SweepConfigBase, kind: ProblemKind, expe
             )
         if csv_path.exists():
             done = _read_done_rows(csv_path, columns, expected, count_inputs(kind, columns), kind.column_types)
+        if isinstance(old.get("provenance"), dict):  # folders before provenance have none: this run starts it
+            meta["provenance"] = old["provenance"]
+        meta["runs"] = [*(old.get("runs") if isinstance(old.get("runs"), list) else []), run]
     elif csv_path.exists():
         raise SweepStateError(f"{csv_path} exists without {SIDECAR_NAME}; use --force to overwrite it")
     atomic_write_text(meta_path, json.dumps(meta, indent=2, sort_keys=True, allow_nan=True) + "\n")
@@ -318,12 +362,12 @@ class Appender:
 
 
 def _rows_on_disk(out: Path, config: SweepConfigBase, kind: ProblemKind, expected: list[dict], force: bool,
-                  comm) -> list[dict]:
+                  comm, record: dict | None = None) -> list[dict]:
     """The rows already in ``out`` (rank 0 checks and prepares the directory; every rank gets the rows)."""
     state: tuple[str | None, list[dict]] = (None, [])
     if comm.rank == 0:
         try:
-            state = (None, _prepare_out_dir(out, config, kind, expected, force))
+            state = (None, _prepare_out_dir(out, config, kind, expected, force, record))
         except SweepStateError as e:
             state = (str(e), [])
     msg, done = comm.bcast(state, root=0)
@@ -378,7 +422,7 @@ class SessionRunner:
 
 # -- the engine -------------------------------------------------------------------------
 def run_sweep(config: SweepConfigBase, out_dir: str | os.PathLike | None = None, *, comm=None, quiet: bool = True,
-              force: bool = False, petsc_options: dict | None = None) -> SweepResult:
+              force: bool = False, petsc_options: dict | None = None, command: str | None = None) -> SweepResult:
     """Solve every point of ``config`` (see the module docstring).
 
     Parameters
@@ -396,6 +440,8 @@ def run_sweep(config: SweepConfigBase, out_dir: str | os.PathLike | None = None,
         Discard results of another config in ``out_dir`` instead of raising :class:`SweepStateError`.
     petsc_options
         Extra PETSc options for the solver.
+    command
+        The command recorded in ``sweep.json``'s provenance (default: this process's ``sys.argv``).
     """
     from ...fem._compat import MPI
 
@@ -407,12 +453,15 @@ def run_sweep(config: SweepConfigBase, out_dir: str | os.PathLike | None = None,
     expected = [input_row(kind, config, p) for p in points]
     out = Path(out_dir) if out_dir is not None else None
 
-    done = [] if out is None else _rows_on_disk(out, config, kind, expected, force, comm)
+    record = None if out is None else run_provenance(config, command, petsc_options, comm)
+    done = [] if out is None else _rows_on_disk(out, config, kind, expected, force, comm, record)
     done_idx = {r["index"] for r in done}
     todo = [p for p in points if p.index not in done_idx]
     rows = {r["index"]: r for r in done}
     result = SweepResult(rows=[], columns=columns, solved=0, skipped=len(done), cell_nm=None, dofs=None,
                          seconds=0.0, out_dir=out)
+    log.info("sweep of %d points (%s): %d to solve, %d already in %s", len(points), config.problem, len(todo),
+             len(done), out)
     if todo:
         from tqdm import tqdm
 

@@ -15,10 +15,11 @@ from .bilayer import BILAYER
 from .config import ProblemKind, SweepConfigBase
 from .film import FILM
 from .llg import LLG
+from .pumping import PUMPING
 from .toml import error
 from .wire import WIRE
 
-PROBLEMS: dict[str, ProblemKind] = {kind.name: kind for kind in (WIRE, BILAYER, FILM, LLG)}
+PROBLEMS: dict[str, ProblemKind] = {kind.name: kind for kind in (WIRE, BILAYER, FILM, PUMPING, LLG)}
 #: the problem of a TOML file without a ``problem`` key
 DEFAULT_PROBLEM = "wire"
 
