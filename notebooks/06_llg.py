@@ -28,8 +28,6 @@
 
 # %%
 import math
-import os
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -55,11 +53,9 @@ from rashba_diffusion.physics.domain_wall import (
 )
 from rashba_diffusion.physics.llg import kittel_thin_film, lee_switching_threshold_b_dl_t
 from rashba_diffusion.physics.rashba import Drive
+from rashba_diffusion.studies.figures import fast_mode, save_figure
 
-FAST = os.environ.get("RASHBA_FAST") == "1"
-root = Path(__file__).resolve().parent.parent if "__file__" in globals() else Path.cwd()
-FIGDIR = Path(".") if FAST else root / "docs" / "figures"
-FIGDIR.mkdir(parents=True, exist_ok=True)
+FAST = fast_mode()
 
 # %% [markdown]
 # ## 1. Ringdown of an in-plane film
@@ -83,7 +79,7 @@ ax.plot(t * 1e9, res.m[0, 1] * np.exp(-gam_ref * t), "k--", lw=0.8, label="envel
 ax.set_xlabel("t (ns)")
 ax.set_ylabel("m_y")
 ax.legend(fontsize=8)
-fig.savefig(FIGDIR / "llg_ringdown.png", dpi=120)
+save_figure(fig, "llg_ringdown")
 plt.show()
 
 # %% [markdown]
@@ -126,7 +122,7 @@ ax.set_xlabel("B_x (mT)")
 ax.set_ylabel("B_DL (T)")
 ax.set_title("up → down, α = 1 (dashed: Lee et al.)")
 ax.legend(fontsize=8)
-fig.savefig(FIGDIR / "llg_switching_diagram.png", dpi=120)
+save_figure(fig, "llg_switching_diagram")
 plt.show()
 
 # %% [markdown]
@@ -170,7 +166,7 @@ ax.axvline(u_w, color="C0", lw=0.8, ls="--", label="Walker current u_W")
 ax.set_xlabel("u (m/s)")
 ax.set_ylabel("wall velocity (m/s)")
 ax.legend(fontsize=8)
-fig.savefig(FIGDIR / "llg_wall_velocity.png", dpi=120)
+save_figure(fig, "llg_wall_velocity")
 plt.show()
 
 # %% [markdown]
