@@ -157,6 +157,7 @@ def _domain_wall_markdown(results: list[dict]) -> list[str]:
         lines.append(f"| {name} | {_fmt(1e3 * v['spin_seconds_per_step'])} | "
                      f"{_fmt(v['spin_iterations_per_solve'], '.2f')} | {v['spin_factorizations']} | "
                      f"{_fmt(r['spin_time_ratio_over_default'][name], '.2f')} |")
+    return lines
 
 
 def _pumping_markdown(results: list[dict]) -> list[str]:
