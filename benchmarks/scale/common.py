@@ -15,7 +15,10 @@ multigrid needs).  A *recipe* names a preconditioner:
 
 Suffixes (``name:key=value,...``): ``sm`` smoothing steps per level, ``nc`` no constraint handling
 (PCMG's own Galerkin products), ``w`` W-cycle, ``ilu1`` ILU(1) in the level smoother,
-``thr`` GAMG threshold of the coarse solve, ``csm`` GAMG smoothing steps of the coarse solve.
+``spc``/``sksp`` the level smoother's PC/KSP type (instead of bjacobi+ILU(0) / GMRES),
+``thr`` GAMG threshold of the coarse solve, ``csm`` GAMG smoothing steps of the coarse solve,
+``dg`` Dirichlet rows with the median interior diagonal instead of 1, ``crtol`` an inner FGMRES solve of
+the coarse level to that relative tolerance (``cmax`` iterations at most) instead of one GAMG V-cycle.
 """
 
 from __future__ import annotations
@@ -82,16 +85,41 @@ def tag_box(msh) -> geo.Geometry:
                         contacts=(geo.CONTACT_LEFT, geo.CONTACT_RIGHT))
 
 
-def refine_geometry(g: geo.Geometry) -> geo.Geometry:
-    """Uniform refinement of a tagged geometry (cell and facet tags transferred)."""
-    msh = g.msh
+def tag_bilayer(g: geo.Geometry, msh, d_n: float, d_f: float) -> geo.Geometry:
+    """The stripe's cell and facet tags (names and numbers of ``g``) located geometrically on ``msh``.
+
+    (DOLFINx 0.11 cannot transfer facet tags on a ghosted mesh, which the interface's dS integral needs.)
+    """
+    L, W = g.length_nm, g.width_nm
+    tol = 1e-6 * min(L, W, d_n, d_f)
+    tn, cn = g.tag_names, g.cell_tag_names
+    tdim, fdim = 3, 2
+    msh.topology.create_connectivity(fdim, tdim)
+    order = (  # first match wins, as meshes._classify_bilayer
+        ("hm_bottom", lambda x: np.abs(x[2] + d_n) < tol), ("fm_top", lambda x: np.abs(x[2] - d_f) < tol),
+        ("interface", lambda x: np.abs(x[2]) < tol),
+        ("sides", lambda x: (np.abs(x[1]) < tol) | (np.abs(x[1] - W) < tol)),
+        ("contact_left", lambda x: np.abs(x[0]) < tol), ("contact_right", lambda x: np.abs(x[0] - L) < tol),
+    )
+    ents, vals = [], []
+    for name, f in order:
+        e = mesh.locate_entities(msh, fdim, f)  # interior (interface) and boundary facets alike
+        ents.append(e)
+        vals.append(np.full(e.size, tn[name], dtype=np.int32))
+    ent, first = np.unique(np.concatenate(ents).astype(np.int32), return_index=True)
+    ft = mesh.meshtags(msh, fdim, ent, np.concatenate(vals)[first])
+    imap = msh.topology.index_map(tdim)
+    cells = np.arange(imap.size_local + imap.num_ghosts, dtype=np.int32)
+    zmid = mesh.compute_midpoints(msh, tdim, cells)[:, 2]
+    ct = mesh.meshtags(msh, tdim, cells, np.where(zmid < 0.0, cn["hm"], cn["fm"]).astype(np.int32))
+    return dataclasses.replace(g, msh=msh, facet_tags=ft, cell_tags=ct)
+
+
+def refine_mesh(msh):
+    """Uniform refinement (every edge split at its midpoint), refined cells on their parent's rank."""
     msh.topology.create_entities(1)
-    msh.topology.create_connectivity(2, 3)
-    fine, parent_cell, parent_facet = mesh.refine(msh, option=mesh.RefinementOption.parent_cell_and_facet)
-    fine.topology.create_connectivity(2, 3)
-    ft = mesh.transfer_meshtag(g.facet_tags, fine, parent_cell, parent_facet)
-    ct = mesh.transfer_meshtag(g.cell_tags, fine, parent_cell) if g.cell_tags is not None else None
-    return dataclasses.replace(g, msh=fine, facet_tags=ft, cell_tags=ct)
+    fine, _, _ = mesh.refine(msh)
+    return fine
 
 
 def film_hierarchy(cells: int, levels: int, comm) -> list[geo.Geometry]:
@@ -111,7 +139,7 @@ def film_hierarchy(cells: int, levels: int, comm) -> list[geo.Geometry]:
                           ghost_mode=mesh.GhostMode.shared_facet)
     gs = [tag_box(msh)]
     for _ in range(levels - 1):
-        gs.append(tag_box(refine_geometry(gs[-1]).msh))
+        gs.append(tag_box(refine_mesh(gs[-1].msh)))
     return gs
 
 
@@ -128,7 +156,8 @@ def bilayer_hierarchy(cell_nm: float, levels: int, length_nm: float, comm) -> li
                              ratio * h0, min(ratio * h0, length_nm))
     gs = [generate(spec, comm)]
     for _ in range(levels - 1):
-        gs.append(refine_geometry(gs[-1]))
+        gs.append(tag_bilayer(gs[-1], refine_mesh(gs[-1].msh), d["hm_thickness_nm"],
+                              bench_cases.BILAYER_FM_THICKNESS_NM))
     return gs
 
 
@@ -241,6 +270,11 @@ def make_ksp(problem: Problem, A: PETSc.Mat, recipe: str) -> tuple[PETSc.KSP, li
             smoother["ksp_max_it"] = kv["sm"]
         if "ilu1" in kv:
             smoother["sub_pc_factor_levels"] = "1"
+        if "spc" in kv:  # the level smoother's preconditioner instead of block Jacobi/ILU(0)
+            smoother.pop("sub_pc_type")
+            smoother["pc_type"] = kv["spc"]
+        if "sksp" in kv:
+            smoother["ksp_type"] = kv["sksp"]
         if name in ("pmg_lu", "gmg"):
             coarse = dict(pmg.LU_COARSE_OPTIONS)
         else:
@@ -249,13 +283,34 @@ def make_ksp(problem: Problem, A: PETSc.Mat, recipe: str) -> tuple[PETSc.KSP, li
                 coarse["pc_gamg_threshold"] = kv["thr"]
             if "csm" in kv:
                 coarse["mg_levels_ksp_max_it"] = kv["csm"]
+            if "crtol" in kv:  # an inexact Krylov solve of the coarse level instead of one V-cycle
+                coarse.update(ksp_type="fgmres", ksp_rtol=kv["crtol"], ksp_max_it=kv.get("cmax", "30"),
+                              ksp_norm_type="unpreconditioned")
         pmg.configure_mg(ksp, prolongations, ops, smoother=smoother, coarse=coarse,
                          cycle="w" if "w" in kv else "v")
         keep += [prolongations, spaces, ops]
+        # count the coarse level's inner iterations (one per V-cycle with ``preonly``)
+        calls = info.setdefault("_coarse_calls", [0, 0])
+
+        def monitor(_ksp, it, _rnorm, calls=calls):
+            calls[0 if it == 0 else 1] += 1
+
+        ksp.getPC().getMGCoarseSolve().setMonitor(monitor)
     else:
         raise ValueError(f"unknown recipe {recipe!r}")
     ksp.setFromOptions()
     return ksp, keep, info
+
+
+def dirichlet_diagonal(A: PETSc.Mat, constrained: np.ndarray) -> float:
+    """The median diagonal entry of the unconstrained rows (all ranks)."""
+    d = A.getDiagonal()
+    r0, _ = d.getOwnershipRange()
+    mask = np.ones(d.getLocalSize(), dtype=bool)
+    mask[np.asarray(constrained, dtype=np.int64) - r0] = False
+    vals = np.concatenate(A.getComm().tompi4py().allgather(d.getArray()[mask]))
+    d.destroy()
+    return float(np.median(vals))
 
 
 def solve(problem: Problem, recipe: str) -> dict:
@@ -270,6 +325,13 @@ def solve(problem: Problem, recipe: str) -> dict:
     A.zeroEntries()
     fem_petsc.assemble_matrix(A, problem.a, bcs=problem.bcs)
     A.assemble()
+    if "dg" in parse_recipe(recipe)[1]:
+        # Dirichlet rows get the median interior diagonal (its sign too) instead of 1: the film's form
+        # is negative definite (∫ −D∇s·∇w), so unit Dirichlet rows make the matrix indefinite
+        diag = dirichlet_diagonal(A, pmg.constrained_rows(problem.bcs, problem.V))
+        A.zeroEntries()
+        fem_petsc.assemble_matrix(A, problem.a, bcs=problem.bcs, diag=diag)
+        A.assemble()
     b = assemble_rhs(problem.L, problem.a, problem.bcs)
     t["assemble"] = time.perf_counter() - t0
     rss_a = rss_mb()
@@ -285,6 +347,9 @@ def solve(problem: Problem, recipe: str) -> dict:
     t["solve"] = time.perf_counter() - t0
     reason = ksp.getConvergedReason()
     its = ksp.getIterationNumber()
+    calls = info.pop("_coarse_calls", None)
+    if calls is not None:  # coarse solves, and their Krylov iterations in all (0 for preonly)
+        info["coarse_solves"], info["coarse_iterations"] = calls
     r = b.duplicate()
     A.mult(x, r)
     r.aypx(-1.0, b)
