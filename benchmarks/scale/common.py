@@ -10,6 +10,8 @@ multigrid needs).  A *recipe* names a preconditioner:
 ``iterative``  today's preset (FGMRES + GAMG, solver_options.ITERATIVE_PETSC_OPTIONS)
 ``pmg``        FGMRES + p-multigrid: the P2 level smoothed, P1 Galerkin coarse level solved by one GAMG
                V-cycle (the preset's GAMG options); ``pmg_lu``: the same with an exact (MUMPS) P1 solve
+``pmgc``       ``pmg:crtol=0.01`` through :class:`pmg.PMultigrid` (the class an integration would use),
+               solved twice: the second time after re-assembling the matrix (``resolve_*`` keys)
 ``gmg``        FGMRES + geometric multigrid over the nested meshes (P2 → P1 on the finest mesh first when
                the degree is 2), MUMPS on the coarsest mesh; ``gmg_gamg``: GAMG on the coarsest mesh
 
@@ -289,15 +291,27 @@ def make_ksp(problem: Problem, A: PETSc.Mat, recipe: str) -> tuple[PETSc.KSP, li
         pmg.configure_mg(ksp, prolongations, ops, smoother=smoother, coarse=coarse,
                          cycle="w" if "w" in kv else "v")
         keep += [prolongations, spaces, ops]
-        # count the coarse level's inner iterations (one per V-cycle with ``preonly``)
+    elif name == "pmgc":  # the PMultigrid class (the integration path): p-MG, inner coarse solve, re-assembly
+        krylov = {k: v for k, v in ITERATIVE_PETSC_OPTIONS.items() if k.startswith("ksp_")}
+        pmg.set_prefixed_options(prefix, krylov)
+        t0 = time.perf_counter()
+        mg = pmg.PMultigrid(problem.V, problem.bcs)
+        mg.attach(ksp)
+        mg.update(A)
+        info["prolongation_s"] = time.perf_counter() - t0
+        info["levels"] = len(mg.prolongations) + 1
+        keep.append(mg)
+        info["_mg"] = mg
+    else:
+        raise ValueError(f"unknown recipe {recipe!r}")
+    if ksp.getPC().getType() == PETSc.PC.Type.MG:
+        # count the coarse level's solves and inner iterations (one per solve with ``preonly``)
         calls = info.setdefault("_coarse_calls", [0, 0])
 
         def monitor(_ksp, it, _rnorm, calls=calls):
             calls[0 if it == 0 else 1] += 1
 
         ksp.getPC().getMGCoarseSolve().setMonitor(monitor)
-    else:
-        raise ValueError(f"unknown recipe {recipe!r}")
     ksp.setFromOptions()
     return ksp, keep, info
 
@@ -347,6 +361,21 @@ def solve(problem: Problem, recipe: str) -> dict:
     t["solve"] = time.perf_counter() - t0
     reason = ksp.getConvergedReason()
     its = ksp.getIterationNumber()
+    mg = info.pop("_mg", None)
+    if mg is not None:  # a sweep's second point: re-assemble, update the coarse operators, solve again
+        t0 = time.perf_counter()
+        A.zeroEntries()
+        fem_petsc.assemble_matrix(A, problem.a, bcs=problem.bcs)
+        A.assemble()
+        mg.update(A)
+        ksp.setOperators(A)
+        ksp.setUp()
+        x2 = x.duplicate()
+        ksp.solve(b, x2)
+        info["resolve_s"] = time.perf_counter() - t0
+        info["resolve_iterations"] = ksp.getIterationNumber()
+        x2.axpy(-1.0, x)
+        info["resolve_rel_change"] = x2.norm() / x.norm()
     calls = info.pop("_coarse_calls", None)
     if calls is not None:  # coarse solves, and their Krylov iterations in all (0 for preonly)
         info["coarse_solves"], info["coarse_iterations"] = calls

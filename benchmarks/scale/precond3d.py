@@ -33,9 +33,11 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 
 
-def _levels(case: str, size: float, levels: str) -> int:
+def _levels(case: str, size: float, levels: str, index: int) -> int:
+    """Mesh levels of the ``index``-th size: ``levels`` is one number, one per size (comma-separated) or auto."""
     if levels != "auto":
-        return int(levels)
+        parts = levels.split(",")
+        return int(parts[index] if len(parts) > 1 else parts[0])
     if case == "film3d":
         return int(round(math.log2(size / 3))) + 1
     raise SystemExit("--levels auto is for the film box only")
@@ -102,7 +104,8 @@ def main() -> None:
     p.add_argument("--case", choices=("film3d", "bilayer3d"))
     p.add_argument("--degree", type=int, default=2)
     p.add_argument("--sizes", help="film3d: cells across W; bilayer3d: interface cell (nm)")
-    p.add_argument("--levels", default="1", help="mesh levels (uniform refinements + 1), or 'auto' (film box)")
+    p.add_argument("--levels", default="1",
+                   help="mesh levels (uniform refinements + 1): one, one per size, or 'auto' (film box)")
     p.add_argument("--stripe-nm", type=float, default=24.0, help="bilayer stripe length = width (nm)")
     p.add_argument("--recipes", default="mumps,iterative,pmg")
     p.add_argument("--ranks", default="1", help="comma-separated rank counts")
@@ -117,12 +120,12 @@ def main() -> None:
             print("RESULT " + json.dumps(out), flush=True)
         return
     rows = []
-    for size in a.sizes.split(","):
+    for index, size in enumerate(a.sizes.split(",")):
         ref = None
         for ranks in (int(r) for r in a.ranks.split(",")):
             for recipe in a.recipes.split(","):
-                spec = {"case": a.case, "size": float(size), "degree": a.degree,
-                        "levels": _levels(a.case, float(size), a.levels), "stripe_nm": a.stripe_nm, "recipe": recipe}
+                spec = {"case": a.case, "size": float(size), "degree": a.degree, "recipe": recipe,
+                        "levels": _levels(a.case, float(size), a.levels, index), "stripe_nm": a.stripe_nm}
                 row = spawn(spec, ranks, a.timeout)
                 if recipe == "mumps" and "error" not in row and ref is None:
                     ref = row["output"]

@@ -175,17 +175,24 @@ def constrain_prolongation(P: PETSc.Mat, fine_rows: np.ndarray) -> np.ndarray:
     return coarse
 
 
-def galerkin(A: PETSc.Mat, P: PETSc.Mat, unit_rows: np.ndarray | None = None) -> PETSc.Mat:
-    """Pᵀ A P, with 1 on the diagonal of ``unit_rows`` (the zero rows of the constrained coarse dofs)."""
-    Ac = A.ptap(P)
-    if unit_rows is not None and len(unit_rows):
-        d = Ac.createVecLeft()
-        d.set(0.0)
-        d.setValues(unit_rows, np.ones(len(unit_rows)))
-        d.assemble()
-        Ac.setOption(PETSc.Mat.Option.NEW_NONZERO_ALLOCATION_ERR, False)
-        Ac.setDiagonal(d, addv=PETSc.InsertMode.ADD_VALUES)
-        d.destroy()
+def _unit_diagonal(Ac: PETSc.Mat, unit_rows: np.ndarray) -> None:
+    """Add 1 to the diagonal of ``unit_rows`` (zero rows of constrained coarse dofs after the product)."""
+    if unit_rows is None or not len(unit_rows):
+        return
+    d = Ac.createVecLeft()
+    d.set(0.0)
+    d.setValues(unit_rows, np.ones(len(unit_rows)))
+    d.assemble()
+    Ac.setOption(PETSc.Mat.Option.NEW_NONZERO_ALLOCATION_ERR, False)
+    Ac.setDiagonal(d, addv=PETSc.InsertMode.ADD_VALUES)
+    d.destroy()
+
+
+def galerkin(A: PETSc.Mat, P: PETSc.Mat, unit_rows: np.ndarray | None = None,
+             result: PETSc.Mat | None = None) -> PETSc.Mat:
+    """Pᵀ A P (into ``result`` when given: same sparsity, symbolic product reused), 1 on ``unit_rows``."""
+    Ac = A.ptap(P) if result is None else A.ptap(P, result=result)
+    _unit_diagonal(Ac, unit_rows)
     return Ac
 
 
@@ -214,8 +221,9 @@ def configure_mg(ksp: PETSc.KSP, prolongations: Sequence[PETSc.Mat], operators: 
                  cycle: str = "v") -> None:
     """Make ``ksp``'s PC a PCMG over ``prolongations`` (finest first: P_k maps level k+1 → level k).
 
-    ``operators`` are the coarse levels' matrices (finest first, :func:`coarse_operators`); without them
-    PCMG forms the Galerkin products itself (``pc_mg_galerkin both``, no constraint handling).
+    ``operators`` are the coarse levels' matrices (finest first, :func:`coarse_operators`); ``None``: PCMG
+    forms the Galerkin products itself (``pc_mg_galerkin both``, no constraint handling); ``[]``: the
+    caller sets them later (:class:`PMultigrid`).
     ``ksp`` must have its operator and its options prefix set.  ``smoother`` options apply to every
     non-coarse level (``mg_levels_*``), ``coarse`` to the coarsest solve (``mg_coarse_*``).  The caller
     calls ``ksp.setFromOptions()`` and ``ksp.setUp()`` afterwards (further options may override these).
@@ -232,10 +240,128 @@ def configure_mg(ksp: PETSc.KSP, prolongations: Sequence[PETSc.Mat], operators: 
         pc.setMGInterpolation(nlev - 1 - k, P)
     if operators is None:
         set_prefixed_options(prefix, {"pc_mg_galerkin": "both"})
-    else:
+    elif operators:
         A, _ = ksp.getOperators()
         pc.getMGSmoother(nlev - 1).setOperators(A, A)
         for k, Ak in enumerate(operators):
             pc.getMGSmoother(nlev - 2 - k).setOperators(Ak, Ak)
     set_prefixed_options(prefix + "mg_levels_", dict(smoother or LEVEL_SMOOTHER_OPTIONS))
     set_prefixed_options(prefix + "mg_coarse_", dict(coarse or GAMG_COARSE_OPTIONS))
+
+
+def has_hypre() -> bool:
+    """Whether this PETSc has hypre (BoomerAMG): conda-forge and Spack builds do, the PyPI wheel does not."""
+    return bool(PETSc.Sys.hasExternalPackage("hypre"))
+
+
+#: the coarse (P1) solve with hypre's BoomerAMG, where PETSc has it (NOT TESTED here: the PyPI wheel has no
+#: hypre).  Systems AMG on the node blocks (PETSc passes the matrix block size as BoomerAMG's number of
+#: functions): nodal coarsening on the Frobenius norms of the blocks (6), HMIS coarsening with extended+i
+#: interpolation (≤ 4 entries per row) as recommended for 3D, strength 0.5 (3D), one V-cycle, l1-scaled hybrid
+#: Gauss-Seidel relaxation (robust for the non-symmetric, non-M-matrix couplings; plain SOR diverged in GAMG).
+HYPRE_COARSE_OPTIONS: dict[str, str] = {
+    "ksp_type": "preonly",
+    "pc_type": "hypre",
+    "pc_hypre_type": "boomeramg",
+    "pc_hypre_boomeramg_nodal_coarsen": "6",
+    "pc_hypre_boomeramg_vec_interp_variant": "2",
+    "pc_hypre_boomeramg_coarsen_type": "HMIS",
+    "pc_hypre_boomeramg_interp_type": "ext+i",
+    "pc_hypre_boomeramg_P_max": "4",
+    "pc_hypre_boomeramg_strong_threshold": "0.5",
+    "pc_hypre_boomeramg_relax_type_all": "l1scaled-SOR/Jacobi",
+    "pc_hypre_boomeramg_max_iter": "1",
+    "pc_hypre_boomeramg_tol": "0.0",
+}
+
+
+def amg_coarse_options(inner_rtol: float | None = 1e-2) -> dict[str, str]:
+    """Options of the P1 coarse solve: BoomerAMG if PETSc has hypre, else GAMG (the PyPI wheel).
+
+    ``inner_rtol``: solve the coarse level by FGMRES to this relative tolerance (≤ 30 iterations) with the
+    AMG as its preconditioner instead of applying one AMG cycle (``None``).  The outer method is flexible,
+    so an inexact inner solve is allowed; it makes the outer iteration count independent of how well AMG
+    alone does on the P1 operator (its cycles are counted in the inner iterations instead).
+    """
+    opts = dict(HYPRE_COARSE_OPTIONS if has_hypre() else GAMG_COARSE_OPTIONS)
+    if inner_rtol is not None:
+        opts.update(ksp_type="fgmres", ksp_rtol=str(inner_rtol), ksp_max_it="30", ksp_norm_type="unpreconditioned")
+    return opts
+
+
+class PMultigrid:
+    """p-multigrid (and optionally geometric multigrid below it) for a KSP whose matrix is re-assembled.
+
+    Built once per function space: the prolongations, constrained to ``bcs`` (the Dirichlet dofs, which do
+    not change between assemblies); :meth:`update` recomputes the Galerkin operators after every assembly
+    of the fine matrix (same sparsity: PETSc reuses the symbolic product).  Use::
+
+        mg = PMultigrid(V, bcs)                  # P2 → P1 (→ coarser nested meshes, ``meshes``)
+        mg.attach(ksp)                           # ksp: operators and options prefix set
+        ... assemble A ...; mg.update(A); ksp.setUp(); ksp.solve(b, x)
+
+    Parameters
+    ----------
+    V
+        The fine space (vector Lagrange, degree ≥ 1).
+    bcs
+        The Dirichlet conditions of the fine matrix (homogeneous or not: only their dofs are used).
+    meshes
+        Coarser meshes, finest first, each refined uniformly into the previous one (the finest into V's
+        mesh): P1 levels below the P1 space of V's mesh (geometric multigrid); empty for p-multigrid only.
+    smoother, coarse
+        Options of the level smoothers and of the coarse solve (defaults: :data:`LEVEL_SMOOTHER_OPTIONS`,
+        :func:`amg_coarse_options`; with ``meshes``, MUMPS on the coarsest is usually best).
+    """
+
+    def __init__(self, V: fem.FunctionSpace, bcs, meshes: Sequence = (), *,
+                 smoother: Mapping[str, object] | None = None, coarse: Mapping[str, object] | None = None):
+        self.spaces: list[fem.FunctionSpace] = []
+        self.prolongations: list[PETSc.Mat] = []
+        Vf = V
+        if V.element.basix_element.degree > 1:
+            Vc, P = p_prolongation(V, 1)
+            self.spaces.append(Vc)
+            self.prolongations.append(P)
+            Vf = Vc
+        for msh in meshes:
+            Vc = lagrange_space(Vf, 1, msh)
+            self.prolongations.append(nested_prolongation(Vc, Vf))
+            self.spaces.append(Vc)
+            Vf = Vc
+        if not self.prolongations:
+            raise ValueError("PMultigrid needs a space of degree > 1 or coarser meshes")
+        rows = constrained_rows(bcs, V)
+        self._unit_rows = []
+        for P in self.prolongations:
+            rows = constrain_prolongation(P, rows)
+            self._unit_rows.append(rows)
+        self.operators: list[PETSc.Mat] = []
+        self.smoother = dict(smoother or LEVEL_SMOOTHER_OPTIONS)
+        self.coarse = dict(coarse or amg_coarse_options())
+        self._ksp: PETSc.KSP | None = None
+
+    def attach(self, ksp: PETSc.KSP) -> None:
+        """Make ``ksp``'s PC this multigrid (call before ``ksp.setFromOptions``)."""
+        self._ksp = ksp
+        configure_mg(ksp, self.prolongations, [], smoother=self.smoother, coarse=self.coarse)
+
+    def update(self, A: PETSc.Mat) -> None:
+        """Recompute the coarse operators from the (re-)assembled fine matrix ``A``."""
+        fine = A
+        first = not self.operators
+        for k, (P, rows) in enumerate(zip(self.prolongations, self._unit_rows, strict=True)):
+            Ac = galerkin(fine, P, rows, None if first else self.operators[k])
+            if first:
+                self.operators.append(Ac)
+            fine = Ac
+        if self._ksp is not None:
+            pc = self._ksp.getPC()
+            nlev = len(self.prolongations) + 1
+            pc.getMGSmoother(nlev - 1).setOperators(A, A)
+            for k, Ac in enumerate(self.operators):
+                pc.getMGSmoother(nlev - 2 - k).setOperators(Ac, Ac)
+
+    def destroy(self) -> None:
+        for M in (*self.prolongations, *self.operators):
+            M.destroy()
