@@ -1,0 +1,77 @@
+"""Tables of the 3D preconditioner study from its JSON results (no solving).
+
+Reads ``benchmarks/scale/results/precond3d_*.json`` (written by ``precond3d.py``), groups the rows by case
+(case, degree, stripe, ranks) and prints, per case, a Markdown table of Krylov iterations against dofs
+for every recipe, the growth of the iterations (finest / coarsest), the fitted exponent x of
+setup + solve time ∝ dofs^x over the sizes with dofs ≥ 1e4 (smaller ones are dominated by fixed costs),
+the time ratio to ``iterative`` at each size, and the peak RSS per rank at the largest size.
+
+Usage::
+
+    .venv/bin/python benchmarks/scale/summarize.py [files ...] > benchmarks/scale/results/precond3d_summary.md
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import math
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def fit_exponent(points: list[tuple[int, float]]) -> float:
+    """Least-squares slope of log(time) against log(dofs)."""
+    pts = [(math.log(d), math.log(t)) for d, t in points if d >= 1e4 and t > 0]
+    if len(pts) < 2:
+        return float("nan")
+    mx = sum(p[0] for p in pts) / len(pts)
+    my = sum(p[1] for p in pts) / len(pts)
+    sxx = sum((p[0] - mx) ** 2 for p in pts)
+    return sum((p[0] - mx) * (p[1] - my) for p in pts) / sxx if sxx else float("nan")
+
+
+def main() -> None:
+    files = sys.argv[1:] or sorted(glob.glob(str(HERE / "results" / "precond3d_*.json")))
+    groups: dict[tuple, dict[str, dict[int, dict]]] = defaultdict(lambda: defaultdict(dict))
+    sources: dict[tuple, set[str]] = defaultdict(set)
+    for f in files:
+        for r in json.loads(Path(f).read_text())["rows"]:
+            if "error" in r or r["recipe"] == "mumps":
+                continue
+            stripe = r.get("stripe_nm") if r["case"] == "bilayer3d" else None
+            key = (r["case"], r["degree"], stripe, r["ranks"], "nested" if r["levels"] > 1 else "direct")
+            groups[key][r["recipe"]][r["dofs"]] = r
+            sources[key].add(Path(f).name)
+    for key in sorted(groups, key=str):
+        case, degree, stripe, ranks, meshes = key
+        recipes = groups[key]
+        dofs = sorted({d for rows in recipes.values() for d in rows})
+        where = f", stripe {stripe:g} nm" if stripe else ""
+        title = f"{case} P{degree}{where}, {ranks} rank(s), {meshes} meshes"
+        print(f"\n### {title}\n\n(from {', '.join(sorted(sources[key]))})\n")
+        print("| recipe | " + " | ".join(str(d) for d in dofs) + " | growth | time exponent | peak RSS (MiB) at max |")
+        print("|---|" + "---|" * (len(dofs) + 3))
+        for name, rows in recipes.items():
+            its = [str(rows[d]["iterations"]) if d in rows else "" for d in dofs]
+            have = [d for d in dofs if d in rows]
+            growth = rows[have[-1]]["iterations"] / rows[have[0]]["iterations"]
+            expo = fit_exponent([(d, rows[d]["setup_solve_s"]) for d in have])
+            rss = max(rows[have[-1]]["peak_rss_mb"])
+            print(f"| {name} | " + " | ".join(its) + f" | {growth:.2f} | {expo:.2f} | {rss:.0f} |")
+        base = recipes.get("iterative", {})
+        if base:
+            print("\nsetup + solve time relative to `iterative` (same size, same run):\n")
+            print("| recipe | " + " | ".join(str(d) for d in dofs) + " |")
+            print("|---|" + "---|" * len(dofs))
+            for name, rows in recipes.items():
+                cells = [f"{rows[d]['setup_solve_s'] / base[d]['setup_solve_s']:.2f}" if d in rows and d in base else ""
+                         for d in dofs]
+                print(f"| {name} | " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()
