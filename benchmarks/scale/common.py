@@ -316,6 +316,12 @@ def make_ksp(problem: Problem, A: PETSc.Mat, recipe: str) -> tuple[PETSc.KSP, li
     return ksp, keep, info
 
 
+#: PETSc events recorded per run (inclusive times, this process; GAMG's inner levels share the MG names)
+EVENTS = ("KSPSolve", "KSPSetUp", "PCSetUp", "PCApply", "MatMult", "MatSolve", "MatILUFactorNum", "MatLUFactorNum",
+          "MatLUFactorSym", "MatPtAP", "MatPtAPNumeric", "MatMatMult", "PCGAMGGraph_AGG", "PCGAMGCoarse_AGG",
+          "PCGAMGProl_AGG", "KSPGMRESOrthog", "MGInterp Level 1", "MGResid Level 1")
+
+
 def dirichlet_diagonal(A: PETSc.Mat, constrained: np.ndarray) -> float:
     """The median diagonal entry of the unconstrained rows (all ranks)."""
     d = A.getDiagonal()
@@ -331,6 +337,7 @@ def solve(problem: Problem, recipe: str) -> dict:
     """Assemble, set up and solve with ``recipe``; phases (max over ranks), iterations, memory, output."""
     comm = problem.V.mesh.comm
     bs = problem.V.dofmap.index_map_bs
+    PETSc.Log.begin()
     t = {}
     rss0 = rss_mb()
     t0 = time.perf_counter()
@@ -386,6 +393,12 @@ def solve(problem: Problem, recipe: str) -> dict:
     U.x.scatter_forward()
     out = problem.output(U)
     tm = {k: comm.allreduce(v, op=MPI.MAX) for k, v in t.items()}
+    events = {}
+    for name in EVENTS:
+        perf = PETSc.Log.Event(name).getPerfInfo()
+        if perf["count"]:
+            events[name] = {"count": int(perf["count"]), "time_s": comm.allreduce(perf["time"], op=MPI.MAX),
+                            "flops": comm.allreduce(perf["flops"], op=MPI.SUM)}
     ndofs = problem.V.dofmap.index_map.size_global * bs
     return {
         "case": problem.name, "recipe": recipe, "dofs": int(ndofs), "ranks": comm.size,
@@ -393,5 +406,6 @@ def solve(problem: Problem, recipe: str) -> dict:
         "iterations": its, "converged_reason": reason, "true_rel_residual": rel_res, "timings_s": tm,
         "setup_solve_s": tm["setup"] + tm["solve"], "info": info,
         "matrix_mb": comm.allgather(rss_a - rss0), "pc_mb": comm.allgather(rss_pc - rss_a),
-        "peak_rss_mb": comm.allgather(peak_rss_mb()), "output": out.tolist(),
+        "peak_rss_mb": comm.allgather(peak_rss_mb()), "output": out.tolist(), "events": events,
+        "matrix_nnz": int(A.getInfo()["nz_used"]),
     }  # fmt: skip
