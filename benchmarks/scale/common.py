@@ -366,6 +366,7 @@ def solve(problem: Problem, recipe: str) -> dict:
     t0 = time.perf_counter()
     ksp.solve(b, x)
     t["solve"] = time.perf_counter() - t0
+    rss_solve = rss_mb()  # level smoothers' ILU factors are built at the first solve (PCSetUpOnBlocks)
     reason = ksp.getConvergedReason()
     its = ksp.getIterationNumber()
     mg = info.pop("_mg", None)
@@ -406,6 +407,7 @@ def solve(problem: Problem, recipe: str) -> dict:
         "iterations": its, "converged_reason": reason, "true_rel_residual": rel_res, "timings_s": tm,
         "setup_solve_s": tm["setup"] + tm["solve"], "info": info,
         "matrix_mb": comm.allgather(rss_a - rss0), "pc_mb": comm.allgather(rss_pc - rss_a),
+        "solve_mb": comm.allgather(rss_solve - rss_pc),
         "peak_rss_mb": comm.allgather(peak_rss_mb()), "output": out.tolist(), "events": events,
         "matrix_nnz": int(A.getInfo()["nz_used"]),
     }  # fmt: skip
