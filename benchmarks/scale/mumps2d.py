@@ -24,7 +24,7 @@ A variant is ``+``-joined parts: a name from ``VARIANTS`` or ``icntl_N=V`` / ``c
 Usage (from the repository root)::
 
     .venv/bin/python benchmarks/scale/mumps2d.py --sizes 1e4,1e5 \\
-        --variants default,amd,metis,scotch,pord,qamd,metis+blr --out benchmarks/scale/results/mumps2d.json
+        --variants default,amd,metis,scotch,pord,qamd,metis+blr --out benchmarks/scale/data/mumps2d.json
     .venv/bin/python benchmarks/scale/mumps2d.py --sizes 1e5 --baseline --reps 3 --variants default,metis+blr
 
 Output: one JSON line per run, a Markdown table, and ``--out`` (JSON with the command and every row).

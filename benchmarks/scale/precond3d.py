@@ -12,7 +12,7 @@ vector).  ``--levels N`` builds each mesh as the (N−1)-fold uniform refinement
 Usage (from the repository root; sizes: film box cells across W, bilayer interface cell in nm)::
 
     .venv/bin/python benchmarks/scale/precond3d.py --case film3d --degree 2 --sizes 6,12,24 --levels auto \\
-        --recipes mumps,iterative,pmg,pmg:crtol=0.01,gmg --out benchmarks/scale/results/film_p2.json
+        --recipes mumps,iterative,pmg,pmg:crtol=0.01,gmg --out benchmarks/scale/data/film_p2.json
 
 Output: one JSON line per run on stdout, a Markdown table at the end, and ``--out`` (JSON: the command,
 the machine's load, every row).

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The 3D preconditioner study of issue 15 (benchmarks/scale/precond3d.py), one run after another (niced,
-# one heavy process at a time).  Results: benchmarks/scale/results/precond3d_*.json.
+# one heavy process at a time).  Results: benchmarks/scale/data/precond3d_*.json.
 # Usage: bash benchmarks/scale/run_precond3d.sh [part ...]   (parts: film_p2 film_p2_gmg film_p1 bilayer bilayer8 bilayer_gmg ranks2)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 py=.venv/bin/python
 s=benchmarks/scale/precond3d.py
-r=benchmarks/scale/results
+r=benchmarks/scale/data
 P2="iterative,pmg,pmg:crtol=0.01,pmg_lu"
 for part in "${@:-film_p2 film_p2_gmg film_p1 bilayer bilayer8 bilayer_gmg ranks2}"; do
   case $part in

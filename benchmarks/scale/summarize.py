@@ -1,6 +1,6 @@
 """Tables of the 3D preconditioner study from its JSON results (no solving).
 
-Reads ``benchmarks/scale/results/precond3d_*.json`` (written by ``precond3d.py``), groups the rows by case
+Reads ``benchmarks/scale/data/precond3d_*.json`` (written by ``precond3d.py``), groups the rows by case
 (case, degree, stripe, ranks) and prints, per case, a Markdown table of Krylov iterations against dofs
 for every recipe, the growth of the iterations (finest / coarsest), the fitted exponent x of
 setup + solve time ∝ dofs^x over the sizes with dofs ≥ 1e4 (smaller ones are dominated by fixed costs),
@@ -8,7 +8,7 @@ the time ratio to ``iterative`` at each size, and the peak RSS per rank at the l
 
 Usage::
 
-    .venv/bin/python benchmarks/scale/summarize.py [files ...] > benchmarks/scale/results/precond3d_summary.md
+    .venv/bin/python benchmarks/scale/summarize.py [files ...] > benchmarks/scale/data/precond3d_summary.md
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def fit_exponent(points: list[tuple[int, float]]) -> float:
 
 
 def main() -> None:
-    files = sys.argv[1:] or sorted(glob.glob(str(HERE / "results" / "precond3d_*.json")))
+    files = sys.argv[1:] or sorted(glob.glob(str(HERE / "data" / "precond3d_*.json")))
     groups: dict[tuple, dict[str, dict[int, dict]]] = defaultdict(lambda: defaultdict(dict))
     sources: dict[tuple, set[str]] = defaultdict(set)
     for f in files:

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The MUMPS study of issue 15 (benchmarks/scale/mumps2d.py), one run after another (niced).
+# Results: benchmarks/scale/data/mumps2d_*.json.  Usage: bash benchmarks/scale/run_mumps2d.sh [part ...]
+# (parts: orderings ranks2 scipy1e5 big; "big" is the ~1e6-dof part: run it alone on the machine)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+py=.venv/bin/python
+s=benchmarks/scale/mumps2d.py
+r=benchmarks/scale/data
+ORD="default,amd,amf,qamd,pord,scotch,metis"
+BLR="metis+blr=1e-12,metis+blr=1e-10,metis+blr=1e-8,metis+blr=1e-6,metis+blr=1e-8+icntl_37=1,metis+icntl_35=2+cntl_7=1e-8"
+for part in "${@:-orderings ranks2 scipy1e5}"; do
+  case $part in
+    # orderings, scaling and BLR on 1 rank at 1e4 and 1e5 dofs
+    orderings) $py $s --sizes 1e4,1e5 --variants $ORD,metis+noscale,metis+icntl_6=0,$BLR --out $r/mumps2d_orderings.json ;;
+    # 2 ranks: sequential vs parallel (PT-Scotch) analysis, BLR
+    ranks2) $py $s --sizes 1e5 --ranks 2 --variants default,metis,scotch,ptscotch,metis+blr=1e-8 --out $r/mumps2d_ranks2.json ;;
+    # the SciPy ratio at 1e5: baseline and variants interleaved, 3 repetitions
+    scipy1e5) $py $s --sizes 1e5 --baseline --reps 3 --variants default,metis,amd,metis+blr=1e-8 --out $r/mumps2d_scipy1e5.json ;;
+    # ~1e6 dofs, 1 rank: the memory target (run alone)
+    big) $py $s --sizes 1e6 --variants default,amd,metis+blr=1e-8,metis+blr=1e-8+icntl_37=1,metis+ooc --out $r/mumps2d_1e6.json ;;
+    *) echo "unknown part $part" >&2; exit 2 ;;
+  esac
+done
