@@ -38,8 +38,13 @@ def main() -> None:
     files = sys.argv[1:] or sorted(glob.glob(str(HERE / "data" / "precond3d_*.json")))
     groups: dict[tuple, dict[str, dict[int, dict]]] = defaultdict(lambda: defaultdict(dict))
     sources: dict[tuple, set[str]] = defaultdict(set)
+    ranks_files = []
     for f in files:
-        for r in json.loads(Path(f).read_text())["rows"]:
+        rows = json.loads(Path(f).read_text())["rows"]
+        if len({r.get("ranks") for r in rows}) > 1:  # a 1-vs-2-rank comparison: its own table
+            ranks_files.append((f, rows))
+            continue
+        for r in rows:
             if "error" in r or r["recipe"] == "mumps":
                 continue
             stripe = r.get("stripe_nm") if r["case"] == "bilayer3d" else None
@@ -71,6 +76,25 @@ def main() -> None:
                 cells = [f"{rows[d]['setup_solve_s'] / base[d]['setup_solve_s']:.2f}" if d in rows and d in base else ""
                          for d in dofs]
                 print(f"| {name} | " + " | ".join(cells) + " |")
+
+
+    for f, rows in ranks_files:
+        print(f"\n### 1 vs 2 ranks ({Path(f).name})\n")
+        print("| case | dofs | recipe | iterations 1 / 2 ranks | setup+solve 1 rank (s) | 2 ranks (s) | speed-up | "
+              "peak RSS/rank 1 / 2 (MiB) | output rel. diff to MUMPS 1 / 2 |")
+        print("|---|---|---|---|---|---|---|---|---|")
+        by = defaultdict(dict)
+        for r in rows:
+            if "error" not in r:
+                by[(r["case"], r["dofs"], r["recipe"])][r["ranks"]] = r
+        for (case, dofs, recipe), rr in by.items():
+            if 1 not in rr or 2 not in rr:
+                continue
+            a, b = rr[1], rr[2]
+            diff = " / ".join(f"{x['output_rel_diff']:.1e}" if "output_rel_diff" in x else "–" for x in (a, b))
+            print(f"| {case} | {dofs} | {recipe} | {a['iterations']} / {b['iterations']} | {a['setup_solve_s']:.3g} | "
+                  f"{b['setup_solve_s']:.3g} | {a['setup_solve_s'] / b['setup_solve_s']:.2f} | "
+                  f"{max(a['peak_rss_mb']):.0f} / {max(b['peak_rss_mb']):.0f} | {diff} |")
 
 
 if __name__ == "__main__":
