@@ -12,11 +12,13 @@ BLR="metis+blr=1e-12,metis+blr=1e-10,metis+blr=1e-8,metis+blr=1e-6,metis+blr=1e-
 for part in "${@:-orderings ranks2 scipy1e5}"; do
   case $part in
     # orderings, scaling and BLR on 1 rank at 1e4 and 1e5 dofs
-    orderings) $py $s --sizes 1e4,1e5 --variants $ORD,metis+noscale,metis+icntl_6=0,$BLR --out $r/mumps2d_orderings.json ;;
+    orderings) $py $s --sizes 1e4,1e5 --variants $ORD,metis+noscale,metis+icntl_6=0,$BLR --out $r/mumps2d_orderings.json
+               $py $s --sizes 1e5 --variants default,metis+icntl_15=-4,metis+icntl_15=1,pord+icntl_15=-4,pord+noscale \
+                 --out $r/mumps2d_blocks.json ;;
     # 2 ranks: sequential vs parallel (PT-Scotch) analysis, BLR
-    ranks2) $py $s --sizes 1e5 --ranks 2 --variants default,metis,scotch,ptscotch,metis+blr=1e-8 --out $r/mumps2d_ranks2.json ;;
+    ranks2) $py $s --sizes 1e5 --ranks 2 --variants default,pord,scotch,ptscotch,metis+blr=1e-8 --out $r/mumps2d_ranks2.json ;;
     # the SciPy ratio at 1e5: baseline and variants interleaved, 3 repetitions
-    scipy1e5) $py $s --sizes 1e5 --baseline --reps 3 --variants default,metis,amd,metis+blr=1e-8 --out $r/mumps2d_scipy1e5.json ;;
+    scipy1e5) $py $s --sizes 1e5 --baseline --reps 3 --variants default,pord,amd --out $r/mumps2d_scipy1e5.json ;;
     # ~1e6 dofs, 1 rank: the memory target (run alone)
     big) $py $s --sizes 1e6 --variants default,amd,metis+blr=1e-8,metis+blr=1e-8+icntl_37=1,metis+ooc --out $r/mumps2d_1e6.json ;;
     *) echo "unknown part $part" >&2; exit 2 ;;
