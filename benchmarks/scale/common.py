@@ -15,7 +15,7 @@ multigrid needs).  A *recipe* names a preconditioner:
 ``gmg``        FGMRES + geometric multigrid over the nested meshes (P2 → P1 on the finest mesh first when
                the degree is 2), MUMPS on the coarsest mesh; ``gmg_gamg``: GAMG on the coarsest mesh
 
-Suffixes (``name:key=value,...``): ``sm`` smoothing steps per level, ``nc`` no constraint handling
+Suffixes (``name:key=value/key=value...``): ``sm`` smoothing steps per level, ``nc`` no constraint handling
 (PCMG's own Galerkin products), ``w`` W-cycle, ``ilu1`` ILU(1) in the level smoother,
 ``spc``/``sksp`` the level smoother's PC/KSP type (instead of bjacobi+ILU(0) / GMRES),
 ``thr`` GAMG threshold of the coarse solve, ``csm`` GAMG smoothing steps of the coarse solve,
@@ -214,7 +214,7 @@ def bilayer_problem(cell_nm: float, degree: int, levels: int, length_nm: float, 
 # --- solver recipes ----------------------------------------------------------------------------------
 def parse_recipe(recipe: str) -> tuple[str, dict[str, str]]:
     name, _, rest = recipe.partition(":")
-    kv = dict(item.partition("=")[::2] for item in rest.split(",") if item)
+    kv = dict(item.partition("=")[::2] for item in rest.split("/") if item)
     return name, kv
 
 

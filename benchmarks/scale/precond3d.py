@@ -4,7 +4,7 @@ against h for today's ``iterative`` preset, p-multigrid and geometric multigrid.
 Each (size, recipe) runs in a fresh process (``mpiexec -n RANKS`` for ``--ranks 2``), so its peak RSS is its
 own; all recipes of one size solve the same mesh and matrix.  Recipes and their suffixes are documented in
 :mod:`common` (``mumps``, ``iterative``, ``pmg``, ``pmg_lu``, ``gmg``, ``gmg_gamg``; e.g.
-``pmg:crtol=0.01,sm=3``).  With ``mumps`` among the recipes every other row gets ``output_rel_diff``:
+``pmg:crtol=0.01/sm=3``).  With ``mumps`` among the recipes every other row gets ``output_rel_diff``:
 max |output − output_MUMPS| / |output_MUMPS| (film box: the volume means of s and ν; bilayer: the torque
 vector).  ``--levels N`` builds each mesh as the (N−1)-fold uniform refinement of a coarser one (needed by
 ``gmg``; film box: ``--levels auto`` gives a coarsest box of 3 cells across).

@@ -20,7 +20,8 @@ for part in "${@:-orderings ranks2 scipy1e5}"; do
     # the SciPy ratio at 1e5: baseline and variants interleaved, 3 repetitions
     scipy1e5) $py $s --sizes 1e5 --baseline --reps 3 --variants default,pord,amd --out $r/mumps2d_scipy1e5.json ;;
     # ~1e6 dofs, 1 rank: the memory target (run alone)
-    big) $py $s --sizes 1e6 --variants default,amd,metis+blr=1e-8,metis+blr=1e-8+icntl_37=1,metis+ooc --out $r/mumps2d_1e6.json ;;
+    big) $py $s --sizes 1e6 --variants default,pord,metis+icntl_35=2+cntl_7=1e-8+icntl_37=1,pord+icntl_35=2+cntl_7=1e-8+icntl_37=1,metis+ooc \
+           --out $r/mumps2d_1e6.json ;;
     *) echo "unknown part $part" >&2; exit 2 ;;
   esac
 done

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The 3D preconditioner study of issue 15 (benchmarks/scale/precond3d.py), one run after another (niced,
 # one heavy process at a time).  Results: benchmarks/scale/data/precond3d_*.json.
-# Usage: bash benchmarks/scale/run_precond3d.sh [part ...]   (parts: film_p2 film_p2_gmg film_p1 bilayer bilayer8 bilayer_gmg ranks2)
+# Usage: bash benchmarks/scale/run_precond3d.sh [part ...]   (parts: film_p2 film_p2_gmg film_p1 bilayer bilayer8 bilayer_gmg ranks2 smoothers final)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 py=.venv/bin/python
@@ -41,6 +41,16 @@ for part in "${@:-film_p2 film_p2_gmg film_p1 bilayer bilayer8 bilayer_gmg ranks
               --out $r/precond3d_film_p2_ranks.json
             $py $s --case bilayer3d --degree 2 --sizes 0.42 --ranks 1,2 --recipes mumps,iterative,pmg:crtol=0.01,pmgc \
               --out $r/precond3d_bilayer_ranks.json ;;
+    # the fine-level smoother of p-multigrid: ILU(0) (default) against SOR and point-block Jacobi (no factor copy)
+    smoothers) SM="pmg:crtol=0.01,pmg:crtol=0.01/spc=sor,pmg:crtol=0.01/spc=pbjacobi/sm=6,pmg:crtol=0.01/sm=2,pmg:crtol=0.01/sm=6"
+               $py $s --case film3d --degree 2 --sizes 24 --recipes iterative,$SM --out $r/precond3d_smoothers_film.json
+               $py $s --case bilayer3d --degree 2 --sizes 0.33 --recipes iterative,$SM --out $r/precond3d_smoothers_bilayer.json ;;
+    # side by side with CPU times: today's preset against the recommended p-multigrid (the headline table)
+    final) $py $s --case film3d --degree 2 --sizes 6,12,18,24 --recipes iterative,pmg:crtol=0.01 --out $r/precond3d_final_film.json
+           $py $s --case bilayer3d --degree 2 --sizes 1.0,0.6,0.42,0.33 --recipes iterative,pmg:crtol=0.01 \
+             --out $r/precond3d_final_bilayer.json
+           $py $s --case bilayer3d --stripe-nm 8 --degree 2 --sizes 1.0,0.5,0.33,0.25,0.2,0.15 \
+             --recipes iterative,pmg:crtol=0.01 --out $r/precond3d_final_bilayer8.json ;;
     *) echo "unknown part $part" >&2; exit 2 ;;
   esac
 done
