@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The MUMPS study of issue 15 (benchmarks/scale/mumps2d.py), one run after another (niced).
 # Results: benchmarks/scale/data/mumps2d_*.json.  Usage: bash benchmarks/scale/run_mumps2d.sh [part ...]
-# (parts: orderings ranks2 scipy1e5 big; "big" is the ~1e6-dof part: run it alone on the machine)
+# (parts: orderings ranks2 scipy1e5 big big2; "big" is the ~1e6-dof part: run it alone on the machine)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 py=.venv/bin/python
@@ -22,6 +22,9 @@ for part in "${@:-orderings ranks2 scipy1e5}"; do
     # ~1e6 dofs, 1 rank: the memory target (run alone)
     big) $py $s --sizes 1e6 --variants default,pord,metis+icntl_35=2+cntl_7=1e-8+icntl_37=1,pord+icntl_35=2+cntl_7=1e-8+icntl_37=1,metis+ooc \
            --out $r/mumps2d_1e6.json ;;
+    # ~1e6: looser BLR, with two steps of iterative refinement (ICNTL(10) = -2) to recover the accuracy
+    big2) $py $s --sizes 1e6 --variants default,metis+icntl_35=2+cntl_7=1e-6+icntl_37=1,metis+icntl_35=2+cntl_7=1e-6+icntl_37=1+icntl_10=-2 \
+            --out $r/mumps2d_1e6_blr.json ;;
     *) echo "unknown part $part" >&2; exit 2 ;;
   esac
 done
