@@ -61,6 +61,14 @@ VARIANTS: dict[str, dict[str, object]] = {
     "blr": {"mat_mumps_icntl_35": 1, "mat_mumps_cntl_7": 1e-10},
     "noscale": {"mat_mumps_icntl_8": 0},
     "ooc": {"mat_mumps_icntl_22": 1},  # out-of-core factors (MUMPS_OOC_TMPDIR)
+    # the (BLR) factorization as the preconditioner of GMRES: round-off accuracy from an approximate factor
+    "gmres": {"ksp_type": "gmres", "ksp_rtol": 1e-12},
+    # the same with right preconditioning (the true residual is what converges): needed with single precision,
+    # where left-preconditioned GMRES stops at a true residual ~1e-6 ||b|| (measured at 1e5 dofs)
+    "fgmres": {"ksp_type": "fgmres", "ksp_rtol": 1e-12},
+    # single-precision MUMPS factors of the double matrix (PETSc >= 3.25: -pc_precision); with ``gmres`` the
+    # outer iterations in double precision restore the accuracy (``fgmres``)
+    "single": {"pc_precision": "single"},
 }
 
 INFOG = (7, 9, 16, 17, 18, 19, 21, 22, 29, 32)
@@ -153,7 +161,8 @@ def run_one(spec: dict) -> dict:
             end_to_end_s=full + tm["forms"], refactor_s=refactor, refactor_cpu_s=refactor_cpu,
             solve_cpu_s=comm.allreduce(cpu_solve, op=MPI.MAX),
             T_perp_J_per_m2=res.summary["T_perp_J_per_m2"], T_par_J_per_m2=res.summary["T_par_J_per_m2"],
-            infog=infog, rinfog=rinfog, factor_entries=_entries(infog[9]),
+            krylov_iterations=res.summary["krylov_iterations"], infog=infog, rinfog=rinfog,
+            factor_entries=_entries(infog[9]),
             factor_entries_effective=_entries(infog[29]),
             rss_mesh_mb=comm.allgather(rss_mesh - rss0), rss_session_mb=comm.allgather(rss_session - rss_mesh),
         )  # fmt: skip

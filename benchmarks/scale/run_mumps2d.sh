@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The MUMPS study of issue 15 (benchmarks/scale/mumps2d.py), one run after another (niced).
 # Results: benchmarks/scale/data/mumps2d_*.json.  Usage: bash benchmarks/scale/run_mumps2d.sh [part ...]
-# (parts: orderings ranks2 scipy1e5 big big2; "big" is the ~1e6-dof part: run it alone on the machine)
+# (parts: orderings ranks2 scipy1e5 big big2 single1e5 big3 scipy1e5b; "big" is the ~1e6-dof part: run it alone on the machine)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 py=.venv/bin/python
@@ -25,6 +25,14 @@ for part in "${@:-orderings ranks2 scipy1e5}"; do
     # ~1e6: looser BLR, with two steps of iterative refinement (ICNTL(10) = -2) to recover the accuracy
     big2) $py $s --sizes 1e6 --variants default,metis+icntl_35=2+cntl_7=1e-6+icntl_37=1,metis+icntl_35=2+cntl_7=1e-6+icntl_37=1+icntl_10=-2 \
             --out $r/mumps2d_1e6_blr.json ;;
+    # single-precision factors (PETSc >= 3.25 -pc_precision single) inside FGMRES, with and without BLR
+    single1e5) $py $s --sizes 1e5 --variants default,single,single+fgmres,single+icntl_35=2+cntl_7=1e-6+icntl_37=1+fgmres,icntl_35=2+cntl_7=1e-4+icntl_37=1+fgmres,single+gmres \
+                 --out $r/mumps2d_single_1e5.json ;;
+    big3) $py $s --sizes 1e6 --variants default,single+fgmres,single+icntl_35=2+cntl_7=1e-6+icntl_37=1+fgmres \
+            --out $r/mumps2d_1e6_single.json ;;
+    # the SciPy ratio at 1e5 with the recommended settings, interleaved, 3 repetitions
+    scipy1e5b) $py $s --sizes 1e5 --baseline --reps 3 --variants default,single+fgmres,pord+single+fgmres \
+                 --out $r/mumps2d_scipy1e5_single.json ;;
     *) echo "unknown part $part" >&2; exit 2 ;;
   esac
 done
