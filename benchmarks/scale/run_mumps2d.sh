@@ -13,7 +13,7 @@ for part in "${@:-orderings ranks2 scipy1e5}"; do
   case $part in
     # orderings, scaling and BLR on 1 rank at 1e4 and 1e5 dofs
     orderings) $py $s --sizes 1e4,1e5 --variants $ORD,metis+noscale,metis+icntl_6=0,$BLR --out $r/mumps2d_orderings.json
-               $py $s --sizes 1e5 --variants default,metis+icntl_15=-4,metis+icntl_15=1,pord+icntl_15=-4,pord+noscale \
+               $py $s --sizes 1e5 --variants default,metis+icntl_15=-4,pord+icntl_15=-4,pord+noscale \
                  --out $r/mumps2d_blocks.json ;;
     # 2 ranks: sequential vs parallel (PT-Scotch) analysis, BLR
     ranks2) $py $s --sizes 1e5 --ranks 2 --variants default,pord,scotch,ptscotch,metis+blr=1e-8 --out $r/mumps2d_ranks2.json ;;

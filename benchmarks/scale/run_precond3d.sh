@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The 3D preconditioner study of issue 15 (benchmarks/scale/precond3d.py), one run after another (niced,
 # one heavy process at a time).  Results: benchmarks/scale/data/precond3d_*.json.
-# Usage: bash benchmarks/scale/run_precond3d.sh [part ...]   (parts: film_p2 film_p2_gmg film_p1 bilayer bilayer8 bilayer_gmg ranks2 smoothers final)
+# Usage: bash benchmarks/scale/run_precond3d.sh [part ...]   (parts: film_p2 film_p2_gmg film_p1 bilayer bilayer8 bilayer_gmg ranks2 smoothers final final_pbj)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 py=.venv/bin/python
@@ -51,6 +51,10 @@ for part in "${@:-film_p2 film_p2_gmg film_p1 bilayer bilayer8 bilayer_gmg ranks
              --out $r/precond3d_final_bilayer.json
            $py $s --case bilayer3d --stripe-nm 8 --degree 2 --sizes 1.0,0.5,0.33,0.25,0.2,0.15 \
              --recipes iterative,pmg:crtol=0.01 --out $r/precond3d_final_bilayer8.json ;;
+    # the memory-lean smoother (point-block Jacobi, 6 GMRES steps: no ILU copy of the P2 matrix) across sizes
+    final_pbj) PB="pmg:crtol=0.01/spc=pbjacobi/sm=6"
+               $py $s --case film3d --degree 2 --sizes 6,12,18,24 --recipes $PB --out $r/precond3d_final_film_pbj.json
+               $py $s --case bilayer3d --degree 2 --sizes 1.0,0.6,0.42,0.33 --recipes $PB --out $r/precond3d_final_bilayer_pbj.json ;;
     *) echo "unknown part $part" >&2; exit 2 ;;
   esac
 done

@@ -37,6 +37,16 @@ LEVEL_SMOOTHER_OPTIONS: dict[str, str] = {
     "sub_pc_type": "ilu",
 }
 
+#: the memory-lean smoother (recommended; benchmarks/scale): six GMRES steps with point-block Jacobi (the
+#: inverse of each node's bs × bs diagonal block).  No ILU copy of the fine matrix (-30 % peak memory on the
+#: 3D cases), partition-independent, and as fast as ILU(0) per solve at 1e5-2.5e5 dofs (CPU time); the
+#: outer iterations stay flat with refinement (6-7 against 4-6 with ILU(0)).
+POINT_BLOCK_SMOOTHER_OPTIONS: dict[str, str] = {
+    "ksp_type": "gmres",
+    "ksp_max_it": "6",
+    "pc_type": "pbjacobi",
+}
+
 #: the coarse (P1) solve of p-multigrid: one V-cycle of GAMG as in the ``iterative`` preset
 GAMG_COARSE_OPTIONS: dict[str, str] = {
     "ksp_type": "preonly",
