@@ -321,7 +321,9 @@ class PMultigrid:
         mesh): P1 levels below the P1 space of V's mesh (geometric multigrid); empty for p-multigrid only.
     smoother, coarse
         Options of the level smoothers and of the coarse solve (defaults: :data:`LEVEL_SMOOTHER_OPTIONS`,
-        :func:`amg_coarse_options`; with ``meshes``, MUMPS on the coarsest is usually best).
+        the ILU(0) smoother the recorded ``pmgc`` runs used, and :func:`amg_coarse_options`; with ``meshes``,
+        MUMPS on the coarsest is usually best).  The recommended smoother is
+        :data:`POINT_BLOCK_SMOOTHER_OPTIONS` (30 % less memory, same time: benchmarks/scale/README.md).
     """
 
     def __init__(self, V: fem.FunctionSpace, bcs, meshes: Sequence = (), *,
