@@ -35,23 +35,28 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # this checkout's package first
 
-# one import block for the package: repoint these when the layered layout lands
-from rashba_diffusion import bench_cases  # noqa: E402
-from rashba_diffusion import geometry as geo  # noqa: E402
-from rashba_diffusion._compat import MPI, PETSc, assemble_rhs, fem, fem_petsc, function_vector, mesh, ufl  # noqa: E402
-from rashba_diffusion.bilayer import (  # noqa: E402
-    CLI_DEFAULTS,
-    BilayerSession,
-    BilayerSpec,
-    Ferromagnet,
-    HeavyMetal,
-    Interface,
-)
 from rashba_diffusion.fem import pmg  # noqa: E402
-from rashba_diffusion.meshes import BilayerStripeMesh, generate  # noqa: E402
-from rashba_diffusion.model import RashbaModel  # noqa: E402
-from rashba_diffusion.parameters import Drive, paper_film  # noqa: E402
-from rashba_diffusion.solver_options import DIRECT_PETSC_OPTIONS, ITERATIVE_PETSC_OPTIONS  # noqa: E402
+from rashba_diffusion.fem._compat import (  # noqa: E402
+    MPI,
+    PETSc,
+    assemble_rhs,
+    fem,
+    fem_petsc,
+    function_vector,
+    has_external_package,
+    ufl,
+)
+from rashba_diffusion.fem.solver_options import DIRECT_PETSC_OPTIONS, ITERATIVE_PETSC_OPTIONS  # noqa: E402
+from rashba_diffusion.meshing.gmsh_build import bilayer_stripe_3d  # noqa: E402
+from rashba_diffusion.meshing.refine import refine_geometry  # noqa: E402
+from rashba_diffusion.models.rashba import RashbaModel  # noqa: E402
+from rashba_diffusion.physics.bilayer import DEFAULTS, BilayerPoint, Ferromagnet, HeavyMetal, Interface  # noqa: E402
+from rashba_diffusion.physics.rashba import Drive, paper_film  # noqa: E402
+from rashba_diffusion.problems.bilayer import BilayerSession  # noqa: E402
+from rashba_diffusion.problems.specs import BilayerSpec  # noqa: E402
+from rashba_diffusion.studies.bench import cases as bench_cases  # noqa: E402
+
+__all__ = ["MPI", "PETSc", "has_external_package", "pmg"]
 
 KB = 1024.0
 
@@ -67,120 +72,51 @@ def peak_rss_mb() -> float:
 
 
 # --- meshes and hierarchies ---------------------------------------------------------------------------
-def tag_box(msh) -> geo.Geometry:
-    """The film box's tags (as ``bench_cases.film_box_3d``) on any mesh of the box."""
-    L, W = bench_cases.BOX_LENGTH_NM, bench_cases.BOX_WIDTH_NM
-    fdim = 2
-    msh.topology.create_connectivity(fdim, 3)
-    tol = 1e-9 * W
-    where = (
-        (geo.EDGE_LOW, lambda x: np.abs(x[1]) < tol),
-        (geo.EDGE_HIGH, lambda x: np.abs(x[1] - W) < tol),
-        (geo.CONTACT_LEFT, lambda x: np.abs(x[0]) < tol),
-        (geo.CONTACT_RIGHT, lambda x: np.abs(x[0] - L) < tol),
-    )
-    ents = [mesh.locate_entities_boundary(msh, fdim, f) for _, f in where]
-    vals = [np.full(e.size, tag, dtype=np.int32) for (tag, _), e in zip(where, ents, strict=True)]
-    ent, first = np.unique(np.concatenate(ents).astype(np.int32), return_index=True)
-    ft = mesh.meshtags(msh, fdim, ent, np.concatenate(vals)[first])
-    return geo.Geometry(msh=msh, facet_tags=ft, mode="plane", width_nm=W, length_nm=L,
-                        contacts=(geo.CONTACT_LEFT, geo.CONTACT_RIGHT))
-
-
-def tag_bilayer(g: geo.Geometry, msh, d_n: float, d_f: float) -> geo.Geometry:
-    """The stripe's cell and facet tags (names and numbers of ``g``) located geometrically on ``msh``.
-
-    (DOLFINx 0.11 cannot transfer facet tags on a ghosted mesh, which the interface's dS integral needs.)
-    """
-    L, W = g.length_nm, g.width_nm
-    tol = 1e-6 * min(L, W, d_n, d_f)
-    tn, cn = g.tag_names, g.cell_tag_names
-    tdim, fdim = 3, 2
-    msh.topology.create_connectivity(fdim, tdim)
-    order = (  # first match wins, as meshes._classify_bilayer
-        ("hm_bottom", lambda x: np.abs(x[2] + d_n) < tol), ("fm_top", lambda x: np.abs(x[2] - d_f) < tol),
-        ("interface", lambda x: np.abs(x[2]) < tol),
-        ("sides", lambda x: (np.abs(x[1]) < tol) | (np.abs(x[1] - W) < tol)),
-        ("contact_left", lambda x: np.abs(x[0]) < tol), ("contact_right", lambda x: np.abs(x[0] - L) < tol),
-    )
-    ents, vals = [], []
-    for name, f in order:
-        e = mesh.locate_entities(msh, fdim, f)  # interior (interface) and boundary facets alike
-        ents.append(e)
-        vals.append(np.full(e.size, tn[name], dtype=np.int32))
-    ent, first = np.unique(np.concatenate(ents).astype(np.int32), return_index=True)
-    ft = mesh.meshtags(msh, fdim, ent, np.concatenate(vals)[first])
-    imap = msh.topology.index_map(tdim)
-    cells = np.arange(imap.size_local + imap.num_ghosts, dtype=np.int32)
-    zmid = mesh.compute_midpoints(msh, tdim, cells)[:, 2]
-    ct = mesh.meshtags(msh, tdim, cells, np.where(zmid < 0.0, cn["hm"], cn["fm"]).astype(np.int32))
-    return dataclasses.replace(g, msh=msh, facet_tags=ft, cell_tags=ct)
-
-
-def refine_mesh(msh):
-    """Uniform refinement (every edge split at its midpoint), refined cells on their parent's rank."""
-    msh.topology.create_entities(1)
-    fine, _, _ = mesh.refine(msh)
-    return fine
-
-
-def film_hierarchy(cells: int, levels: int, comm) -> list[geo.Geometry]:
-    """Film boxes coarse to fine: ``cells`` across W on the finest, each level a uniform refinement."""
+def film_hierarchy(cells: int, levels: int, comm):
+    """The film box with ``cells`` across W, as the (levels−1)-fold uniform refinement of a coarser box when
+    ``levels`` > 1 (``Geometry.coarse_meshes`` holds the coarser meshes)."""
     c0 = cells // 2 ** (levels - 1)
     if c0 * 2 ** (levels - 1) != cells:
         raise ValueError(f"cells = {cells} is not {c0} × 2^{levels - 1}")
-    if levels == 1:
-        return [bench_cases.film_box_3d(comm, cells)]
-    # the coarse box with the same construction as bench_cases.film_box_3d
-    h = bench_cases.BOX_WIDTH_NM / c0
-    n = [max(1, round(d / h)) for d in (bench_cases.BOX_LENGTH_NM, bench_cases.BOX_WIDTH_NM,
-                                        bench_cases.BOX_THICKNESS_NM)]
-    msh = mesh.create_box(comm, [np.zeros(3), np.array([bench_cases.BOX_LENGTH_NM, bench_cases.BOX_WIDTH_NM,
-                                                        bench_cases.BOX_THICKNESS_NM])], n,
-                          mesh.CellType.tetrahedron,
-                          ghost_mode=mesh.GhostMode.shared_facet)
-    gs = [tag_box(msh)]
-    for _ in range(levels - 1):
-        gs.append(tag_box(refine_mesh(gs[-1].msh)))
-    return gs
+    return refine_geometry(bench_cases.film_box_3d(comm, c0), levels - 1)
 
 
-def bilayer_hierarchy(cell_nm: float, levels: int, length_nm: float, comm) -> list[geo.Geometry]:
-    """The benchmark's bilayer stripe, interface cell ``cell_nm`` on the finest, coarse to fine.
+def bilayer_hierarchy(cell_nm: float, levels: int, length_nm: float, comm):
+    """The benchmark's bilayer stripe, interface cell ``cell_nm`` on the finest mesh.
 
     With ``levels`` > 1 the coarsest is meshed by gmsh with cell ``cell_nm`` × 2^(levels−1) and refined
     uniformly (the same grading; a different mesh from gmsh's own at ``cell_nm``).
     """
-    d = CLI_DEFAULTS
     h0 = cell_nm * 2 ** (levels - 1)
     ratio = bench_cases.BILAYER_CELL_RATIO
-    spec = BilayerStripeMesh(length_nm, length_nm, d["hm_thickness_nm"], bench_cases.BILAYER_FM_THICKNESS_NM, h0,
-                             ratio * h0, min(ratio * h0, length_nm))
-    gs = [generate(spec, comm)]
-    for _ in range(levels - 1):
-        gs.append(tag_bilayer(gs[-1], refine_mesh(gs[-1].msh), d["hm_thickness_nm"],
-                              bench_cases.BILAYER_FM_THICKNESS_NM))
-    return gs
+    g = bilayer_stripe_3d(length_nm, length_nm, DEFAULTS["hm_thickness_nm"], bench_cases.BILAYER_FM_THICKNESS_NM,
+                          h0, cell_max_nm=ratio * h0, lateral_cell_nm=min(ratio * h0, length_nm), comm=comm)
+    return refine_geometry(g, levels - 1)
 
 
 # --- problems -------------------------------------------------------------------------------------
 @dataclasses.dataclass
 class Problem:
-    """A 3D case on its finest mesh: the forms, the hierarchy and a function giving the compared output."""
+    """A 3D case on its finest mesh: the forms, the coarser meshes and a function giving the compared output."""
 
     name: str
     V: fem.FunctionSpace
     a: fem.Form
     L: fem.Form
     bcs: list
-    hierarchy: list[geo.Geometry]
+    coarse_meshes: tuple
     output: object  # callable(U) -> np.ndarray
     session: object = None
 
+    @property
+    def hierarchy(self) -> tuple:
+        """Every mesh level, the finest last (as the study's JSON counts them)."""
+        return (*reversed(self.coarse_meshes), self.V.mesh)
+
 
 def film_problem(cells: int, degree: int, levels: int, comm) -> Problem:
-    gs = film_hierarchy(cells, levels, comm)
-    model = RashbaModel(gs[-1], paper_film(bench_cases.WIRE_ALPHA_EV_NM), Drive(bench_cases.EFIELD_V_PER_M),
+    g = film_hierarchy(cells, levels, comm)
+    model = RashbaModel(g, paper_film(bench_cases.WIRE_ALPHA_EV_NM), Drive(bench_cases.EFIELD_V_PER_M),
                         bench_cases.WIRE_M, degree=degree)
     vol = bench_cases.BOX_LENGTH_NM * bench_cases.BOX_WIDTH_NM * bench_cases.BOX_THICKNESS_NM
 
@@ -189,26 +125,28 @@ def film_problem(cells: int, degree: int, levels: int, comm) -> Problem:
         return np.array([comm.allreduce(fem.assemble_scalar(fem.form(U[i] * ufl.dx)), op=MPI.SUM) / vol
                          for i in range(4)])
 
-    return Problem("film3d", model.V, model.a, model.L, model.bcs, gs, output)
+    return Problem("film3d", model.V, model.a, model.L, model.bcs, g.coarse_meshes, output)
 
 
 def bilayer_problem(cell_nm: float, degree: int, levels: int, length_nm: float, comm) -> Problem:
-    gs = bilayer_hierarchy(cell_nm, levels, length_nm, comm)
-    d = CLI_DEFAULTS
+    g = bilayer_hierarchy(cell_nm, levels, length_nm, comm)
+    d = DEFAULTS
     hm = HeavyMetal(d["hm_thickness_nm"], d["hm_lambda_nm"], d["hm_sigma_s_per_m"], d["theta_sh"])
     fm = Ferromagnet(thickness_nm=bench_cases.BILAYER_FM_THICKNESS_NM, **bench_cases.BILAYER_FM)
     interface = Interface("mixing", d["g_mix_real_s_per_m2"], d["g_mix_imag_s_per_m2"])
+    point = BilayerPoint(hm, fm, interface, d["j_a_per_m2"], bench_cases.BILAYER_M)
     # the charge-current solve (scalar) with the iterative preset: not what is measured here
-    s = BilayerSession(hm, fm, interface, bench_cases.BILAYER_M, d["j_a_per_m2"], BilayerSpec("3d", degree=degree),
-                       comm, geometry=gs[-1], petsc_options=dict(ITERATIVE_PETSC_OPTIONS))
+    s = BilayerSession(point, BilayerSpec("3d", degree=degree), comm, geometry=g,
+                       petsc_options=dict(ITERATIVE_PETSC_OPTIONS))
     m = s.model
-    m.set_current(s.j_n)  # as BilayerSession.solve does
+    m.set_current(point.j_a_per_m2)  # as BilayerSession.solve does
 
     def output(U) -> np.ndarray:
         """The torque vector on the FM (J/m²)."""
-        return m.torque_vector_j_per_m2(U)[0]
+        m.solution.x.array[:] = U.x.array
+        return m.torque_vector_j_per_m2()[0]
 
-    return Problem("bilayer3d", m.V, m.a, m.L, m.bcs, gs, output, session=s)
+    return Problem("bilayer3d", m.V, m.a, m.L, m.bcs, g.coarse_meshes, output, session=s)
 
 
 # --- solver recipes ----------------------------------------------------------------------------------
@@ -254,8 +192,8 @@ def make_ksp(problem: Problem, A: PETSc.Mat, recipe: str) -> tuple[PETSc.KSP, li
             spaces.append(Vc)
             V = Vc
         if name.startswith("gmg"):
-            for g in reversed(problem.hierarchy[:-1]):
-                Vc = pmg.lagrange_space(V, 1, g.msh)
+            for msh in problem.coarse_meshes:
+                Vc = pmg.lagrange_space(V, 1, msh)
                 prolongations.append(pmg.nested_prolongation(Vc, V))
                 spaces.append(Vc)
                 V = Vc
@@ -296,7 +234,9 @@ def make_ksp(problem: Problem, A: PETSc.Mat, recipe: str) -> tuple[PETSc.KSP, li
         pmg.set_prefixed_options(prefix, krylov)
         t0 = time.perf_counter()
         mg = pmg.PMultigrid(problem.V, problem.bcs)
-        mg.attach(ksp)
+        mg.attach(ksp)  # writes no options: the research's smoother and coarse solve
+        pmg.set_prefixed_options(prefix + "mg_levels_", pmg.LEVEL_SMOOTHER_OPTIONS)
+        pmg.set_prefixed_options(prefix + "mg_coarse_", pmg.amg_coarse_options())
         mg.update(A)
         info["prolongation_s"] = time.perf_counter() - t0
         info["levels"] = len(mg.prolongations) + 1

@@ -102,12 +102,12 @@ def run_one(spec: dict) -> dict:
     sys.path.insert(0, str(HERE.parents[1]))
     import resource
 
-    # one import block for the package: repoint these when the layered layout lands
-    from rashba_diffusion import bench_cases
-    from rashba_diffusion import geometry as geo
-    from rashba_diffusion._compat import MPI
-    from rashba_diffusion.parameters import Drive, paper_film
-    from rashba_diffusion.wire import WireSession, WireSpec
+    from rashba_diffusion.fem._compat import MPI
+    from rashba_diffusion.meshing.gmsh_build import wire as wire_mesh
+    from rashba_diffusion.physics.rashba import Drive, RashbaPoint, paper_film
+    from rashba_diffusion.problems.specs import WireSpec
+    from rashba_diffusion.problems.wire import WireSession
+    from rashba_diffusion.studies.bench import cases as bench_cases
 
     def rss() -> float:
         with open("/proc/self/statm") as f:
@@ -119,13 +119,13 @@ def run_one(spec: dict) -> dict:
     h = bench_cases.wire_cell_nm(spec["target_dofs"])
     rss0 = rss()
     t0 = time.perf_counter()
-    g = geo.wire_2d(comm, L, W, h, cell_bulk_nm=h)
+    g = wire_mesh(L, W, h, cell_bulk_nm=h, comm=comm)
     t_mesh = time.perf_counter() - t0
     rss_mesh = rss()
     out = {"target_dofs": spec["target_dofs"], "variant": spec["variant"], "ranks": comm.size, "cell_nm": h,
            "mesh_s": t_mesh}
     if spec["variant"] == "scipy":
-        from rashba_diffusion.baseline import solve_wire_baseline
+        from rashba_diffusion.verification.scipy_baseline import solve_wire_baseline
 
         gx = g.msh.geometry
         c0 = time.process_time()
@@ -137,7 +137,8 @@ def run_one(spec: dict) -> dict:
     else:
         opts = variant_options(spec["variant"])
         spec_w = WireSpec(width_nm=W, geometry="2d", length_nm=L, cell_nm=h)
-        session = WireSession(film, drive, bench_cases.WIRE_M, spec_w, comm, petsc_options=opts, geometry=g)
+        session = WireSession(RashbaPoint(film, drive, bench_cases.WIRE_M), spec_w, comm, petsc_options=opts,
+                              geometry=g)
         rss_session = rss()
         c0 = time.process_time()
         res = session.solve(profile=False)
@@ -231,7 +232,7 @@ def main() -> None:
     a = p.parse_args()
     if a.one:
         out = run_one(json.loads(a.one))
-        from rashba_diffusion._compat import MPI
+        from rashba_diffusion.fem._compat import MPI
 
         if MPI.COMM_WORLD.rank == 0:
             print("RESULT " + json.dumps(out, default=_json_default), flush=True)

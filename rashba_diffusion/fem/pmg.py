@@ -24,12 +24,13 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from .._compat import MPI, PETSc, fem, fem_petsc
+from ._compat import MPI, PETSc, fem, fem_petsc, has_external_package
+from .solver_options import GAMG_COARSE_PC_OPTIONS, HYPRE_COARSE_PC_OPTIONS, MULTIGRID_PETSC_OPTIONS
 
-#: smoother of the fine (and intermediate) levels: a few GMRES steps with block Jacobi/ILU(0) per rank.
+#: the research's level smoother (benchmarks/scale): a few GMRES steps with block Jacobi/ILU(0) per rank.
 #: GMRES because the operators are non-symmetric (precession, Rashba and drift couplings) and SOR/Chebyshev
 #: fail on them (docs/performance.md); a Krylov smoother makes the V-cycle non-linear, so the outer method
-#: must be FGMRES.
+#: must be FGMRES.  The ``multigrid`` preset uses point-block Jacobi instead (its ``mg_levels_*`` options).
 LEVEL_SMOOTHER_OPTIONS: dict[str, str] = {
     "ksp_type": "gmres",
     "ksp_max_it": "4",
@@ -37,29 +38,18 @@ LEVEL_SMOOTHER_OPTIONS: dict[str, str] = {
     "sub_pc_type": "ilu",
 }
 
-#: the memory-lean smoother (recommended; benchmarks/scale): six GMRES steps with point-block Jacobi (the
-#: inverse of each node's bs × bs diagonal block).  No ILU copy of the fine matrix (-30 % peak memory on the
-#: 3D cases), partition-independent, and as fast as ILU(0) per solve at 1e5-2.5e5 dofs (CPU time); the
-#: outer iterations stay flat with refinement (6-7 against 4-6 with ILU(0)).
+#: the ``multigrid`` preset's level smoother (its ``mg_levels_*`` options without the prefix)
 POINT_BLOCK_SMOOTHER_OPTIONS: dict[str, str] = {
-    "ksp_type": "gmres",
-    "ksp_max_it": "6",
-    "pc_type": "pbjacobi",
+    k.removeprefix("mg_levels_"): str(v) for k, v in MULTIGRID_PETSC_OPTIONS.items() if k.startswith("mg_levels_")
 }
 
-#: the coarse (P1) solve of p-multigrid: one V-cycle of GAMG as in the ``iterative`` preset
-GAMG_COARSE_OPTIONS: dict[str, str] = {
-    "ksp_type": "preonly",
-    "pc_type": "gamg",
-    "pc_gamg_type": "agg",
-    "pc_gamg_agg_nsmooths": "0",
-    "pc_gamg_threshold": "0.1",
-    "mg_levels_ksp_type": "gmres",
-    "mg_levels_ksp_max_it": "6",
-    "mg_levels_pc_type": "bjacobi",
-    "mg_levels_sub_pc_type": "ilu",
-    "mg_coarse_pc_type": "lu",
-}
+#: the coarse (P1) solve of p-multigrid as one V-cycle of GAMG with the ``iterative`` preset's settings
+GAMG_COARSE_OPTIONS: dict[str, str] = {"ksp_type": "preonly",
+                                       **{k: str(v) for k, v in GAMG_COARSE_PC_OPTIONS.items()}}
+
+#: the same with hypre's BoomerAMG (where PETSc has it; not tested on the PyPI wheel, which has none)
+HYPRE_COARSE_OPTIONS: dict[str, str] = {"ksp_type": "preonly",
+                                        **{k: str(v) for k, v in HYPRE_COARSE_PC_OPTIONS.items()}}
 
 #: a direct coarse solve (small coarsest level of a geometric hierarchy)
 LU_COARSE_OPTIONS: dict[str, str] = {"ksp_type": "preonly", "pc_type": "lu", "pc_factor_mat_solver_type": "mumps"}
@@ -259,32 +249,6 @@ def configure_mg(ksp: PETSc.KSP, prolongations: Sequence[PETSc.Mat], operators: 
     set_prefixed_options(prefix + "mg_coarse_", dict(coarse or GAMG_COARSE_OPTIONS))
 
 
-def has_hypre() -> bool:
-    """Whether this PETSc has hypre (BoomerAMG): conda-forge and Spack builds do, the PyPI wheel does not."""
-    return bool(PETSc.Sys.hasExternalPackage("hypre"))
-
-
-#: the coarse (P1) solve with hypre's BoomerAMG, where PETSc has it (NOT TESTED here: the PyPI wheel has no
-#: hypre).  Systems AMG on the node blocks (PETSc passes the matrix block size as BoomerAMG's number of
-#: functions): nodal coarsening on the Frobenius norms of the blocks (6), HMIS coarsening with extended+i
-#: interpolation (≤ 4 entries per row) as recommended for 3D, strength 0.5 (3D), one V-cycle, l1-scaled hybrid
-#: Gauss-Seidel relaxation (robust for the non-symmetric, non-M-matrix couplings; plain SOR diverged in GAMG).
-HYPRE_COARSE_OPTIONS: dict[str, str] = {
-    "ksp_type": "preonly",
-    "pc_type": "hypre",
-    "pc_hypre_type": "boomeramg",
-    "pc_hypre_boomeramg_nodal_coarsen": "6",
-    "pc_hypre_boomeramg_vec_interp_variant": "2",
-    "pc_hypre_boomeramg_coarsen_type": "HMIS",
-    "pc_hypre_boomeramg_interp_type": "ext+i",
-    "pc_hypre_boomeramg_P_max": "4",
-    "pc_hypre_boomeramg_strong_threshold": "0.5",
-    "pc_hypre_boomeramg_relax_type_all": "l1scaled-SOR/Jacobi",
-    "pc_hypre_boomeramg_max_iter": "1",
-    "pc_hypre_boomeramg_tol": "0.0",
-}
-
-
 def amg_coarse_options(inner_rtol: float | None = 1e-2) -> dict[str, str]:
     """Options of the P1 coarse solve: BoomerAMG if PETSc has hypre, else GAMG (the PyPI wheel).
 
@@ -293,41 +257,46 @@ def amg_coarse_options(inner_rtol: float | None = 1e-2) -> dict[str, str]:
     so an inexact inner solve is allowed; it makes the outer iteration count independent of how well AMG
     alone does on the P1 operator (its cycles are counted in the inner iterations instead).
     """
-    opts = dict(HYPRE_COARSE_OPTIONS if has_hypre() else GAMG_COARSE_OPTIONS)
+    opts = dict(HYPRE_COARSE_OPTIONS if has_external_package("hypre") else GAMG_COARSE_OPTIONS)
     if inner_rtol is not None:
         opts.update(ksp_type="fgmres", ksp_rtol=str(inner_rtol), ksp_max_it="30", ksp_norm_type="unpreconditioned")
     return opts
 
 
 class PMultigrid:
-    """p-multigrid (and optionally geometric multigrid below it) for a KSP whose matrix is re-assembled.
+    """p-multigrid (and geometric multigrid below it) for a KSP whose matrix is re-assembled.
 
     Built once per function space: the prolongations, constrained to ``bcs`` (the Dirichlet dofs, which do
     not change between assemblies); :meth:`update` recomputes the Galerkin operators after every assembly
     of the fine matrix (same sparsity: PETSc reuses the symbolic product).  Use::
 
-        mg = PMultigrid(V, bcs)                  # P2 → P1 (→ coarser nested meshes, ``meshes``)
-        mg.attach(ksp)                           # ksp: operators and options prefix set
+        mg = PMultigrid(V, bcs, coarse_meshes)  # P2 → P1 (→ P1 on the coarser nested meshes)
+        mg.attach(ksp)                           # ksp: operators and options prefix set; then setFromOptions
         ... assemble A ...; mg.update(A); ksp.setUp(); ksp.solve(b, x)
+
+    :meth:`attach` makes the PC a PCMG with these levels and writes no options: the smoothers
+    (``mg_levels_*``) and the coarse solve (``mg_coarse_*``) take the KSP's options, e.g. the ``multigrid``
+    preset's (:class:`rashba_diffusion.fem.solver.LinearSolver` does all of this).
 
     Parameters
     ----------
     V
-        The fine space (vector Lagrange, degree ≥ 1).
+        The fine space (Lagrange, scalar or vector, degree ≥ 1).
     bcs
         The Dirichlet conditions of the fine matrix (homogeneous or not: only their dofs are used).
     meshes
         Coarser meshes, finest first, each refined uniformly into the previous one (the finest into V's
-        mesh): P1 levels below the P1 space of V's mesh (geometric multigrid); empty for p-multigrid only.
-    smoother, coarse
-        Options of the level smoothers and of the coarse solve (defaults: :data:`LEVEL_SMOOTHER_OPTIONS`,
-        the ILU(0) smoother the recorded ``pmgc`` runs used, and :func:`amg_coarse_options`; with ``meshes``,
-        MUMPS on the coarsest is usually best).  The recommended smoother is
-        :data:`POINT_BLOCK_SMOOTHER_OPTIONS` (30 % less memory, same time: benchmarks/scale/README.md).
+        mesh; :func:`rashba_diffusion.meshing.refine.refine_geometry`): P1 levels below the P1 space of V's
+        mesh (geometric multigrid); empty for p-multigrid only.
+
+    Raises
+    ------
+    ValueError
+        V is P1 and there are no coarser meshes (no level to build), or a mesh is not a uniform
+        refinement of the next coarser one.
     """
 
-    def __init__(self, V: fem.FunctionSpace, bcs, meshes: Sequence = (), *,
-                 smoother: Mapping[str, object] | None = None, coarse: Mapping[str, object] | None = None):
+    def __init__(self, V: fem.FunctionSpace, bcs, meshes: Sequence = ()):
         self.spaces: list[fem.FunctionSpace] = []
         self.prolongations: list[PETSc.Mat] = []
         Vf = V
@@ -349,14 +318,27 @@ class PMultigrid:
             rows = constrain_prolongation(P, rows)
             self._unit_rows.append(rows)
         self.operators: list[PETSc.Mat] = []
-        self.smoother = dict(smoother or LEVEL_SMOOTHER_OPTIONS)
-        self.coarse = dict(coarse or amg_coarse_options())
         self._ksp: PETSc.KSP | None = None
 
+    @property
+    def levels(self) -> int:
+        """Number of multigrid levels (the fine one included)."""
+        return len(self.prolongations) + 1
+
+    @property
+    def level_dofs(self) -> list[int]:
+        """Global dofs of every level, finest first."""
+        return [int(self.prolongations[0].getSize()[0])] + [int(P.getSize()[1]) for P in self.prolongations]
+
     def attach(self, ksp: PETSc.KSP) -> None:
-        """Make ``ksp``'s PC this multigrid (call before ``ksp.setFromOptions``)."""
+        """Make ``ksp``'s PC this multigrid (before ``ksp.setFromOptions``; writes no options)."""
         self._ksp = ksp
-        configure_mg(ksp, self.prolongations, [], smoother=self.smoother, coarse=self.coarse)
+        pc = ksp.getPC()
+        pc.setType(PETSc.PC.Type.MG)
+        pc.setMGLevels(self.levels)
+        # PETSc numbers levels coarse (0) to fine (nlev-1); interpolation(l) maps level l-1 → l
+        for k, P in enumerate(self.prolongations):
+            pc.setMGInterpolation(self.levels - 1 - k, P)
 
     def update(self, A: PETSc.Mat) -> None:
         """Recompute the coarse operators from the (re-)assembled fine matrix ``A``."""
@@ -369,11 +351,13 @@ class PMultigrid:
             fine = Ac
         if self._ksp is not None:
             pc = self._ksp.getPC()
-            nlev = len(self.prolongations) + 1
+            nlev = self.levels
             pc.getMGSmoother(nlev - 1).setOperators(A, A)
             for k, Ac in enumerate(self.operators):
                 pc.getMGSmoother(nlev - 2 - k).setOperators(Ac, Ac)
 
     def destroy(self) -> None:
+        """Destroy the prolongations and coarse operators (idempotent)."""
         for M in (*self.prolongations, *self.operators):
             M.destroy()
+        self.prolongations, self.operators, self._ksp = [], [], None
