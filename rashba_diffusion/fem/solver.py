@@ -137,6 +137,8 @@ class LinearSolver:
         self._neutral = None  # (b1, y, ∫ν weights, Dirichlet data), built on first use
         #: Krylov iterations of the last solve (0 for a direct solve: preonly)
         self.iterations = 0
+        #: called with the name of each phase of :meth:`solve` as it ends (e.g. a benchmark reading the memory)
+        self.on_phase: Callable[[str], None] | None = None
 
     def _build_multigrid(self, options: dict[str, str]) -> dict[str, str]:
         """Build :attr:`multigrid` for ``pc_type mg``; the options, with GAMG in its place if it cannot be built."""
@@ -166,6 +168,11 @@ class LinearSolver:
             for k in self.options:
                 del opts[k]
 
+    def _phase_done(self, name: str, t0: float) -> None:
+        self.timings[name] = time.perf_counter() - t0
+        if self.on_phase is not None:
+            self.on_phase(name)
+
     def assemble_matrix(self) -> None:
         t0 = time.perf_counter()
         self.A.zeroEntries()
@@ -174,7 +181,7 @@ class LinearSolver:
         if self.multigrid is not None:
             self.multigrid.update(self.A)  # the coarse levels' Galerkin operators of the new matrix
         self.ksp.setOperators(self.A)
-        self.timings["assemble_matrix"] = time.perf_counter() - t0
+        self._phase_done("assemble_matrix", t0)
 
     def setup(self) -> None:
         """Build the preconditioner (the LU factorization for MUMPS) for the current matrix."""
@@ -184,7 +191,7 @@ class LinearSolver:
                 self.ksp.setUp()
         except PETSc.Error as e:  # e.g. a zero pivot in the factorization
             raise SolveError(f"KSP set-up (factorization/preconditioner) failed: {e}") from e
-        self.timings["setup"] = time.perf_counter() - t0
+        self._phase_done("setup", t0)
 
     def _solve_rhs(self, b: PETSc.Vec, u: fem.Function) -> None:
         x = function_vector(u)
@@ -242,17 +249,17 @@ class LinearSolver:
         self.assemble_matrix()
         t0 = time.perf_counter()
         b = assemble_rhs(system.L, system.a, system.bcs, self._b)
-        self.timings["assemble_rhs"] = time.perf_counter() - t0
+        self._phase_done("assemble_rhs", t0)
         self.setup()
         u = fem.Function(system.V, name="U") if out is None else out
         t0 = time.perf_counter()
         self._solve_rhs(b, u)
-        self.timings["solve"] = time.perf_counter() - t0
+        self._phase_done("solve", t0)
         iterations = self.iterations
         t0 = time.perf_counter()
         if system.pin_bc is not None:
             self._restore_neutrality(u)
-        self.timings["neutrality"] = time.perf_counter() - t0
+        self._phase_done("neutrality", t0)
         self.iterations = iterations  # report the main solve's count
         return u
 

@@ -1,6 +1,6 @@
 """The multigrid preset against MUMPS on small 3D cases, on however many ranks this runs on (tests start it with
-``mpiexec -n 2``): rank 0 prints one JSON object, case -> {"dofs", "iterations", "rel_diff", "preconditioner", "reference"} (the
-MUMPS output: volume integrals of the film box's fields, the bilayer's torque vector).
+``mpiexec -n 2``): rank 0 prints one JSON object, case -> {"dofs", "iterations", "rel_diff", "preconditioner",
+"reference"} (the MUMPS output: volume integrals of the film box's fields, the bilayer's torque vector).
 
 ``python -m tests.system.multigrid_ranks`` (with the repository root on PYTHONPATH).
 """

@@ -24,7 +24,7 @@ from rashba_diffusion.fem.solver_options import (
 from rashba_diffusion.meshing.gmsh_build import bilayer_stripe_3d
 from rashba_diffusion.meshing.refine import refine_geometry
 from rashba_diffusion.models.rashba import RashbaModel
-from rashba_diffusion.physics.rashba import Drive, paper_film
+from rashba_diffusion.physics.rashba import paper_film
 from rashba_diffusion.studies.bench.cases import WIRE_ALPHA_EV_NM, film_box_3d
 
 from ..conftest import mpiexec

@@ -36,7 +36,7 @@ LIGHT = ("rashba_diffusion", "rashba_diffusion.cli", *(f"rashba_diffusion.{m}" f
     "physics.vectors", "fem.solver_options", "meshing.tags", "meshing.specs", "meshing.gmsh_tools", "problems.specs",
     "studies.sweep.toml", "studies.sweep.config", "studies.sweep.wire", "studies.sweep.film", "studies.sweep.bilayer",
     "studies.sweep.llg", "physics.llg", "physics.macrospin", "physics.bilayer_pumping",
-    "studies.sweep.registry", "studies.bench.registry", "studies.bench.report")))
+    "studies.sweep.registry", "studies.bench.registry", "studies.bench.report", "studies.bench.scaling")))
 
 
 def modules() -> dict[str, Path]:
