@@ -176,9 +176,16 @@ def constrain_prolongation(P: PETSc.Mat, fine_rows: np.ndarray) -> np.ndarray:
 
 
 def _unit_diagonal(Ac: PETSc.Mat, unit_rows: np.ndarray) -> None:
-    """Add 1 to the diagonal of ``unit_rows`` (zero rows of constrained coarse dofs after the product)."""
-    if unit_rows is None or not len(unit_rows):
+    """Add 1 to the diagonal of ``unit_rows`` (zero rows of constrained coarse dofs after the product).
+
+    Collective: a rank without such rows (``unit_rows`` empty or None) still takes part (returning early there
+    deadlocked the others in the vector's assembly: 2 ranks, the 8 nm bilayer stripe at 0.5 nm cells).
+    """
+    n = 0 if unit_rows is None else len(unit_rows)
+    if Ac.getComm().tompi4py().allreduce(n) == 0:
         return
+    if unit_rows is None:
+        unit_rows = np.zeros(0, dtype=PETSc.IntType)
     d = Ac.createVecLeft()
     d.set(0.0)
     d.setValues(unit_rows, np.ones(len(unit_rows)))

@@ -187,3 +187,21 @@ def test_refinement_carries_the_tags():
     before, after = measures(g), measures(fine)
     assert after == pytest.approx(before, rel=1e-12)
     assert before["facet interface"] == pytest.approx(36.0) and before["cell hm"] == pytest.approx(108.0)
+
+
+@pytest.mark.mpi
+@pytest.mark.skipif(mpiexec() is None, reason="no mpiexec")
+def test_multigrid_cli_bilayer_on_two_ranks_does_not_deadlock(cli_env):
+    """The CLI's 8 nm stripe at 0.5 nm cells on 2 ranks: one rank has no constrained coarse dof; the Galerkin
+    product's unit diagonal must stay collective (it deadlocked).  Same torques as on 1 rank."""
+    args = [sys.executable, "-m", "rashba_diffusion.cli", "bilayer", "--geometry", "3d", "--width-nm", "8",
+            "--length-nm", "8", "--cell-nm", "0.5", "--charge-current", "contacts", "--m", "0.6,0,0.8",
+            "--petsc-option", "preset=multigrid", "--json"]
+    out = {}
+    for ranks in (1, 2):
+        cmd = args if ranks == 1 else [mpiexec(), "-n", "2", *args]
+        p = subprocess.run(cmd, env=cli_env, capture_output=True, text=True, timeout=180)
+        assert p.returncode == 0, p.stderr[-3000:]
+        out[ranks] = json.loads(p.stdout)
+    assert out[2]["ranks"] == 2
+    np.testing.assert_allclose(out[2]["T_vector_J_per_m2"], out[1]["T_vector_J_per_m2"], rtol=1e-7)
