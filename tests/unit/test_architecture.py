@@ -37,7 +37,7 @@ LIGHT = ("rashba_diffusion", "rashba_diffusion.cli", *(f"rashba_diffusion.{m}" f
     "meshing.gmsh_tools", "problems.specs",
     "studies.sweep.toml", "studies.sweep.config", "studies.sweep.wire", "studies.sweep.film", "studies.sweep.bilayer",
     "studies.sweep.pumping", "studies.sweep.llg", "physics.llg", "physics.macrospin", "physics.bilayer_pumping",
-    "studies.sweep.registry", "studies.bench.registry", "studies.bench.report")))
+    "studies.sweep.registry", "studies.bench.registry", "studies.bench.report", "studies.bench.scaling")))
 
 
 def modules() -> dict[str, Path]:
