@@ -24,9 +24,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tiny", action="store_true", help=argparse.SUPPRESS)  # seconds; for the tests
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     p.add_argument("--ranks", default=None, help="comma-separated rank counts (default: 1,2 full; 1 quick)")
-    p.add_argument("--only", default=None, help=f"comma-separated registry entries ({', '.join(REGISTRY)})")
+    p.add_argument("--only", default=None, help=f"comma-separated registry entries ({', '.join(REGISTRY)}; the "
+                   "studies precond3d, mumps2d, scaling run only when named)")
     p.add_argument("--out", default=None, help="directory for <timestamp>.json/.csv/.md reports")
-    add_petsc_option_arg(p, "PETSc option for the wire and 3D solves (repeatable; preset=iterative|direct|asm)")
+    add_petsc_option_arg(p, "PETSc option for the wire and 3D solves (repeatable; e.g. preset=direct|direct_large|"
+                         "multigrid|iterative)")
     p.add_argument("--baseline-max-s", type=float, default=BASELINE_MAX_S,
                    help="skip the SciPy baseline of a wire size whose time, extrapolated from this run's smaller "
                    f"baselines, exceeds this (s; default {BASELINE_MAX_S:g}; inf: never skip)")

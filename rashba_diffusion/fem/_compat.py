@@ -46,6 +46,7 @@ __all__ = [
     "mesh_from_arrays",
     "assemble_rhs",
     "lift_and_set_bc",
+    "has_external_package",
 ]
 
 
@@ -123,3 +124,13 @@ def assemble_rhs(L_form, a_form, bcs, b: PETSc.Vec | None = None) -> PETSc.Vec:
 def function_vector(u: fem.Function) -> PETSc.Vec:
     """The PETSc vector that shares memory with ``u`` (0.10+: ``u.x.petsc_vec``)."""
     return u.x.petsc_vec
+
+
+def has_external_package(name: str) -> bool:
+    """Whether this PETSc was built with the external package ``name`` (e.g. ``"hypre"``, ``"mumps"``).
+
+    The PyPI wheel has MUMPS, SuperLU_dist, METIS, PT-Scotch and ScaLAPACK but no hypre, ML, HPDDM or
+    ParMETIS; conda-forge's and Spack's PETSc have hypre.  Code that can use such a package asks here
+    instead of assuming either build.
+    """
+    return bool(PETSc.Sys.hasExternalPackage(name))

@@ -16,8 +16,25 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import SolveError
-from ._compat import MPI, PETSc, assemble_rhs, fem, fem_petsc, function_vector, lift_and_set_bc, ufl
-from .solver_options import resolve_petsc_options
+from ._compat import (
+    MPI,
+    PETSc,
+    assemble_rhs,
+    fem,
+    fem_petsc,
+    function_vector,
+    has_external_package,
+    lift_and_set_bc,
+    ufl,
+)
+from .pmg import PMultigrid
+from .solver_options import (
+    ITERATIVE_PETSC_OPTIONS,
+    default_preset,
+    petsc_options_from_table,
+    resolve_petsc_options,
+    with_coarse_amg,
+)
 
 #: accepted ratio of the true relative residual to ksp_rtol (left preconditioning
 #: bounds the preconditioned residual, which differs by the conditioning of M)
@@ -46,6 +63,10 @@ class LinearSystem:
         A problem whose operator has a null vector (charge conservation without contacts) pins one dof to 0:
         ``pin_bc`` (one of ``bcs``), and ``unit_pin_bc()`` the same dof set to 1, with which the solver
         restores ∫ν dx = 0 (:meth:`LinearSolver.solve`); ``None`` otherwise.
+    coarse_meshes
+        Coarser meshes of V's mesh, finest first, each refined uniformly into the previous one
+        (``Geometry.coarse_meshes``): the geometric levels of the ``multigrid`` preset.  Empty: P2 spaces get
+        p-multigrid only, P1 spaces fall back to the ``iterative`` preset's GAMG.
     """
 
     a: fem.Form
@@ -54,6 +75,7 @@ class LinearSystem:
     V: fem.FunctionSpace
     pin_bc: fem.DirichletBC | None = None
     unit_pin_bc: Callable[[], fem.DirichletBC] | None = None
+    coarse_meshes: Sequence = ()
 
 
 class LinearSolver:
@@ -72,27 +94,67 @@ class LinearSolver:
     while this solver calls PETSc (set-up and solve: some are read then, e.g. the multigrid levels'
     smoothers and MUMPS's controls), never in between: solvers do not leak options into each other or
     into later PETSc objects.  :meth:`close` (or leaving a ``with`` block) destroys the PETSc objects.
+
+    Options without a preset, ``ksp_type`` or ``pc_type`` start from the preset that
+    :func:`~.solver_options.default_preset` picks for the mesh's dimension and the number of dofs (MUMPS LU;
+    single-precision BLR LU in FGMRES for large 2D systems; ``multigrid`` for 3D from 2e4 dofs on).
+    ``pc_type mg`` without ``pc_mg_levels`` (the ``multigrid`` preset) builds a :class:`~.pmg.PMultigrid`
+    from the space: P2 → P1 (→ P1 on ``system.coarse_meshes``), updated after every assembly; a P1 space
+    without coarser meshes has no level to build and gets the ``iterative`` preset's GAMG instead
+    (:attr:`preconditioner` says which).  The coarse level's AMG is BoomerAMG where PETSc has hypre, else
+    GAMG (:func:`~.solver_options.with_coarse_amg`), unless the caller set ``mg_coarse_pc_type``.
     """
 
     def __init__(self, system: LinearSystem, petsc_options: dict | None = None):
         self.system = system
-        comm = system.V.mesh.comm
+        V = system.V
+        comm = V.mesh.comm
         self.prefix = f"rashba_{next(_PREFIX_NUMBERS)}_"
         self.A = fem_petsc.create_matrix(system.a)
         self.ksp = PETSc.KSP().create(comm)
         self.ksp.setOperators(self.A)
         self.ksp.setOptionsPrefix(self.prefix)
-        self.options = resolve_petsc_options(petsc_options)
+        ndofs = V.dofmap.index_map.size_global * V.dofmap.index_map_bs
+        explicit = petsc_options_from_table({k: v for k, v in (petsc_options or {}).items() if k != "preset"})
+        options = resolve_petsc_options(petsc_options, default=default_preset(V.mesh.topology.dim, ndofs))
+        options = with_coarse_amg(options, has_external_package("hypre"), explicit)
+        #: the multigrid hierarchy of ``pc_type mg`` (None otherwise)
+        self.multigrid: PMultigrid | None = None
+        #: what preconditions the solve, in words (e.g. "p-multigrid, 2 levels", "MUMPS LU")
+        self.preconditioner = options.get("pc_type", "none")
+        if options.get("pc_type") == "mg" and "pc_mg_levels" not in options:
+            options = self._build_multigrid(options)
+        self.options = options
+        if self.multigrid is not None:
+            self.multigrid.attach(self.ksp)  # the levels first: setFromOptions then configures each of them
         with self._petsc_options():
             self.ksp.setFromOptions()
-        # a blocked (s_x, s_y, s_z, ν) space: AMG aggregates whole nodes
-        self.A.setBlockSize(system.V.dofmap.index_map_bs)
+        # a blocked (s_x, s_y, s_z, ν) space: AMG aggregates whole nodes, pbjacobi inverts node blocks
+        self.A.setBlockSize(V.dofmap.index_map_bs)
         #: wall times (s) of the phases of the last :meth:`solve`
         self.timings: dict[str, float] = {}
-        self._b = fem_petsc.create_vector(system.V)
+        self._b = fem_petsc.create_vector(V)
         self._neutral = None  # (b1, y, ∫ν weights, Dirichlet data), built on first use
         #: Krylov iterations of the last solve (0 for a direct solve: preonly)
         self.iterations = 0
+        #: called with the name of each phase of :meth:`solve` as it ends (e.g. a benchmark reading the memory)
+        self.on_phase: Callable[[str], None] | None = None
+
+    def _build_multigrid(self, options: dict[str, str]) -> dict[str, str]:
+        """Build :attr:`multigrid` for ``pc_type mg``; the options, with GAMG in its place if it cannot be built."""
+        system = self.system
+        try:
+            self.multigrid = PMultigrid(system.V, system.bcs, system.coarse_meshes)
+        except ValueError:  # P1 without coarser meshes: no level to build
+            kept = {k: v for k, v in options.items() if not k.startswith(("pc_", "mg_"))}
+            gamg = {k: str(v) for k, v in ITERATIVE_PETSC_OPTIONS.items() if k.startswith(("pc_", "mg_"))}
+            self.preconditioner = "gamg (multigrid fallback: a P1 space without coarser meshes)"
+            return {**kept, **gamg}
+        degree = system.V.element.basix_element.degree
+        kind = "p-multigrid" if not system.coarse_meshes else (
+            "geometric multigrid" if degree == 1 else "p- and geometric multigrid")
+        self.preconditioner = f"{kind}, {self.multigrid.levels} levels ({options.get('mg_coarse_pc_type')} coarse)"
+        return options
 
     def describe(self) -> dict:
         """The solver as used (``provenance.solver`` of ``summary.json``): PETSc's KSP and PC types, the
@@ -113,13 +175,20 @@ class LinearSolver:
             for k in self.options:
                 del opts[k]
 
+    def _phase_done(self, name: str, t0: float) -> None:
+        self.timings[name] = time.perf_counter() - t0
+        if self.on_phase is not None:
+            self.on_phase(name)
+
     def assemble_matrix(self) -> None:
         t0 = time.perf_counter()
         self.A.zeroEntries()
         fem_petsc.assemble_matrix(self.A, self.system.a, bcs=self.system.bcs)
         self.A.assemble()
+        if self.multigrid is not None:
+            self.multigrid.update(self.A)  # the coarse levels' Galerkin operators of the new matrix
         self.ksp.setOperators(self.A)
-        self.timings["assemble_matrix"] = time.perf_counter() - t0
+        self._phase_done("assemble_matrix", t0)
 
     def setup(self) -> None:
         """Build the preconditioner (the LU factorization for MUMPS) for the current matrix."""
@@ -129,7 +198,7 @@ class LinearSolver:
                 self.ksp.setUp()
         except PETSc.Error as e:  # e.g. a zero pivot in the factorization
             raise SolveError(f"KSP set-up (factorization/preconditioner) failed: {e}") from e
-        self.timings["setup"] = time.perf_counter() - t0
+        self._phase_done("setup", t0)
 
     def _solve_rhs(self, b: PETSc.Vec, u: fem.Function) -> None:
         x = function_vector(u)
@@ -187,17 +256,17 @@ class LinearSolver:
         self.assemble_matrix()
         t0 = time.perf_counter()
         b = assemble_rhs(system.L, system.a, system.bcs, self._b)
-        self.timings["assemble_rhs"] = time.perf_counter() - t0
+        self._phase_done("assemble_rhs", t0)
         self.setup()
         u = fem.Function(system.V, name="U") if out is None else out
         t0 = time.perf_counter()
         self._solve_rhs(b, u)
-        self.timings["solve"] = time.perf_counter() - t0
+        self._phase_done("solve", t0)
         iterations = self.iterations
         t0 = time.perf_counter()
         if system.pin_bc is not None:
             self._restore_neutrality(u)
-        self.timings["neutrality"] = time.perf_counter() - t0
+        self._phase_done("neutrality", t0)
         self.iterations = iterations  # report the main solve's count
         return u
 
@@ -234,9 +303,12 @@ class LinearSolver:
         u.x.scatter_forward()
 
     def close(self) -> None:
-        """Destroy the KSP, the matrix and the vectors (idempotent)."""
+        """Destroy the KSP, the multigrid hierarchy, the matrix and the vectors (idempotent)."""
         for obj in (self.ksp, self.A, self._b):
             obj.destroy()
+        if self.multigrid is not None:
+            self.multigrid.destroy()
+            self.multigrid = None
         if self._neutral is not None:
             self._neutral[0].destroy()
             self._neutral[2].destroy()

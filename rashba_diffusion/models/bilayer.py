@@ -86,7 +86,7 @@ class BilayerModel:
         self._build_forms()
         self._build_bcs()
         #: the compiled forms and boundary data the solver solves
-        self.system = LinearSystem(self.a, self.L, self.bcs, self.V)
+        self.system = LinearSystem(self.a, self.L, self.bcs, self.V, coarse_meshes=geometry.coarse_meshes)
         #: the solution the torque integrals read (solve into it)
         self.solution = fem.Function(self.V, name="mu")
         #: the interface measure A (nm^(tdim−1)): the torque is per interface area

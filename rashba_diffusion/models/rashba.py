@@ -117,7 +117,7 @@ class RashbaModel:
         self._build_bcs()
         #: the compiled forms and boundary data the solver solves
         self.system = LinearSystem(self.a, self.L, self.bcs, self.V, self.pin_bc,
-                                   None if self.pin_bc is None else self.unit_pin_bc)
+                                   None if self.pin_bc is None else self.unit_pin_bc, geometry.coarse_meshes)
 
     # -- parameters ---------------------------------------------------------
     def update(self, film: Film | None = None, drive: Drive | None = None, m=None,

@@ -139,6 +139,11 @@ def test_bench_quick_json_contract(tiny_report):
         assert isinstance(s[k], float) and math.isfinite(s[k]) and s[k] > 0, k
     assert isinstance(s["dofs"], int) and s["dofs"] > 1000
     assert s["baseline_rel_diff"] < 1e-8
+    # the 3D default preset's Krylov iterations at each size (one size in the tiny suite)
+    assert len(s["iterative_iterations"]) == len(s["iterative_dofs"]) >= 1
+    assert all(isinstance(i, int) and i > 0 for i in s["iterative_iterations"])
+    assert s["iterative_iteration_growth"] == s["iterative_iterations"][-1] / s["iterative_iterations"][0]
+    assert s["iterative_pc_type"] == "mg"
 
 
 def _finite(x) -> bool:

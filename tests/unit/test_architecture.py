@@ -38,7 +38,7 @@ LIGHT = ("rashba_diffusion", "rashba_diffusion.cli", *(f"rashba_diffusion.{m}" f
     "studies.sweep.toml", "studies.sweep.config", "studies.sweep.wire", "studies.sweep.film", "studies.sweep.bilayer",
     "studies.sweep.pumping", "studies.sweep.llg", "physics.llg", "physics.macrospin", "physics.bilayer_pumping",
     "physics.micromagnetics", "physics.domain_wall",
-    "studies.sweep.registry", "studies.bench.registry", "studies.bench.report")))
+    "studies.sweep.registry", "studies.bench.registry", "studies.bench.report", "studies.bench.scaling")))
 
 
 def modules() -> dict[str, Path]:

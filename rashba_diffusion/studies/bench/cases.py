@@ -70,16 +70,16 @@ BOX_LENGTH_NM, BOX_WIDTH_NM, BOX_THICKNESS_NM = 8.0, 4.0, 1.0
 KB = 1024.0
 
 
-def _peak_rss_mb(comm: MPI.Comm) -> list[float]:
+def peak_rss_mb(comm: MPI.Comm) -> list[float]:
     """Peak resident set size of every rank in MiB (Linux ru_maxrss is in KiB)."""
     return comm.allgather(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / KB)
 
 
-def _max_over_ranks(comm: MPI.Comm, timings: dict[str, float]) -> dict[str, float]:
+def max_over_ranks(comm: MPI.Comm, timings: dict[str, float]) -> dict[str, float]:
     return {k: comm.allreduce(float(v), op=MPI.MAX) for k, v in timings.items()}
 
 
-def _versions() -> dict[str, str]:
+def versions() -> dict[str, str]:
     return {
         "dolfinx": DOLFINX_VERSION,
         "petsc": ".".join(str(x) for x in PETSc.Sys.getVersion()),
@@ -109,7 +109,7 @@ def run_wire(target_dofs: float, petsc_options: dict | None = None, baseline: bo
     g = wire_mesh(WIRE_LENGTH_NM, WIRE_WIDTH_NM, h, cell_bulk_nm=h, comm=comm)
     t_mesh = time.perf_counter() - t0
     res = solve_wire(film, drive, WIRE_M, spec, comm, petsc_options=petsc_options, geometry=g)
-    timings = _max_over_ranks(comm, {**res.timings, "mesh": t_mesh})
+    timings = max_over_ranks(comm, {**res.timings, "mesh": t_mesh})
     full = sum(timings[k] for k in FULL_SOLVE_PHASES)
     out = {
         "case": "wire", "target_dofs": target_dofs, "dofs": res.summary["dofs"], "ranks": comm.size,
@@ -138,7 +138,7 @@ def run_wire(target_dofs: float, petsc_options: dict | None = None, baseline: bo
         # same scope on both sides: everything after the mesh
         out["speedup_vs_scipy"] = b.timings["total"] / out["end_to_end_s"]
         out["baseline_over_factorization_scipy"] = b.timings["total"] / b.timings["factorization"]
-    out["peak_rss_mb"] = _peak_rss_mb(comm)
+    out["peak_rss_mb"] = peak_rss_mb(comm)
     return out
 
 
@@ -183,14 +183,14 @@ def run_film3d(cells_across: int, degree: int = 2, petsc_options: dict | None = 
     with LinearSolver(model.system, opts) as solver:
         t3 = time.perf_counter()
         u = solver.solve()
-    timings = _max_over_ranks(comm, {"mesh": t1 - t0, "forms": t2 - t1, "matrix_create": t3 - t2, **solver.timings})
+    timings = max_over_ranks(comm, {"mesh": t1 - t0, "forms": t2 - t1, "matrix_create": t3 - t2, **solver.timings})
     norm = u.x.petsc_vec.norm()
     return {
         "case": "film3d", "cells_across": cells_across, "cell_nm": BOX_WIDTH_NM / cells_across, "degree": degree,
         "dofs": global_dofs(model.V), "ranks": comm.size, "krylov_iterations": solver.iterations,
         "petsc_options": solver.options, "timings_s": timings,
         "full_solve_s": sum(timings[k] for k in FULL_SOLVE_PHASES if k in timings),
-        "solution_norm": norm, "peak_rss_mb": _peak_rss_mb(comm),
+        "solution_norm": norm, "peak_rss_mb": peak_rss_mb(comm),
     }  # fmt: skip
 
 
@@ -208,7 +208,7 @@ def run_fig3_sweep(config: str, sweeps: int = 3, reps: int = 15, points_per_axis
         cfg = reduce_config(cfg, points_per_axis, cell_nm)
     out = {"case": "fig3_sweep", "config": config, "reduced": points_per_axis is not None or cell_nm is not None,
            **measure_sweep(cfg, sweeps=sweeps, reps=reps, comm=comm)}
-    out["peak_rss_mb"] = _peak_rss_mb(comm)
+    out["peak_rss_mb"] = peak_rss_mb(comm)
     return out
 
 
@@ -241,7 +241,7 @@ def run_bilayer3d(cell_nm: float, length_nm: float = BILAYER_LENGTH_NM, width_nm
     t_mesh = time.perf_counter() - t0
     r = solve_bilayer(hm, fm, interface, BILAYER_M, d["j_a_per_m2"], BilayerSpec("3d", degree=2), comm,
                       geometry=g, petsc_options=opts)
-    timings = _max_over_ranks(comm, {**r.timings, "mesh": t_mesh})
+    timings = max_over_ranks(comm, {**r.timings, "mesh": t_mesh})
     full = sum(timings[k] for k in BILAYER_FULL_PHASES)
     s = r.summary
     # the straight stripe driven through contacts spanning both layers is translation invariant: the 1D film
@@ -252,7 +252,7 @@ def run_bilayer3d(cell_nm: float, length_nm: float = BILAYER_LENGTH_NM, width_nm
         "petsc_options": resolve_petsc_options(opts), "timings_s": timings, "full_solve_s": full,
         "end_to_end_s": full + timings["forms"], "T_vector_J_per_m2": s["T_vector_J_per_m2"],
         "xi_DL": s["xi_DL"], "xi_FL": s["xi_FL"], "closed_form_1d_rel_diff": rel_1d,
-        "peak_rss_mb": _peak_rss_mb(comm),
+        "peak_rss_mb": peak_rss_mb(comm),
     }  # fmt: skip
 
 #: the pumping benchmarks (the tiny suite of the tests shrinks the samples)
@@ -329,11 +329,11 @@ def run_pumping(case: str, tiny: bool = False) -> dict:
         "b_rel_diff_exact": _rel_or_none(s["torque_coefficient_b"], exact["torque_coefficient_b"]),
         "spin_rel_diff_exact": _rel_or_none(float(np.linalg.norm(s["pumped_spin_dc_hbar_per_m2"])),
                                             float(np.linalg.norm(exact["pumped_spin_dc_hbar_per_m2"]))),
-        "peak_rss_mb": _peak_rss_mb(comm),
+        "peak_rss_mb": peak_rss_mb(comm),
     }  # fmt: skip
 
 
-def _json_default(obj):
+def json_default(obj):
     """numpy scalars -> Python numbers."""
     if isinstance(obj, np.generic):
         return obj.item()
@@ -345,14 +345,17 @@ CASES = {"wire": run_wire, "film3d": run_film3d, "fig3_sweep": run_fig3_sweep, "
          "pumping": run_pumping}
 
 
-def main(argv: list[str] | None = None) -> int:
-    """``python -m rashba_diffusion.studies.bench.cases CASE '{"kwarg": value}'``: rank 0 prints one JSON line."""
+def main(argv: list[str] | None = None, cases: dict | None = None) -> int:
+    """``python -m rashba_diffusion.studies.bench.cases CASE '{"kwarg": value}'``: rank 0 prints one JSON line.
+
+    ``cases``: the table of case functions (default :data:`CASES`; :mod:`.scale_cases` passes its own).
+    """
     argv = sys.argv[1:] if argv is None else argv
     name, kwargs = argv[0], json.loads(argv[1]) if len(argv) > 1 else {}
-    out = CASES[name](**kwargs)
-    out["versions"] = _versions()
+    out = (CASES if cases is None else cases)[name](**kwargs)
+    out["versions"] = versions()
     if MPI.COMM_WORLD.rank == 0:
-        print(RESULT_TAG + json.dumps(out, default=_json_default), flush=True)
+        print(RESULT_TAG + json.dumps(out, default=json_default), flush=True)
     return 0
 
 
