@@ -7,8 +7,12 @@ A step t_n → t_{n+1} = t_n + k:
    that the Newton iteration starts close), B from the last step;
 2. the lagged Newton solve of the midpoint equations (:class:`~rashba_diffusion.fem.solver.LaggedNewtonSolver`:
    the factorized Jacobian is reused across steps while the iteration contracts fast);
-3. m_{n+1} = m₁; a coupled torque source (:class:`TorqueSource`) then re-solves its field at m_{n+1} and hands the
-   LLG the extrapolated torque of the next step's midpoint, (3/2)G_{n+1} − (1/2)G_n (second order, explicit).
+3. with a coupled torque source (:class:`TorqueSource`): its field G at the midpoint is first extrapolated from the
+   last steps (the predictor), then re-solved at m̄ = (m_n + m₁)/2 with the step's ṁ = (m₁ − m_n)/k and the
+   step re-solved with it, until G no longer changes m₁ by more than :data:`COUPLING_ATOL` (implicit coupling:
+   a torque ∝ ṁ treated explicitly acts as anti-damping on the modes that the midpoint rule rotates by
+   nearly π per step, docs/model.md §14.4);
+4. m_{n+1} = m₁.
 """
 
 from __future__ import annotations
@@ -34,10 +38,15 @@ RELAX_ALPHA, RELAX_TOLERANCE = 1.0, 1e-9
 #: relaxation steps at most; a relaxation step whose Newton solve fails is halved, down to this fraction of the step
 RELAX_MAX_STEPS = 2000
 RELAX_MIN_FRACTION = 1e-3
+#: the coupled source's fixed point in a step: stop when k·max|ΔG| (a bound on the change of m₁) is below this; at
+#: most this many corrections (each one spin solve and one LLG solve; the iteration contracts by ~|η| per pass)
+COUPLING_ATOL, COUPLING_MAX_ITERATIONS = 1e-9, 30
 
 
 class TorqueSource(Protocol):
-    """A torque field re-solved for the current state (e.g. :class:`~.spin_torque.SpinDiffusionTorque`).
+    """A torque field re-solved for the current state (e.g. :class:`~.spin_torque.SpinDiffusionTorque`), coupled to
+    the step implicitly: its field at the step's midpoint, from m̄ and the step's own ṁ = (m₁ − m₀)/k, by fixed-point
+    iteration (docs/model.md §14.4).
 
     It owns the :class:`~rashba_diffusion.models.llg.TorqueField` term that the LLG model was built with.
     """
@@ -45,8 +54,17 @@ class TorqueSource(Protocol):
     def start(self, dynamics: TextureDynamics) -> None:
         """Solve at the initial state (self-consistently with the initial ṁ, if the torque depends on it)."""
 
-    def after_step(self, dynamics: TextureDynamics, dm_dt_mid: np.ndarray) -> None:
-        """Solve at the new state; ``dm_dt_mid`` = (m_{n+1} − m_n)/k at the local dofs (N, 3), 1/s."""
+    def predict(self, dynamics: TextureDynamics) -> None:
+        """Set the term's field to a guess of its value at the coming step's midpoint (extrapolated)."""
+
+    def correct(self, dynamics: TextureDynamics, m_start: np.ndarray, m_end: np.ndarray, dt_s: float,
+                first: bool) -> float:
+        """Re-solve at the step's midpoint from m_n = ``m_start`` and the current m_{n+1} = ``m_end`` (local dof
+        values (N, 3)), set the term's field to it, and return the change of the field times k (a bound on the
+        change of m_{n+1} it causes)."""
+
+    def accept(self, dynamics: TextureDynamics) -> None:
+        """The step is accepted (history for the next prediction)."""
 
     def cost(self) -> dict:
         """Solves, iterations, factorizations and wall time (s) so far."""
@@ -87,6 +105,7 @@ class TextureDynamics:
         self.relax_steps = 0
         self._history: list[np.ndarray] = []  # m_{n−1}, m_{n−2} (local dof values), newest first
         self.seconds = {"llg": 0.0, "source": 0.0}
+        self.coupling_corrections = 0  # LLG re-solves of the coupled fixed point (beyond the first solve of a step)
         self._rate = None
 
     # -- state -----------------------------------------------------------------------------------------------
@@ -214,20 +233,37 @@ class TextureDynamics:
         else:
             m1[:] = m0
         model.set_dt(dt_s)
-        t0 = time.perf_counter()
-        self.solver.solve()
-        self.seconds["llg"] += time.perf_counter() - t0
-        model.W.x.scatter_forward()
-        dm = (m1 - m0) / dt_s
+        source = self.source
+        if source is not None:
+            source.predict(self)
+        self._solve_llg()
+        if source is not None:
+            t_source = 0.0
+            for it in range(COUPLING_MAX_ITERATIONS + 1):
+                t0 = time.perf_counter()
+                change = source.correct(self, m0, m1, dt_s, it == 0)
+                t_source += time.perf_counter() - t0
+                if change <= COUPLING_ATOL:
+                    break
+                if it == COUPLING_MAX_ITERATIONS:
+                    raise SolveError(f"the coupled torque did not converge in {COUPLING_MAX_ITERATIONS} corrections "
+                                     f"at t = {self.t_s:.6g} s (last change of m {change:.3e} > {COUPLING_ATOL:g}): "
+                                     "the pumped torque is too strong for the fixed-point coupling")
+                self._solve_llg()
+                self.coupling_corrections += 1
+            source.accept(self)
+            self.seconds["source"] += t_source
         self._history = [m0.copy(), *self._history[:1]]
         m0[:] = m1
         model.m0.x.scatter_forward()
         self.t_s += dt_s
         self.steps += 1
-        if self.source is not None:
-            t0 = time.perf_counter()
-            self.source.after_step(self, dm)
-            self.seconds["source"] += time.perf_counter() - t0
+
+    def _solve_llg(self) -> None:
+        t0 = time.perf_counter()
+        self.solver.solve()
+        self.seconds["llg"] += time.perf_counter() - t0
+        self.model.W.x.scatter_forward()
 
     def run(self, t_end_s: float, dt_s: float, sample: Callable[[TextureDynamics], None] | None = None) -> None:
         """Equal steps of at most ``dt_s`` up to ``t_end_s`` (from the current time); ``sample(self)`` after each."""
@@ -250,6 +286,7 @@ class TextureDynamics:
                "llg_factorizations": s.factorizations, "llg_seconds": self.seconds["llg"],
                "source_seconds": self.seconds["source"]}
         if self.source is not None:
+            out["coupling_corrections"] = self.coupling_corrections
             out.update(self.source.cost())
         return out
 

@@ -1,5 +1,6 @@
-"""The self-consistent spin-diffusion torque on a texture: the Rashba film's spin accumulation re-solved for the
-current m and ṁ after every LLG step (docs/model.md §14.4).
+"""The self-consistent spin-diffusion torque on a texture: the Rashba film's spin accumulation solved for m and ṁ at
+every LLG step's midpoint, coupled implicitly by fixed-point iteration (docs/model.md §14.4: an explicit,
+extrapolated ṁ turns the pumped damping into anti-damping of the stiff exchange modes).
 
 The spin model is the package's static Rashba model (:class:`~rashba_diffusion.models.rashba.RashbaModel`, E-linear
 response) on the LLG's mesh with m a Function (the texture, normalized at every vertex) and the pumping source −s0 ṁ
@@ -25,7 +26,6 @@ from ..fem._compat import MPI, fem, ufl
 from ..fem.geometry import Geometry
 from ..fem.postprocess import global_dofs
 from ..fem.solver import LaggedNewtonSolver
-from ..fem.time import extrapolate_half_step
 from ..models.llg import TorqueField
 from ..models.rashba import RashbaModel
 from ..physics.rashba import LLG_TORQUE_SIGN, Drive, Film
@@ -106,18 +106,21 @@ class SpinDiffusionTorque:
         g = coef * (-c["inv_tau_delta"] * s + c["inv_tau_phi"] * ufl.cross(s, m))
         self._g_expr = fem.Expression(g, self.V3.element.interpolation_points)
         self.g_now = fem.Function(self.V3)
-        self.g_prev = fem.Function(self.V3)
         self.g_mid = fem.Function(self.V3, name="G_spin_diffusion")
         self.term = TorqueField(self.g_mid, name="spin_diffusion")
-        self._d_prev: np.ndarray | None = None
+        self._g_history: list[np.ndarray] = []  # G at the last three steps' midpoints (local values), newest first
+        self._U_accepted: np.ndarray | None = None  # the spin solution of the last accepted step (and the one before)
         self._mdot0: np.ndarray | None = None
         self.solves = 0
         self.seconds = 0.0
         self.start_iterations = 0
 
     # -- one solve ---------------------------------------------------------------------------------------------
-    def solve(self, m_values: np.ndarray, mdot_per_s: np.ndarray | None) -> None:
-        """Solve at m (normalized at every vertex) and ṁ (1/s; local dof values (N, 3)); G_now ← its field."""
+    def solve(self, m_values: np.ndarray, mdot_per_s: np.ndarray | None, *, guess: str = "step") -> None:
+        """Solve at m (normalized at every vertex) and ṁ (1/s; local dof values (N, 3)); G_now ← its field.
+
+        ``guess="step"``: the first solve of a step, started as ``warm_start`` says from the last two accepted
+        solutions; ``"iterate"``: a correction within the step, started from the last solve."""
         t0 = time.perf_counter()
         unit = np.asarray(m_values, dtype=float)
         unit = unit / np.linalg.norm(unit, axis=1)[:, None]
@@ -126,14 +129,14 @@ class SpinDiffusionTorque:
         if self.mdot is not None:
             self.mdot.x.array[:] = (0.0 if mdot_per_s is None else np.asarray(mdot_per_s).ravel() * FS)
             self.mdot.x.scatter_forward()
-        current = self.U.x.array.copy()
-        if self.warm_start == "zero":
-            self.U.x.array[:] = 0.0
-        elif self.warm_start == "extrapolated" and self._U_prev is not None:
-            self.U.x.array[:] = 2.0 * current - self._U_prev
+        if guess == "step":
+            if self.warm_start == "zero":
+                self.U.x.array[:] = 0.0
+            elif self.warm_start == "extrapolated" and self._U_prev is not None:
+                self.U.x.array[:] = 2.0 * self._U_accepted - self._U_prev
+            elif self._U_accepted is not None:
+                self.U.x.array[:] = self._U_accepted
         self.solver.solve()
-        self._U_prev = current
-        self.g_prev.x.array[:] = self.g_now.x.array
         self.g_now.interpolate(self._g_expr)
         self.solves += 1
         self.seconds += time.perf_counter() - t0
@@ -145,20 +148,20 @@ class SpinDiffusionTorque:
 
     def start(self, dynamics) -> None:
         """G⁰ at the initial m with the self-consistent initial ṁ: ṁ⁰ = f(m⁰, G(m⁰, ṁ⁰)) by fixed-point iteration
-        (the pumped torque is O(η) of ṁ: it contracts by ~η per iteration)."""
+        (the pumped torque is O(η) of ṁ: it contracts by ~η per iteration).  G⁰ is the first step's predictor."""
         self._check_layout(dynamics)
         m = dynamics.m_values()
         mdot = np.zeros_like(m)
-        self._d_prev = None
         self.start_iterations = 0
+        self._U_prev = self._U_accepted = None
         change = size = 0.0
         while True:
             self.start_iterations += 1
             if self.start_iterations > START_ITERATIONS:
                 raise SolveError(f"the initial ṁ did not converge in {START_ITERATIONS} iterations (relative change "
                                  f"{change / max(size, 1e-300):.3e}): the pumped torque is too strong for the "
-                                 "explicit coupling")
-            self.solve(m, mdot)
+                                 "coupling's fixed-point iteration")
+            self.solve(m, mdot, guess="iterate")
             self.g_mid.x.array[:] = self.g_now.x.array
             if self.mdot is None:
                 break
@@ -169,32 +172,49 @@ class SpinDiffusionTorque:
             if change <= START_RTOL * size:
                 break
         self._mdot0 = mdot
-        self._U_prev = None  # the start's solves are at one m: no trend to extrapolate
-        self.g_prev.x.array[:] = self.g_now.x.array
+        self._U_accepted = self.U.x.array.copy()  # the start's solves are at one m: no trend to extrapolate
+        self._g_history = [self.g_now.x.array.copy()]
 
-    def after_step(self, dynamics, dm_dt_mid: np.ndarray) -> None:
-        """Solve at m_{n+1} with ṁ_{n+1} extrapolated from the midpoint differences (second order), then
-        G_mid ← (3/2)G_{n+1} − (1/2)G_n for the next step."""
-        if self._d_prev is None:  # first step: through ṁ⁰ and the midpoint difference
-            mdot = 2.0 * dm_dt_mid - self._mdot0
+    def predict(self, dynamics) -> None:
+        """G of the coming step's midpoint extrapolated from the last steps' midpoint values (the quadratic
+        3G_{n−1/2} − 3G_{n−3/2} + G_{n−5/2}; linear, then G⁰ at the first steps): the first guess of the step's
+        fixed-point iteration."""
+        h = self._g_history
+        if len(h) == 3:
+            self.g_mid.x.array[:] = 3.0 * (h[0] - h[1]) + h[2]
+        elif len(h) == 2:
+            self.g_mid.x.array[:] = 2.0 * h[0] - h[1]
         else:
-            mdot = extrapolate_half_step(dm_dt_mid, self._d_prev)
-        self._d_prev = dm_dt_mid.copy()
-        self.solve(dynamics.m_values(), mdot)
-        self.g_mid.x.array[:] = extrapolate_half_step(self.g_now.x.array, self.g_prev.x.array)
+            self.g_mid.x.array[:] = h[0]
+
+    def correct(self, dynamics, m_start: np.ndarray, m_end: np.ndarray, dt_s: float, first: bool) -> float:
+        """Solve at the step's midpoint m̄ = (m_n + m_{n+1})/2 with ṁ = (m_{n+1} − m_n)/k (the midpoint rule's own
+        ṁ: the coupling is implicit) and set G_mid to its field; the change k max|ΔG| of G_mid (a bound on the
+        change it makes to m_{n+1}: |δm₁| ≤ k|δG| for the midpoint step)."""
+        self.solve(0.5 * (m_start + m_end), (m_end - m_start) / dt_s, guess="step" if first else "iterate")
+        new = self.g_now.x.array
+        change = dynamics.comm.allreduce(float(np.max(np.abs(new - self.g_mid.x.array), initial=0.0)), op=MPI.MAX)
+        self.g_mid.x.array[:] = new
+        return change * dt_s
+
+    def accept(self, dynamics) -> None:
+        """The step is accepted: its midpoint G and spin solution join the history."""
+        self._g_history = [self.g_mid.x.array.copy(), *self._g_history[:2]]
+        self._U_prev = self._U_accepted
+        self._U_accepted = self.U.x.array.copy()
 
     def shift(self, apply_p1, apply_spin) -> None:
         """Apply a moving window's shift to the stored fields (``apply_p1`` on P1³ values (N, 3), ``apply_spin`` on
         the spin Function's values)."""
-        for f in (self.g_now, self.g_prev, self.g_mid):
+        for f in (self.g_now, self.g_mid):
             f.x.array[:] = apply_p1(f.x.array.reshape(-1, 3)).ravel()
-        if self._d_prev is not None:
-            self._d_prev = apply_p1(self._d_prev)
+        self._g_history = [apply_p1(g.reshape(-1, 3)).ravel() for g in self._g_history]
         if self._mdot0 is not None:
             self._mdot0 = apply_p1(self._mdot0)
         self.U.x.array[:] = apply_spin(self.U.x.array)
-        if self._U_prev is not None:
-            self._U_prev = apply_spin(self._U_prev)
+        for name in ("_U_prev", "_U_accepted"):
+            if getattr(self, name) is not None:
+                setattr(self, name, apply_spin(getattr(self, name)))
 
     def cost(self) -> dict:
         s = self.solver
