@@ -205,7 +205,11 @@ def test_bilayer_cli_petsc_option(capsys):
 
 @pytest.mark.mpi
 def test_bench_bilayer3d_two_ranks(cli_env, tmp_path):
-    """The bench's 3D bilayer on 2 ranks: the same torque as on 1 rank (to the Krylov tolerance)."""
+    """The bench's 3D bilayer on 2 ranks: the same torque as on 1 rank (to the Krylov tolerance).
+
+    The bench's reporting contract; that the stripe's mesh is split and every rank agrees is checked by
+    ``test_bilayer_3d.py::test_3d_stripe_same_torques_on_one_and_two_ranks``.  Without mpiexec the bench reports
+    an error and this test fails (``errors``), it does not skip."""
     p = subprocess.run([sys.executable, "-m", "rashba_diffusion.cli", "bench", "--tiny", "--only", "bilayer3d",
                         "--ranks", "1,2", "--json"], env=cli_env, capture_output=True, text=True, timeout=300)
     assert p.returncode == 0, p.stderr

@@ -24,7 +24,7 @@ from rashba_diffusion.problems.bilayer import solve_bilayer
 from rashba_diffusion.problems.specs import BilayerSpec
 from rashba_diffusion.units import HBAR_OVER_2E
 
-from ..conftest import mpiexec
+from ..mpi_ranks import SERIAL_REL, check_parallel, run_ranks
 
 LAMBDA_NM = 1.4
 J = 1e11
@@ -134,10 +134,8 @@ CONTRACT = ["bilayer", "--hm-thickness-nm", "3", "--hm-lambda-nm", "1.4", "--hm-
             "--theta-sh", "0.19", "--g-mix-real-s-per-m2", "5e14", "--g-mix-imag-s-per-m2", "1e14"]
 
 
-def run_cli(args, env, ranks=1):
+def run_cli(args, env):
     cmd = [sys.executable, "-m", "rashba_diffusion.cli", *args]
-    if ranks > 1:
-        cmd = [mpiexec(), "-n", str(ranks), *cmd]
     p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
     assert p.returncode == 0, p.stderr
     return json.loads(p.stdout)
@@ -198,12 +196,17 @@ def test_finite_fm_without_fm_cells_errors_clearly():
 
 
 @pytest.mark.mpi
-@pytest.mark.skipif(mpiexec() is None, reason="no mpiexec")
-def test_2d_same_numbers_on_one_and_two_ranks(cli_env):
+@pytest.mark.consistency
+def test_2d_same_numbers_on_one_and_two_ranks(cli_env, tmp_path):
+    """The 2D bilayer on 2 ranks: the mesh is split, every rank holds the same summary, equal to the 1-rank one;
+    and it is the closed form (the independent reference)."""
     args = [*CONTRACT, "--geometry", "2d", "--width-nm", "12", "--cell-nm", "0.25", "--fm-thickness-nm", "2",
             "--fm-lambda-j-nm", "1", "--fm-lambda-phi-nm", "1.5", "--fm-lambda-sf-nm", "5", "--m", "0.6,0,0.8",
             "--json"]
-    one, two = run_cli(args, cli_env), run_cli(args, cli_env, ranks=2)
-    assert (one["ranks"], two["ranks"]) == (1, 2) and one["dofs"] == two["dofs"]
-    for k in ("xi_DL", "xi_FL", "T_DL_J_per_m2", "T_FL_J_per_m2"):
-        assert two[k] == pytest.approx(one[k], rel=1e-9)
+    one, two = run_ranks(1, "cli", args, cli_env, tmp_path), run_ranks(2, "cli", args, cli_env, tmp_path)
+    check_parallel(two, one, rel=SERIAL_REL)
+    s = json.loads(two[0]["stdout"])
+    assert s["ranks"] == 2
+    fm = Ferromagnet(thickness_nm=2, lambda_j_nm=1, lambda_phi_nm=1.5, lambda_sf_nm=5)
+    xi_dl, xi_fl = analytic_efficiencies(HeavyMetal(3, 1.4, 7e6, 0.19), fm, MIXING)
+    assert s["xi_DL"] == pytest.approx(xi_dl, rel=1e-3) and s["xi_FL"] == pytest.approx(xi_fl, rel=1e-3)

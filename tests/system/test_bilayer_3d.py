@@ -6,8 +6,6 @@ interface average is the 1D film's), parallel conductors for the charge current,
 """
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -30,7 +28,7 @@ from rashba_diffusion.problems.bilayer import solve_bilayer
 from rashba_diffusion.problems.specs import BilayerSpec
 from rashba_diffusion.units import HBAR_OVER_2E
 
-from ..conftest import mpiexec
+from ..mpi_ranks import SERIAL_REL, check_parallel, run_ranks
 
 HM = HeavyMetal(3.0, 1.4, 7e6, 0.19)
 SINK = Ferromagnet()
@@ -116,15 +114,6 @@ FINITE_ARGS = ["--fm-thickness-nm", "2", "--fm-sigma-s-per-m", "2e7", "--fm-lamb
 STRIPE_ARGS = ["--geometry", "3d", "--length-nm", "12", "--width-nm", "12", "--cell-nm", "0.5"]
 
 
-def run_cli(args, env, ranks=1):
-    cmd = [sys.executable, "-m", "rashba_diffusion.cli", *args]
-    if ranks > 1:
-        cmd = [mpiexec(), "-n", str(ranks), *cmd]
-    p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
-    assert p.returncode == 0, p.stderr
-    return json.loads(p.stdout)
-
-
 @pytest.fixture(scope="module")
 def stripe_msh(tmp_path_factory):
     path = tmp_path_factory.mktemp("mesh") / "stripe.msh"
@@ -178,16 +167,16 @@ def test_cli_rejects_bad_3d_input_before_solving(argv, words, tmp_path, capsys):
 
 
 @pytest.mark.mpi
-@pytest.mark.skipif(mpiexec() is None, reason="no mpiexec")
-def test_3d_stripe_same_torques_on_one_and_two_ranks(cli_env):
+@pytest.mark.consistency
+def test_3d_stripe_same_torques_on_one_and_two_ranks(cli_env, tmp_path):
+    """The 3D stripe (contacts) on 2 ranks: the mesh is split, every rank holds the same summary (both solves:
+    the charge current and the spin accumulation), equal to the 1-rank one; and the closed form."""
     args = [*CONTRACT, *FINITE_ARGS, *STRIPE_ARGS, "--m", "0.6,0,0.8", "--json"]
-    one, two = run_cli(args, cli_env), run_cli(args, cli_env, ranks=2)
-    assert (one["ranks"], two["ranks"]) == (1, 2) and one["dofs"] == two["dofs"]
-    assert one["charge_current"] == two["charge_current"] == "contacts"
-    for k in ("xi_DL", "xi_FL", "T_DL_J_per_m2", "T_FL_J_per_m2"):
-        assert two[k] == pytest.approx(one[k], rel=1e-8)
-    np.testing.assert_allclose(two["T_vector_J_per_m2"], one["T_vector_J_per_m2"], rtol=1e-8, atol=0)
-    assert_closed_form(one, FINITE_FM)
+    one, two = run_ranks(1, "cli", args, cli_env, tmp_path), run_ranks(2, "cli", args, cli_env, tmp_path)
+    check_parallel(two, one, rel=SERIAL_REL)
+    s = json.loads(two[0]["stdout"])
+    assert s["ranks"] == 2 and s["charge_current"] == "contacts"
+    assert_closed_form(s, FINITE_FM)
 
 
 @pytest.mark.parametrize("sign", [1.0, -1.0], ids=["m=+y", "m=-y"])

@@ -19,7 +19,7 @@ from rashba_diffusion.studies.sweep.film import OUTPUT_COLUMNS as FILM_OUTPUT_CO
 from rashba_diffusion.studies.sweep.registry import config_from_dict, load_config
 from rashba_diffusion.studies.sweep.wire import OUTPUT_COLUMNS, WireSweepConfig
 
-from ..conftest import mpiexec
+from ..mpi_ranks import SERIAL_REL, assert_distributed, assert_ranks_agree, run_ranks
 
 # a small sweep: 2 × 3 points, coarse mesh (the physics is not the point here)
 SMALL_TOML = """
@@ -85,10 +85,8 @@ def assert_same_rows(a, b, rel=1e-12, outputs=OUTPUT_COLUMNS):
                 assert ra[k] == rb[k], k
 
 
-def cli(args, env, ranks=1, cwd=None, check=True):
+def cli(args, env, cwd=None, check=True):
     cmd = [sys.executable, "-m", "rashba_diffusion.cli", *args]
-    if ranks > 1:
-        cmd = [mpiexec(), "-n", str(ranks), *cmd]
     p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600, cwd=cwd)
     if check:
         assert p.returncode == 0, p.stderr
@@ -233,16 +231,21 @@ def test_changed_config_in_the_same_directory_is_an_error(tmp_path):
 
 
 @pytest.mark.mpi
-@pytest.mark.skipif(mpiexec() is None, reason="no mpiexec")
+@pytest.mark.consistency
 def test_sweep_on_two_ranks_equals_one(tmp_path, cli_env):
+    """``sweep`` on 2 ranks: the mesh is split, every rank solved every point to the same numbers, and the rows
+    rank 0 wrote equal the 1-rank sweep's."""
     cfg_path = tmp_path / "small.toml"
     cfg_path.write_text(SMALL_TOML.replace("[sweep.axes]", "[magnetization]\nm = [0.6, 0, 0.8]\n[sweep.axes]"))
     one = run_sweep(load_config(cfg_path), tmp_path / "r1")
-    p = cli(["sweep", str(cfg_path), "--out", str(tmp_path / "r2")], cli_env, ranks=2)
-    assert "on 2 rank(s)" in p.stdout
+    two = run_ranks(2, "cli", ["sweep", str(cfg_path), "--out", str(tmp_path / "r2")], cli_env, tmp_path)
+    assert_distributed(two)
+    assert_ranks_agree(two)
+    assert len(two[0]["results"]) == 6
+    assert "on 2 rank(s)" in two[0]["stdout"]
     rows2 = read_csv(tmp_path / "r2" / "sweep.csv")
     assert {r["ranks"] for r in rows2} == {"2"}
-    assert_same_rows(rows2, read_csv(one.out_dir / "sweep.csv"), rel=1e-8)
+    assert_same_rows(rows2, read_csv(one.out_dir / "sweep.csv"), rel=SERIAL_REL)
 
 
 def test_m_parallel_to_u_gives_nan_in_wire_and_bulk():

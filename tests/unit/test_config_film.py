@@ -13,7 +13,8 @@ from rashba_diffusion.studies.sweep.film import OUTPUT_COLUMNS as FILM_OUTPUT_CO
 from rashba_diffusion.studies.sweep.film import FilmSweepConfig
 from rashba_diffusion.studies.sweep.registry import PROBLEMS, config_from_dict, load_config
 
-from ..conftest import ROOT, mpiexec
+from ..conftest import ROOT
+from ..mpi_ranks import SERIAL_REL, assert_distributed, assert_ranks_agree, run_ranks
 
 FILM = {"problem": "film"}
 NOTCH = {"kind": "notch", "length_nm": 16, "width_nm": 8, "notch_depth_nm": 1, "notch_width_nm": 2, "cell_nm": 1.0}
@@ -107,15 +108,19 @@ def test_example_configs_are_valid(name):
 
 
 @pytest.mark.mpi
-@pytest.mark.skipif(mpiexec() is None, reason="no mpiexec")
+@pytest.mark.consistency
 def test_film_sweep_on_two_ranks_equals_one(tmp_path, cli_env):
-    from ..system.test_sweep import SMALL_FILM_TOML, assert_same_rows, cli, read_csv
+    """A film sweep on 2 ranks: the mesh is split, every rank solved every point to the same numbers, and the rows
+    rank 0 wrote equal the 1-rank sweep's."""
+    from ..system.test_sweep import SMALL_FILM_TOML, assert_same_rows, read_csv
 
     cfg_path = tmp_path / "film.toml"
     cfg_path.write_text(SMALL_FILM_TOML)
     one = run_sweep(load_config(cfg_path), tmp_path / "r1")
-    p = cli(["sweep", str(cfg_path), "--out", str(tmp_path / "r2")], cli_env, ranks=2)
-    assert "on 2 rank(s)" in p.stdout
+    two = run_ranks(2, "cli", ["sweep", str(cfg_path), "--out", str(tmp_path / "r2")], cli_env, tmp_path)
+    assert_distributed(two)
+    assert_ranks_agree(two)
+    assert "on 2 rank(s)" in two[0]["stdout"]
     rows2 = read_csv(tmp_path / "r2" / "sweep.csv")
     assert {r["ranks"] for r in rows2} == {"2"}
-    assert_same_rows(rows2, read_csv(one.out_dir / "sweep.csv"), rel=1e-8, outputs=FILM_OUTPUT_COLUMNS)
+    assert_same_rows(rows2, read_csv(one.out_dir / "sweep.csv"), rel=SERIAL_REL, outputs=FILM_OUTPUT_COLUMNS)
