@@ -90,6 +90,7 @@ def test_scipy_baseline_equals_package(wire):
         assert np.max(np.abs(theirs[:, k] - ours[:, k])) < 1e-8 * np.max(np.abs(ours[:, k]))
 
 
+@pytest.mark.consistency
 def test_iterative_solver_matches_direct(wire):
     it = solve_wire(FILM, DRIVE, M, SPEC, MPI.COMM_SELF, petsc_options={"preset": "iterative"})
     assert it.summary["krylov_iterations"] > 1

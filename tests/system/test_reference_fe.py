@@ -139,3 +139,35 @@ def test_reference_fixture_is_json():
     """The fixture the tests read is strict JSON (no NaN/Infinity)."""
     path = Path(__file__).resolve().parents[1] / "reference" / "independent_si.json"
     json.loads(path.read_text(), parse_constant=lambda c: pytest.fail(f"non-finite {c} in the fixture"))
+
+
+def test_wire_sweep_rows_in_si():
+    """A zip sweep over three reference cases (every material field, both rules, the field and m as axes) on one
+    mesh: its bulk and Hall-free columns are the reference's to round-off, and its wire columns, where the
+    case's width is the sweep's, to the mesh's accuracy."""
+    from rashba_diffusion.studies.sweep.engine import run_sweep
+    from rashba_diffusion.studies.sweep.registry import config_from_dict
+
+    cases = [FILMS[n] for n in ("oblique_eq17", "out_of_plane_eq38", "perpendicular_hamiltonian")]
+    fields = ("alpha_ev_nm", "tau_s", "tau_sf_s", "kf_per_nm", "delta_xc_ev", "mass_ratio", "polarization_rule",
+              "precession_rule", "efield_v_per_m")
+    axes = {f: [c["inputs"][f] for c in cases] for f in fields}
+    axes["direction"] = [c["inputs"]["e_direction"] for c in cases]
+    axes["m"] = [c["inputs"]["m"] for c in cases]
+    width = 40.0
+    cfg = config_from_dict({"geometry": {"width_nm": width}, "mesh": {"cell_nm": CELL_NM},
+                            "sweep": {"mode": "zip", "axes": axes}})
+    rows = run_sweep(cfg).rows
+    assert len(rows) == len(cases)
+    for row, case in zip(rows, cases, strict=True):
+        for suffix, ref in (("bulk", case["bulk"]), ("bulk_hall_free", case["bulk_hall_free"])):
+            for key in ("T_perp", "T_par"):
+                assert row[f"{key}_{suffix}_J_per_m2"] == pytest.approx(ref[f"{key}_J_per_m2"], rel=1e-13, abs=0.0)
+        s_ref = case["bulk"]["s_hbar_per_m2"]
+        s_row = [row[f"s_bulk_{c}_hbar_per_m2"] for c in "xyz"]
+        np.testing.assert_allclose(s_row, s_ref, rtol=0, atol=1e-13 * np.linalg.norm(s_ref))
+        if case["inputs"]["width_nm"] == width:
+            ref = case["wire_1d"]
+            scale = np.hypot(ref["T_perp_J_per_m2"], ref["T_par_J_per_m2"])
+            _approx(row["T_perp_J_per_m2"], ref["T_perp_J_per_m2"], WIRE_REL, scale)
+            _approx(row["T_par_J_per_m2"], ref["T_par_J_per_m2"], WIRE_REL, scale)

@@ -152,7 +152,11 @@ def test_grid_order_ranges_and_angles():
 
 
 # -- the engine against independent solves ---------------------------------------------------
+@pytest.mark.consistency
 def test_sweep_points_equal_independent_solve_wire():
+    """Every row equals a separate ``solve_wire`` call: the engine's bookkeeping (one session reused, constants
+    updated, rows in order) against the one-point path.  Both run a WireSession, so this is a consistency test;
+    ``test_reference_fe.py::test_wire_sweep_rows_in_si`` checks sweep rows against the independent reference."""
     spec = WireSpec(20.0, cell_nm=0.25)
     cfg = WireSweepConfig(film=paper_film(), drive=Drive(1e5), wire=spec, m=None, mode="zip",
                           axes=(Axis("theta_deg", (90.0, 30.0, 60.0)), Axis("phi_deg", (0.0, 20.0, 45.0)),

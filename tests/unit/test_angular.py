@@ -77,8 +77,10 @@ def test_basis_vectors_are_perpendicular_to_m_and_parity_as_labelled():
         np.testing.assert_allclose(flipped[:, :, k], (-1.0 if odd else 1.0) * b[:, :, k], atol=1e-15)
 
 
+@pytest.mark.consistency
 def test_eq35_basis_agrees_with_torque_decompose():
-    """T⊥, T∥ from the Eq. 35 fit of one direction = torque.decompose (a different code path)."""
+    """T⊥, T∥ from the Eq. 35 fit of one direction = torque.decompose (a different code path; the split itself
+    is checked against the independent reference in test_reference_si.py)."""
     from rashba_diffusion.physics.torque import decompose
 
     c = paper_film(2e-2).coefficients()
