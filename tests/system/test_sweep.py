@@ -222,6 +222,24 @@ def test_killed_sweep_resumes_to_exactly_the_uninterrupted_rows(tmp_path, cli_en
     assert [r[first] for r in again.rows] == on_disk
 
 
+def test_a_row_whose_inputs_differ_from_the_config_is_refused_on_resume(tmp_path):
+    """The sidecar's digest matches but a row on disk holds other inputs (a file edited or mixed by hand): resuming
+    must refuse it, naming the line, the point and the column, and leave the file alone."""
+    cfg = config_from_dict({"geometry": {"width_nm": 20}, "mesh": {"cell_nm": 0.5},
+                            "sweep": {"axes": {"alpha_ev_nm": [0.01, 0.02]}}})
+    run_sweep(cfg, tmp_path)
+    path = tmp_path / "sweep.csv"
+    lines = path.read_text().splitlines()
+    lines[2] = lines[2].replace(",0.02,", ",0.03,", 1)
+    assert ",0.03," in lines[2]
+    path.write_text("\n".join(lines) + "\n")
+    before = path.read_text()
+    with pytest.raises(SweepStateError, match=r"sweep\.csv:3: point 1 has alpha_ev_nm = 0\.03, this config gives "
+                                              r"0\.02"):
+        run_sweep(cfg, tmp_path)
+    assert path.read_text() == before
+
+
 def test_changed_config_in_the_same_directory_is_an_error(tmp_path):
     cfg = config_from_dict({"geometry": {"width_nm": 20}, "mesh": {"cell_nm": 0.5},
                             "sweep": {"axes": {"alpha_ev_nm": [0.01]}}})
