@@ -56,11 +56,15 @@ def _flatten(x):
 class _Approx:
     """Wraps the object ``pytest.approx`` returns and records each comparison."""
 
+    # numpy must defer ``array == approx(...)`` to __eq__ below, as it does for pytest's own ApproxNumpy
+    __array_ufunc__ = None
+    __array_priority__ = 100
+
     def __init__(self, inner, expected, rel, abs_, site):
         self._inner, self._expected, self._rel, self._abs, self._site = inner, expected, rel, abs_, site
 
     def __eq__(self, actual):
-        ok = actual == self._inner
+        ok = self._inner == actual
         e, a = _flatten(self._expected), _flatten(actual)
         if e is not None and a is not None and e.shape == a.shape and e.size:
             rel = 1e-6 if self._rel is None and self._abs is None else (self._rel or 0.0)

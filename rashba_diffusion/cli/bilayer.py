@@ -7,34 +7,26 @@ import argparse
 from ..errors import ParameterError
 from ..fem.solver_options import parse_petsc_option_args
 from ..meshing.tags import parse_tag_map
-from ..physics.bilayer import (
-    DEFAULT_M,
-    DEFAULTS,
-    Ferromagnet,
-    HeavyMetal,
-    Interface,
-    check_combination,
-    check_current_density,
-)
+from ..physics.bilayer import DEFAULT_M, DEFAULTS, Ferromagnet, check_combination, check_current_density
+from ..physics.bilayer_pumping import check_pumping
 from ..problems.specs import BilayerSpec, bilayer_stripe_spec
 from ..validation import unit_vector
-from .common import add_json_arg, add_petsc_option_arg, emit, vector_arg
+from .common import (
+    add_heavy_metal_args,
+    add_json_arg,
+    add_petsc_option_arg,
+    emit,
+    heavy_metal_from_args,
+    interface_from_args,
+    vector_arg,
+)
 
 
 def add_parser(sub) -> None:
     """Register ``rashba-diffusion bilayer`` on the CLI's subparsers."""
     d = DEFAULTS
     p = sub.add_parser("bilayer", help="heavy-metal/ferromagnet bilayer: spin Hall torques, ξ_DL and ξ_FL")
-    g = p.add_argument_group("heavy metal")
-    g.add_argument("--hm-thickness-nm", type=float, default=d["hm_thickness_nm"], help="d_N (nm)")
-    g.add_argument("--hm-lambda-nm", type=float, default=d["hm_lambda_nm"], help="spin-diffusion length λ_N (nm)")
-    g.add_argument("--hm-sigma-s-per-m", type=float, default=d["hm_sigma_s_per_m"], help="conductivity σ_N (S/m)")
-    g.add_argument("--theta-sh", type=float, default=d["theta_sh"], help="spin Hall angle θ_SH")
-    g = p.add_argument_group("interface")
-    g.add_argument("--interface", choices=("mixing", "continuous"), default="mixing",
-                   help="mixing-conductance jump (default) or transparent (needs a finite FM)")
-    g.add_argument("--g-mix-real-s-per-m2", type=float, default=d["g_mix_real_s_per_m2"], help="Re G↑↓ (S/m²)")
-    g.add_argument("--g-mix-imag-s-per-m2", type=float, default=d["g_mix_imag_s_per_m2"], help="Im G↑↓ (S/m²)")
+    add_heavy_metal_args(p)
     g = p.add_argument_group("ferromagnet (an ideal transverse spin sink unless a length is given)")
     g.add_argument("--fm-thickness-nm", type=float, default=None, help="d_F (nm)")
     g.add_argument("--fm-sigma-s-per-m", type=float, default=None, help="σ_F (S/m); default σ_N")
@@ -42,6 +34,9 @@ def add_parser(sub) -> None:
     g.add_argument("--fm-lambda-phi-nm", type=float, default=None, help="transverse dephasing length λ_φ (nm)")
     g.add_argument("--fm-lambda-sf-nm", type=float, default=None, help="spin-flip length λ_sf (nm)")
     g.add_argument("--ms-a-per-m", type=float, default=None, help="Ms (A/m), with --fm-thickness-nm: effective fields")
+    g.add_argument("--pumping", action="store_true", help="also the spin-pumping Gilbert damping enhancement α' (and "
+                   "α'_i) from the same drift-diffusion solve; needs --ms-a-per-m, --fm-thickness-nm, a mixing "
+                   "interface and an ideal-sink FM")
     g = p.add_argument_group("drive, magnetization, discretization")
     g.add_argument("--j-a-per-m2", type=float, default=d["j_a_per_m2"], help="charge current density j_N in the HM "
                    "along x̂ (A/m²)")
@@ -70,13 +65,15 @@ def add_parser(sub) -> None:
 
 def cmd_bilayer(a: argparse.Namespace) -> int:
     """Handler of ``rashba-diffusion bilayer``: validate everything, then solve and print."""
-    hm = HeavyMetal(a.hm_thickness_nm, a.hm_lambda_nm, a.hm_sigma_s_per_m, a.theta_sh)
+    hm = heavy_metal_from_args(a)
     fm = Ferromagnet(thickness_nm=a.fm_thickness_nm, sigma_s_per_m=a.fm_sigma_s_per_m, lambda_j_nm=a.fm_lambda_j_nm,
                      lambda_phi_nm=a.fm_lambda_phi_nm, lambda_sf_nm=a.fm_lambda_sf_nm, ms_a_per_m=a.ms_a_per_m)
     if fm.ms_a_per_m is not None and fm.thickness_nm is None:
         raise ParameterError("give --fm-thickness-nm (nm, > 0) with --ms-a-per-m for the effective fields")
-    interface = Interface(a.interface, a.g_mix_real_s_per_m2, a.g_mix_imag_s_per_m2)
+    interface = interface_from_args(a)
     check_combination(fm, interface)
+    if a.pumping:
+        check_pumping(fm, interface)
     spec = BilayerSpec(geometry=a.geometry, width_nm=a.width_nm, cell_nm=a.cell_nm, degree=a.degree,
                        length_nm=a.length_nm, charge_current=a.charge_current)
     m = unit_vector("m", a.m)
@@ -102,7 +99,8 @@ def cmd_bilayer(a: argparse.Namespace) -> int:
 
         required = {"hm", "interface"} | (set() if fm.is_ideal_sink else {"fm"})
         geometry = load_mesh(a.mesh, comm, tag_map, required)
-    result = solve_bilayer(hm, fm, interface, m, j_n, spec, comm, geometry=geometry, petsc_options=petsc_options)
+    result = solve_bilayer(hm, fm, interface, m, j_n, spec, comm, geometry=geometry, petsc_options=petsc_options,
+                           pumping=a.pumping)
     if a.mesh is not None:
         result.summary["mesh"] = str(a.mesh)
     if a.out:

@@ -55,7 +55,7 @@ DEFAULT_M = (0.0, 0.0, 1.0)
 #: model does not fix whether μ_s's polarization denotes spin or moment; the bilayer uses the moment-direction
 #: convention of the SOT literature (θ_SH > 0 and j ∥ +x̂ give a damping-like field along m×σ̂ that pulls m
 #: toward σ̂), and the spin-pumping source must then be Δμ + ħ m×ṁ for pumping to damp (docs/model.md §10,
-#: docs/llg.md §5.1).  The Rashba film's sign is fixed by its Hamiltonian instead (``rashba.LLG_TORQUE_SIGN``).
+#: docs/model.md §13.5.1).  The Rashba film's sign is fixed by its Hamiltonian instead (``rashba.LLG_TORQUE_SIGN``).
 LLG_TORQUE_SIGN = 1
 
 

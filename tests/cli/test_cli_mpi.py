@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from ..mpi_ranks import SERIAL_REL, check_parallel, run_ranks
+from ..mpi_ranks import SERIAL_REL, assert_distributed, assert_ranks_agree, check_parallel, run_ranks
 
 KEYS = ("T_perp_J_per_m2", "T_par_J_per_m2", "T_perp_bulk_J_per_m2", "T_par_bulk_J_per_m2")
 BASE = ["wire", "--alpha-ev-nm", "0.05", "--tau-delta-s", "1e-14", "--tau-s", "1e-15", "--tau-sf-s", "1e-12",
@@ -54,3 +54,26 @@ def test_same_numbers_on_one_and_two_ranks(extra, cli_env, tmp_path):
     csv1 = (tmp_path / "r1" / "profile.csv").read_text()
     csv2 = (tmp_path / "r2" / "profile.csv").read_text()
     assert csv1.splitlines()[:2] == csv2.splitlines()[:2]
+
+
+MACROSPIN = ["macrospin", "--ms-a-per-m", "8e5", "--alpha-gilbert", "0.1", "--b-ext-t", "0.05,0,0", "--easy-axis",
+             "1,0,0", "--demag-factors", "0,0,1", "--m0", "0.6,0.8,0", "--t-end-ns", "0.03", "--rtol", "1e-7", "--json"]
+
+
+@pytest.mark.mpi
+@pytest.mark.consistency
+@pytest.mark.parametrize("torque", [["--torque", "rashba", "--thickness-nm", "5", "--width-nm", "20", "--cell-nm",
+                                     "0.5", "--efield-v-per-m", "5e6"],
+                                    ["--torque", "bilayer", "--fm-thickness-nm", "1", "--j-a-per-m2", "1e13",
+                                     "--pumping"]], ids=["rashba", "bilayer"])
+def test_self_consistent_macrospin_is_the_same_on_one_and_two_ranks(torque, cli_env, tmp_path):
+    """The self-consistent macrospin on 2 ranks: the torque solves' mesh is split, every rank computed the same
+    torques at every step, and the trajectory is the 1-rank one."""
+    one = run_ranks(1, "cli", [*MACROSPIN, *torque], cli_env, tmp_path)
+    two = run_ranks(2, "cli", [*MACROSPIN, *torque], cli_env, tmp_path)
+    assert_distributed(two)
+    assert_ranks_agree(two)
+    a, b = json.loads(one[0]["stdout"]), json.loads(two[0]["stdout"])
+    assert (a["ranks"], b["ranks"]) == (1, 2)
+    assert a["time_steps"] == b["time_steps"] and a["torque_solves"] == b["torque_solves"]
+    assert b["m_final"] == pytest.approx(a["m_final"], abs=1e-12)

@@ -3,9 +3,10 @@
 What is pinned (fixtures in ``tests/cli/golden/``):
 
 * ``cli_json.json``: the ``--json`` output (every key, values to 1e-12 relative) of ``wire`` (1d, 2d, ``--mesh``
-  on a generated Hall bar and notch), ``bulk``, ``bilayer`` (1d, 2d) and ``mesh`` (``--json``);
+  on a generated Hall bar and notch), ``bulk``, ``bilayer`` (1d, 2d, ``--pumping``), ``macrospin`` (prescribed,
+  pulse, ``--torque bilayer --pumping``, ``--torque rashba``) and ``mesh`` (``--json``);
 * ``sweeps.json``: the header of ``sweep.csv`` (and ``profiles.csv``) and the whole ``sweep.json`` of a one-point
-  sweep of each problem (wire, film, bilayer);
+  sweep of each problem (wire, film, bilayer, llg);
 * ``digests.json``: ``sweep.json``'s config digest of every ``examples/*.toml`` (existing result folders must
   still resume; those that reproduce the paper's figures name ``polarization_rule = "eq17"``, the former default,
   and keep their digests);
@@ -48,7 +49,8 @@ RELATIVE_TOLERANCE = 1e-12
 #: regression pins: they compare the code with a stored run of itself
 pytestmark = pytest.mark.consistency
 #: keys that measure this run (timings, parallel layout), not the result: excluded by name
-MEASURED_KEYS = frozenset({"solve_seconds", "total_seconds", "point_seconds", "ranks"})
+MEASURED_KEYS = frozenset({"solve_seconds", "total_seconds", "point_seconds", "ranks", "torque_solve_seconds",
+                           "pumping_solve_seconds"})
 #: argparse wraps help text to the terminal width: fix it
 HELP_COLUMNS = "80"
 
@@ -60,6 +62,10 @@ NOTCH = ["notch", "--length-nm", "30", "--width-nm", "10", "--notch-depth-nm", "
          "--cell-nm", "1.0"]
 FINITE_FM = ["--fm-thickness-nm", "1", "--fm-lambda-j-nm", "1", "--fm-lambda-phi-nm", "1.5", "--fm-lambda-sf-nm",
              "5", "--fm-sigma-s-per-m", "2e7"]
+
+#: an in-plane film's ringdown
+MACROSPIN = ["--ms-a-per-m", "8e5", "--alpha-gilbert", "0.02", "--b-ext-t", "0.05,0,0", "--easy-axis", "1,0,0",
+             "--b-k-t", "0.01", "--demag-factors", "0,0,1", "--m0", "0.99,0.1,0.0994987437106620", "--t-end-ns", "0.5"]
 
 #: name -> argv; run in this order in one temporary working directory (the meshes come first)
 CLI_CASES: dict[str, list[str]] = {
@@ -82,6 +88,14 @@ CLI_CASES: dict[str, list[str]] = {
     "bilayer_1d_continuous": ["bilayer", *FINITE_FM, "--interface", "continuous", "--m", "0,0,1", "--json"],
     "bilayer_2d": ["bilayer", *FINITE_FM, "--geometry", "2d", "--width-nm", "12", "--cell-nm", "0.25", "--m",
                    "0.6,0,0.8", "--json"],
+    "bilayer_1d_pumping": ["bilayer", "--ms-a-per-m", "8e5", "--fm-thickness-nm", "2", "--pumping", "--json"],
+    "macrospin": ["macrospin", *MACROSPIN, "--json"],
+    "macrospin_pulse": ["macrospin", "--ms-a-per-m", "8e5", "--alpha-gilbert", "1", "--b-ext-t", "0.05,0,0",
+                        "--b-k-t", "0.5", "--b-dl-t=-0.3", "--t-end-ns", "0.3", "--pulse-ns", "0.2", "--json"],
+    "macrospin_bilayer": ["macrospin", *MACROSPIN, "--torque", "bilayer", "--fm-thickness-nm", "2",
+                          "--j-a-per-m2", "1e11", "--pumping", "--json"],
+    "macrospin_rashba": ["macrospin", *MACROSPIN, "--t-end-ns", "0.02", "--torque", "rashba", "--thickness-nm", "5",
+                         "--width-nm", "10", "--cell-nm", "0.5", "--json"],
 }
 
 #: one-point sweeps of each problem: name -> TOML text
@@ -124,6 +138,21 @@ cell_nm = 0.1
 [sweep.axes]
 hm_thickness_nm = [3.0]
 """,
+    "llg": """
+problem = "llg"
+[magnet]
+ms_a_per_m = 8e5
+alpha_gilbert = 1.0
+b_k_t = 0.5
+[torque]
+sigma = [0, 1, 0]
+[run]
+t_end_ns = 0.3
+pulse_ns = 0.2
+[sweep.axes]
+b_dl_t = [-0.3]
+b_ext_x_t = [0.05]
+""",
     "bilayer_angles": """
 problem = "bilayer"
 [ferromagnet]
@@ -141,6 +170,7 @@ HELP_CASES: dict[str, list[str]] = {
     "wire": ["wire"],
     "bulk": ["bulk"],
     "bilayer": ["bilayer"],
+    "macrospin": ["macrospin"],
     "mesh": ["mesh"],
     **{f"mesh {k}": ["mesh", k] for k in ("wire", "hall-bar", "notch", "bilayer", "bilayer-3d")},
     "sweep": ["sweep"],

@@ -13,7 +13,7 @@ Python API
     for row in res.rows:                     # one dict per point, index order
         print(row["theta_deg"], row["m_x"], row["T_perp_J_per_m2"], row["T_par_J_per_m2"])
 
-The problem (``config.problem``: wire, film, bilayer) is looked up in
+The problem (``config.problem``: wire, film, bilayer, llg) is looked up in
 :data:`~rashba_diffusion.studies.sweep.registry.PROBLEMS`; its module has the schema, the axes and the
 columns (e.g. :mod:`.wire`).  Several axes form a grid (outer product, first axis outermost) or, with
 ``mode="zip"``, are paired.  ``res.rows`` holds, per point, every input (``theta_deg``/``phi_deg`` too when m
@@ -127,7 +127,7 @@ def fmt(v) -> str:
 
 
 def parse(column: str, text: str, column_types: Mapping[str, type]):
-    """Inverse of :func:`fmt` for the sweep columns (``column_types``: the problem's non-numeric columns)."""
+    """Inverse of :func:`fmt` for the sweep columns (``column_types``: the problem's non-float columns)."""
     kind = column_types.get(column)
     if kind is str:
         return text
@@ -135,7 +135,7 @@ def parse(column: str, text: str, column_types: Mapping[str, type]):
         return text == "true"
     if text == "":
         return None
-    if column in INT_COLUMNS:
+    if kind is int or column in INT_COLUMNS:
         return int(text)
     return float(text)
 
