@@ -76,8 +76,9 @@ def test_scipy_baseline_equals_package(wire):
     b = solve_wire_baseline(gx.x, cells, SPEC.length_nm, SPEC.width_nm, FILM.coefficients(), DRIVE, M)
     assert b.dofs == wire.summary["dofs"]
     assert b.width_nm == pytest.approx(SPEC.width_nm, rel=1e-12)
-    assert b.T_perp_J_per_m2 == pytest.approx(wire.summary["T_perp_J_per_m2"], rel=1e-8)
-    assert b.T_par_J_per_m2 == pytest.approx(wire.summary["T_par_J_per_m2"], rel=1e-8)
+    # measured ≤ 2e-13: the same discrete solution assembled twice
+    assert b.T_perp_J_per_m2 == pytest.approx(wire.summary["T_perp_J_per_m2"], rel=1e-11)
+    assert b.T_par_J_per_m2 == pytest.approx(wire.summary["T_par_J_per_m2"], rel=1e-11)
     # node by node: match the dofs by their coordinates
     from skfem import Basis, ElementTriP2, MeshTri
 

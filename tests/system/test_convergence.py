@@ -7,7 +7,8 @@ W = 50 nm, m = x̂), 1D cross-section, P2, five cell sizes 4 h0 … h0/4.
 Expected order: the width average is a smooth linear functional of the
 solution, so it converges at 2k = 4 for degree k = 2 (the adjoint/Aubin-Nitsche
 argument), faster than the L2 error (k + 1).  Stated tolerance: every observed
-order within 0.3 of 4; the default mesh within 0.5 % of the Richardson value.
+order within 0.15 of 4 (measured within 0.06); the default mesh within 1e-5 of the Richardson value (measured
+≤ 1.7e-7; docs/verification.md's requirement is 0.5 %, this pins what the default mesh reaches).
 """
 
 import pytest
@@ -15,8 +16,8 @@ import pytest
 from rashba_diffusion.physics.rashba import Drive, paper_film
 from rashba_diffusion.verification.references import TORQUE_KEYS, wire_mesh_study
 
-ORDER_TOLERANCE = 0.3
-DEFAULT_MESH_TOLERANCE = 5e-3  # 0.5 %: the required accuracy of the default mesh
+ORDER_TOLERANCE = 0.15
+DEFAULT_MESH_TOLERANCE = 1e-5
 
 
 @pytest.mark.parametrize("alpha", [5e-4, 5e-3, 5e-2])

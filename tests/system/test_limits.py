@@ -56,7 +56,7 @@ def test_spin_hall_edge_accumulation_matches_exact_profile():
     assert abs(sz[sz.size // 2]) < 1e-6 * np.max(np.abs(sz))
     # the centre carries the bulk Edelstein density (Eq. 19): s_y = (α/ħ) τ NF eE, via the 3x3 bulk solve
     bulk = solve_bulk(film, DRIVE, (1.0, 0.0, 0.0))
-    assert p["s_y"][p["s_y"].size // 2] == pytest.approx(bulk.s[1], rel=1e-6)
+    assert p["s_y"][p["s_y"].size // 2] == pytest.approx(bulk.s[1], rel=1e-11)  # measured 4e-13
 
 
 # -- symmetries ----------------------------------------------------------------------
@@ -127,9 +127,9 @@ def test_charge_current_is_the_same_through_every_cross_section():
     xs = np.array([2.0, 5.0, 15.0, 40.0, 65.0, 78.0])  # inside the contact spin layers and away from them
     line, slab = v.charge_currents(r.model, r.solution, xs)
     mean = abs(np.mean(line))
-    assert np.ptp(line) < 2e-5 * mean  # line integrals: equal to discretization error
+    assert np.ptp(line) < 2e-5 * mean  # line integrals: equal to discretization error (measured 1.3e-6)
     assert np.ptp(slab) < 1e-12 * mean  # Galerkin fluxes: equal to round-off
-    assert abs(np.mean(slab) - np.mean(line)) < 2e-5 * mean
+    assert abs(np.mean(slab) - np.mean(line)) < 5e-6 * mean  # measured 1.7e-7
     # E reversal flips the 2D solution, the torques and the current
     rm = solve_wire(film, Drive(-1e5), (0.6, 0.0, 0.8), spec)
     np.testing.assert_allclose(rm.solution.x.array, -r.solution.x.array, rtol=0,
