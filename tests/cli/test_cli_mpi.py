@@ -77,3 +77,14 @@ def test_self_consistent_macrospin_is_the_same_on_one_and_two_ranks(torque, cli_
     assert (a["ranks"], b["ranks"]) == (1, 2)
     assert a["time_steps"] == b["time_steps"] and a["torque_solves"] == b["torque_solves"]
     assert b["m_final"] == pytest.approx(a["m_final"], abs=1e-12)
+
+
+@pytest.mark.mpi
+@pytest.mark.slow
+@pytest.mark.consistency
+def test_default_2d_wire_on_two_ranks(cli_env, tmp_path):
+    """The default 2D wire (gmsh, ~3.7e5 dofs, polarization rule "hamiltonian") on 2 ranks: the mesh is split,
+    every rank holds the same summary, equal to the 1-rank one."""
+    args = ["wire", "--geometry", "2d", "--polarization-rule", "hamiltonian", "--json"]
+    one, two = run_ranks(1, "cli", args, cli_env, tmp_path), run_ranks(2, "cli", args, cli_env, tmp_path)
+    check_parallel(two, one, rel=SERIAL_REL)

@@ -206,6 +206,7 @@ def test_bilayer_cli_petsc_option(capsys):
 
 
 @pytest.mark.mpi
+@pytest.mark.slow
 def test_bench_bilayer3d_two_ranks(cli_env, tmp_path):
     """The bench's 3D bilayer on 2 ranks: the same torque as on 1 rank (to the Krylov tolerance).
 

@@ -180,8 +180,11 @@ def test_3d_stripe_same_torques_on_one_and_two_ranks(cli_env, tmp_path):
     assert_closed_form(s, FINITE_FM)
 
 
-@pytest.mark.parametrize("sign", [1.0, -1.0], ids=["m=+y", "m=-y"])
-@pytest.mark.parametrize("geometry, charge", [("2d", "uniform"), ("3d", "uniform"), ("3d", "contacts")])
+@pytest.mark.parametrize("geometry, charge, sign", [
+    ("2d", "uniform", 1.0), ("2d", "uniform", -1.0), ("3d", "contacts", 1.0),
+    pytest.param("3d", "uniform", 1.0, marks=pytest.mark.slow),
+    pytest.param("3d", "uniform", -1.0, marks=pytest.mark.slow),
+    pytest.param("3d", "contacts", -1.0, marks=pytest.mark.slow)])
 def test_m_parallel_to_sigma_gives_the_linear_response_in_every_geometry(geometry, charge, sign):
     """m ∥ σ̂: the torque of the spin Hall source vanishes, and the efficiencies are the linear-response
     coefficients (the σ̂-polarized source re-polarized along p ⟂ m), which by spin-rotation symmetry about m are

@@ -12,7 +12,9 @@ other sides.  Flipping the sign of a single term (e.g. Γ in
 (docs/verification.md records the run).
 
 Stated tolerances: every observed rate (successive halvings of h) is within
-0.2 of the theoretical one: L2 k+1 and H1 k for Lagrange degree k.
+0.2 of the theoretical one: L2 k+1 and H1 k for Lagrange degree k (measured: within 0.05, except 0.11 for the
+coarsest 3D pair).  CI runs the coarser levels (the rates of the first halvings); the full study, down to
+64 cells per side in 2D and 16 in 3D, is marked ``slow`` (``pytest -m slow``).
 """
 
 import json
@@ -33,10 +35,23 @@ STUDIES = [
     (2, 2, (4, 8, 16, 32, 64)),
     (3, 1, (2, 4, 8, 16)),
 ]
+#: what CI runs: the same studies without their finest level (2D P2 without the last two)
+CI_STUDIES = [(2, 1, (4, 8, 16, 32)), (2, 2, (4, 8, 16)), (3, 1, (2, 4, 8))]
+IDS = ["2d-P1", "2d-P2", "3d-P1"]
 
 
-@pytest.mark.parametrize("dim, degree, ns", STUDIES, ids=["2d-P1", "2d-P2", "3d-P1"])
+@pytest.mark.parametrize("dim, degree, ns", CI_STUDIES, ids=IDS)
 def test_mms_convergence_rates(dim, degree, ns):
+    _assert_rates(dim, degree, ns)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("dim, degree, ns", STUDIES, ids=IDS)
+def test_mms_convergence_rates_full(dim, degree, ns):
+    _assert_rates(dim, degree, ns)
+
+
+def _assert_rates(dim, degree, ns):
     study = mms.convergence_study(dim, degree, ns)
     l2, h1 = np.array(study["l2_rates"]), np.array(study["h1_rates"])
     msg = f"L2 rates {l2}, H1 rates {h1}"
