@@ -88,6 +88,18 @@ def test_one_session_serves_coefficient_axes_and_a_new_one_each_thickness():
             assert abs(r["xi_FL"]) < 1e-6 * abs(r["xi_DL"])
 
 
+def test_an_m_axis_through_sigma_keeps_every_row_on_the_closed_form():
+    """One session over m = ŷ (σ̂: the linear-response probe), ẑ, −ŷ, x̂: the probe must leave the session as it
+    found it, so every row is the closed form (docs/model.md §11.4-11.5; measured ≤ 8e-9 with these cells)."""
+    cfg = config_from_dict({**BL, "mesh": {"cell_nm": 0.05}, "sweep": {"axes": {
+        "m": [[0, 1, 0], [0, 0, 1], [0, -1, 0], [1, 0, 0]]}}})
+    rows = run_sweep(cfg).rows
+    assert len(rows) == 4
+    for r in rows:
+        assert r["xi_DL"] == pytest.approx(r["xi_DL_analytic_1d"], rel=2e-7)
+        assert r["xi_FL"] == pytest.approx(r["xi_FL_analytic_1d"], rel=2e-7)
+
+
 def test_example_config_is_valid():
     cfg = load_config(ROOT / "examples" / "bilayer_thickness.toml")
     d = [p.params.hm.thickness_nm / p.params.hm.lambda_nm for p in cfg.points]
