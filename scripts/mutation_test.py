@@ -261,6 +261,20 @@ def summarize(mut: Mutation, run: dict, stop_after: int) -> dict:
             "tail": "" if failed else run["tail"]}
 
 
+def markdown(results: dict) -> str:
+    """The summary table of a results file (docs/verification.md §7)."""
+    lines = ["| id | kind | what | caught | independent tests (functions) | consistency tests | first independent |",
+             "|---|---|---|---|---|---|---|"]
+    for r in results["mutations"]:
+        if r.get("killed") is None:
+            lines.append(f"| `{r['id']}` | {r['kind']} | {r['what']} | not applied | | | |")
+            continue
+        first = r["independent_failed"][0].split("::")[-1] if r["independent_failed"] else "—"
+        lines.append(f"| `{r['id']}` | {r['kind']} | {r['what']} | {'yes' if r['killed'] else '**no**'} | "
+                     f"{r['independent_count']} | {len(r['consistency_failed'])} | `{first}` |")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--only", default=None, help="comma-separated mutation ids")
@@ -269,7 +283,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--stop-after", type=int, default=5, help="stop a run after this many independent failures")
     ap.add_argument("--timeout", type=float, default=3600.0, help="seconds per suite run")
     ap.add_argument("--skip-baseline", action="store_true")
+    ap.add_argument("--markdown", metavar="RESULTS", default=None, help="print the summary table of a results file")
     a = ap.parse_args(argv)
+    if a.markdown:
+        print(markdown(json.loads(Path(a.markdown).read_text())), end="")
+        return 0
     muts = MUTATIONS if a.only is None else [x for x in MUTATIONS if x.id in a.only.split(",")]
     scratch = Path(a.scratch)
     results = {"suite": {"dirs": TEST_DIRS, "ignored": IGNORED, "markers": "not slow (physics: and not mpi)",
