@@ -40,7 +40,7 @@ def add_parser(sub) -> None:
     g = p.add_argument_group("drive, magnetization, discretization")
     g.add_argument("--j-a-per-m2", type=float, default=d["j_a_per_m2"], help="charge current density j_N in the HM "
                    "along x̂ (A/m²)")
-    g.add_argument("--m", type=vector_arg, default=DEFAULT_M, help="unit magnetization (default 0,1,0)")
+    g.add_argument("--m", type=vector_arg, default=DEFAULT_M, help="unit magnetization (default 0,0,1)")
     g.add_argument("--geometry", choices=("1d", "2d", "3d"), default="1d",
                    help="1d: film infinite in-plane (default); 2d: (y, z) cross-section of a stripe; 3d: the gmsh "
                    "stripe (x, y, z) with contacts at x = 0, L")

@@ -46,8 +46,10 @@ SIGMA_HAT = np.cross(INTERFACE_NORMAL, CURRENT_DIRECTION)
 #: defaults of ``rashba-diffusion bilayer`` and of the bilayer TOML schema: a Pt-like HM, a Pt/Co-like interface
 DEFAULTS = {"hm_thickness_nm": 3.0, "hm_lambda_nm": 1.4, "hm_sigma_s_per_m": 7e6, "theta_sh": 0.19,
             "g_mix_real_s_per_m2": 5e14, "g_mix_imag_s_per_m2": 1e14, "j_a_per_m2": 1e11}
-#: m of ``rashba-diffusion bilayer`` and of the bilayer TOML schema (ŷ = σ̂)
-DEFAULT_M = (0.0, 1.0, 0.0)
+#: m of ``rashba-diffusion bilayer`` and of the bilayer TOML schema: ẑ, the perpendicular magnet of a Pt/Co-like
+#: stack.  m ⟂ σ̂, so the torque itself is non-zero and its DL/FL basis (m×(σ̂×m) = σ̂, σ̂×m = x̂) is orthonormal in
+#: every geometry; m ∥ σ̂ would leave only the linear-response coefficients (docs/model.md §11.5)
+DEFAULT_M = (0.0, 0.0, 1.0)
 #: how the bilayer's torque T enters the LLG equation: ṁ = LLG_TORQUE_SIGN · γT/(Ms d_F).  Every equation of
 #: the bilayer (spin Hall source, mixing law, FM precession and dephasing, torque) is linear in μ_s, so the
 #: model does not fix whether μ_s's polarization denotes spin or moment; the bilayer uses the moment-direction

@@ -16,7 +16,7 @@ from ..fem.geometry import Geometry
 from ..fem.postprocess import PointProbe
 from ..meshing.gmsh_build import wire as wire_mesh
 from ..meshing.structured import cross_section
-from ..physics.bulk import solve_bulk
+from ..physics.bulk import WIRE_EDGE_NORMAL, solve_bulk
 from ..physics.rashba import LLG_TORQUE_SIGN, Drive, Film, RashbaPoint
 from ..physics.torque import (
     add_film_dl_fl,
@@ -117,8 +117,9 @@ class WireSession(RashbaSession):
         solve_seconds = self._timed_solve(self.U)
         model, drive, m = self.model, point.drive, tuple(float(x) for x in self.model.magnetization.value)
         avg_perp, avg_par = self._average.decomposed()
-        # the wire's own reference: no transverse charge current (docs/model.md §8); normal ẑ × Ê
-        hall_free = solve_bulk(model.coefficients, drive, m, hall_free_normal=drive.transverse)
+        # the wire's own reference: no charge current across the wire (docs/model.md §8); its edges face ±ŷ
+        # whatever Ê is (ẑ × Ê is the torque's axis û, not the edge normal)
+        hall_free = solve_bulk(model.coefficients, drive, m, hall_free_normal=WIRE_EDGE_NORMAL)
         summary = {
             "T_perp_J_per_m2": torque_to_j_per_m2(avg_perp),
             "T_par_J_per_m2": torque_to_j_per_m2(avg_par),

@@ -48,6 +48,8 @@ RESUME = GOLDEN / "resume"
 RESUME_DONE = 3
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 RELATIVE_TOLERANCE = 1e-12
+#: regression pins: they compare the code with a stored run of itself
+pytestmark = pytest.mark.consistency
 #: keys that measure this run (timings, parallel layout), not the result: excluded by name
 MEASURED_KEYS = frozenset({"solve_seconds", "total_seconds", "point_seconds", "ranks", "torque_solve_seconds",
                            "pumping_solve_seconds", "transient_seconds", "factorization_seconds",

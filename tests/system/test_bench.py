@@ -76,8 +76,9 @@ def test_scipy_baseline_equals_package(wire):
     b = solve_wire_baseline(gx.x, cells, SPEC.length_nm, SPEC.width_nm, FILM.coefficients(), DRIVE, M)
     assert b.dofs == wire.summary["dofs"]
     assert b.width_nm == pytest.approx(SPEC.width_nm, rel=1e-12)
-    assert b.T_perp_J_per_m2 == pytest.approx(wire.summary["T_perp_J_per_m2"], rel=1e-8)
-    assert b.T_par_J_per_m2 == pytest.approx(wire.summary["T_par_J_per_m2"], rel=1e-8)
+    # measured ≤ 2e-13: the same discrete solution assembled twice
+    assert b.T_perp_J_per_m2 == pytest.approx(wire.summary["T_perp_J_per_m2"], rel=1e-11)
+    assert b.T_par_J_per_m2 == pytest.approx(wire.summary["T_par_J_per_m2"], rel=1e-11)
     # node by node: match the dofs by their coordinates
     from skfem import Basis, ElementTriP2, MeshTri
 
@@ -90,6 +91,7 @@ def test_scipy_baseline_equals_package(wire):
         assert np.max(np.abs(theirs[:, k] - ours[:, k])) < 1e-8 * np.max(np.abs(ours[:, k]))
 
 
+@pytest.mark.consistency
 def test_iterative_solver_matches_direct(wire):
     it = solve_wire(FILM, DRIVE, M, SPEC, MPI.COMM_SELF, petsc_options={"preset": "iterative"})
     assert it.summary["krylov_iterations"] > 1
@@ -226,8 +228,13 @@ def test_bilayer_cli_petsc_option(capsys):
 
 
 @pytest.mark.mpi
+@pytest.mark.slow
 def test_bench_bilayer3d_two_ranks(cli_env, tmp_path):
-    """The bench's 3D bilayer on 2 ranks: the same torque as on 1 rank (to the Krylov tolerance)."""
+    """The bench's 3D bilayer on 2 ranks: the same torque as on 1 rank (to the Krylov tolerance).
+
+    The bench's reporting contract; that the stripe's mesh is split and every rank agrees is checked by
+    ``test_bilayer_3d.py::test_3d_stripe_same_torques_on_one_and_two_ranks``.  Without mpiexec the bench reports
+    an error and this test fails (``errors``), it does not skip."""
     p = subprocess.run([sys.executable, "-m", "rashba_diffusion.cli", "bench", "--tiny", "--only", "bilayer3d",
                         "--ranks", "1,2", "--json"], env=cli_env, capture_output=True, text=True, timeout=300)
     assert p.returncode == 0, p.stderr

@@ -30,7 +30,7 @@ from rashba_diffusion.meshing.specs import (
     WireMesh,
 )
 
-from ..conftest import mpiexec
+from ..mpi_ranks import assert_distributed, assert_ranks_agree, run_ranks
 
 # small dimensions (nm) so that every mesh has a few hundred cells
 L, W, ARM_W, ARM_L = 60.0, 20.0, 6.0, 10.0
@@ -246,10 +246,8 @@ def test_bad_geometry_is_refused_before_gmsh(make, words):
         assert w in str(err.value)
 
 
-def run_cli(args, env, ranks=1):
+def run_cli(args, env):
     cmd = [sys.executable, "-m", "rashba_diffusion.cli", *args]
-    if ranks > 1:
-        cmd = [mpiexec(), "-n", str(ranks), *cmd]
     return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
 
 
@@ -269,29 +267,26 @@ def test_cli_writes_msh_and_xdmf(tmp_path, cli_env):
     assert not (tmp_path / "b.msh").exists()
 
 
-MPI_SCRIPT = """
-import json, sys
-from rashba_diffusion.meshing.files import load_mesh
-from rashba_diffusion.meshing.gmsh_build import generate
-from rashba_diffusion.meshing.gmsh_tools import write_msh
-from rashba_diffusion.fem._compat import MPI
-from tests.unit.test_meshes import SPECS, measures
-g = generate(SPECS[sys.argv[1]](), MPI.COMM_WORLD, msh_path=sys.argv[2])
-back = load_mesh(sys.argv[2], MPI.COMM_WORLD)
-res = {"generated": measures(g), "loaded": measures(back), "ranks": MPI.COMM_WORLD.size}
-if MPI.COMM_WORLD.rank == 0:
-    print(json.dumps(res))
-"""
+def generate_and_load(kind: str, path: str) -> dict:
+    """Generate a mesh of ``SPECS[kind]`` into ``path`` and load it back (run by ``tests.mpi_ranks`` on each rank):
+    the measures of both, both meshes recorded for the distribution check."""
+    from ..mpi_ranks import record_mesh
+
+    g = generate(SPECS[kind](), MPI.COMM_WORLD, msh_path=path)
+    back = load_mesh(path, MPI.COMM_WORLD)
+    record_mesh(g.msh)
+    record_mesh(back.msh)
+    return {"generated": measures(g), "loaded": measures(back)}
 
 
 @pytest.mark.mpi
-@pytest.mark.skipif(mpiexec() is None, reason="no mpiexec")
 @pytest.mark.parametrize("kind", ["bilayer-3d", "bilayer"])
 def test_generators_and_load_on_two_ranks(kind, tmp_path, cli_env):
-    cmd = [mpiexec(), "-n", "2", sys.executable, "-c", MPI_SCRIPT, kind, str(tmp_path / "m.msh")]
-    p = subprocess.run(cmd, env=cli_env, capture_output=True, text=True, timeout=600, cwd=tmp_path)
-    assert p.returncode == 0, p.stderr
-    res = json.loads(p.stdout)
-    assert res["ranks"] == 2
-    assert_measures(res["generated"], kind)
-    assert_measures(res["loaded"], kind)
+    """gmsh on rank 0, the mesh distributed (each rank owns part of it), written and read back on 2 ranks: the
+    measures of every tag are the geometry's, on every rank."""
+    args = ["tests.unit.test_meshes:generate_and_load", json.dumps({"kind": kind, "path": str(tmp_path / "m.msh")})]
+    two = run_ranks(2, "call", args, cli_env, tmp_path, cwd=tmp_path)
+    assert_distributed(two)
+    assert_ranks_agree(two)
+    assert_measures(two[0]["value"]["generated"], kind)
+    assert_measures(two[0]["value"]["loaded"], kind)
