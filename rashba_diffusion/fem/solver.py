@@ -2,7 +2,8 @@
 
 Solver choice goes through PETSc options: a dict in Python (``petsc_options``),
 ``--petsc-option KEY=VALUE`` on the command line (:func:`parse_petsc_option_args`)
-and a ``[solver]`` table in configuration files (:func:`petsc_options_from_table`).
+and an options table (a dict, as ``--petsc-option`` builds it: :func:`petsc_options_from_table`;
+sweep configs have no solver table, they get a preset by size).
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 Solver choice goes through PETSc options: a dict in Python (``petsc_options``),
 ``--petsc-option KEY=VALUE`` on the command line (:func:`parse_petsc_option_args`)
-and a ``[solver]`` table in configuration files (:func:`petsc_options_from_table`).
+and an options table (a dict, as ``--petsc-option`` builds it: :func:`petsc_options_from_table`;
+sweep configs have no solver table, they get a preset by size).
 Kept apart from :mod:`.solver` so that command lines validate options before
 DOLFINx is imported.
 """
@@ -187,7 +188,7 @@ MULTIGRID_PETSC_OPTIONS = {
     **{"mg_coarse_" + k: v for k, v in GAMG_COARSE_PC_OPTIONS.items()},
 }
 
-#: named option sets, selectable with ``preset`` in a ``[solver]`` table or ``--petsc-option preset=...``
+#: named option sets, selectable with ``preset`` in an options table or ``--petsc-option preset=...``
 SOLVER_PRESETS: dict[str, dict] = {
     "direct": DIRECT_PETSC_OPTIONS,
     "direct_large": DIRECT_LARGE_PETSC_OPTIONS,
@@ -291,7 +292,7 @@ def _option_value(key: str, value) -> str:
 
 
 def petsc_options_from_table(table: Mapping | None) -> dict[str, str]:
-    """PETSc options from a ``[solver]`` configuration table (or a dict).
+    """PETSc options from an options table (a dict, e.g. from ``--petsc-option``).
 
     ``preset`` (a name of :data:`SOLVER_PRESETS`) expands to that
     option set; every other key is a PETSc option name without its leading

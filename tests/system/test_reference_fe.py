@@ -68,23 +68,26 @@ def test_wire_bulk_and_hall_free_keys_in_si(wire_run):
     assert s["B_DL_bulk_T"] == pytest.approx(case["bulk"]["B_DL_T"], rel=1e-13, abs=0.0)
 
 
-#: SI value of one unit as ``profile.csv``'s header states it
-UNIT_TO_SI = {"nm": 1e-9, "hbar/nm^2": 1e18, "ħ/nm²": 1e18, "hbar/m^2": 1.0, "1/nm^2": 1e18, "1/m^2": 1.0,
-              "1/(nm^2 fs)": 1e33, "J/m^2": 1.0 / sc.hbar}
+#: SI value of one unit as the suffix of a ``profile.csv`` column name states it (longest suffixes first; the
+#: torque columns are converted to a rate in 1/(m² s), which × ħ is J/m²)
+UNIT_SUFFIX_TO_SI = (("_hbar_per_m2", 1.0), ("_J_per_m2", 1.0 / sc.hbar), ("_per_m2", 1.0), ("_nm", 1e-9),
+                     ("_m", 1.0))
 
 
 def read_profile(out: Path) -> tuple[dict[str, float], list[dict]]:
-    """The rows of ``profile.csv`` and, per column, the factor to SI of the unit its ``# units:`` line states
-    (torque columns: to a rate in 1/(m² s), which × ħ is J/m²)."""
+    """The rows of ``profile.csv`` keyed by the quantity (the column name without its unit suffix) and, per
+    quantity, the factor to SI of the unit its column name states."""
     lines = (out / "profile.csv").read_text().splitlines()
-    assert lines[0].startswith("# units:"), lines[0]
-    factors = {}
-    for item in lines[0].removeprefix("# units:").split(","):
-        name, unit = item.strip().split(" ", 1)
-        unit = unit.strip().strip("[]")
-        assert unit in UNIT_TO_SI, f"profile.csv states a unit this test does not know: {item!r}"
-        factors[name] = UNIT_TO_SI[unit]
-    return factors, list(csv.DictReader(lines[1:]))
+    names = lines[0].split(",")
+    short, factors = [], {}
+    for name in names:
+        suffix, factor = next(((u, f) for u, f in UNIT_SUFFIX_TO_SI if name.endswith(u)), (None, None))
+        assert suffix is not None, f"profile.csv has a column without a unit this test knows: {name!r}"
+        key = name.removesuffix(suffix)
+        short.append(key)
+        factors[key] = factor
+    rows = [dict(zip(short, r, strict=True)) for r in csv.reader(lines[1:])]
+    return factors, rows
 
 
 def test_wire_profile_centre_in_the_units_of_its_header(wire_run):
@@ -93,7 +96,7 @@ def test_wire_profile_centre_in_the_units_of_its_header(wire_run):
     f, rows = read_profile(out)
     ref = case["wire_1d"]
     mid = rows[len(rows) // 2]
-    assert float(mid["y_nm"]) * f["y_nm"] == pytest.approx(case["inputs"]["width_nm"] * 0.5e-9, rel=1e-14)
+    assert float(mid["y"]) * f["y"] == pytest.approx(case["inputs"]["width_nm"] * 0.5e-9, rel=1e-14)
     s_ref = np.array(ref["s_centre_hbar_per_m2"])
     s_fe = np.array([float(mid[k]) * f[k] for k in ("s_x", "s_y", "s_z")])
     np.testing.assert_allclose(s_fe, s_ref, rtol=0, atol=WIRE_REL * np.linalg.norm(s_ref))
