@@ -1,1 +1,0 @@
-"""Studies (layer 5): many solves (parameter sweeps, angular sampling, benchmarks)."""
