@@ -2,38 +2,41 @@
 
 Argparse only, one module per subcommand (``add_parser(sub)`` and ``cmd_<name>(args)``); nothing in the
 package imports this package.  A subcommand validates every input before it imports the heavy layers
-(DOLFINx, PETSc, gmsh), and a :class:`~rashba_diffusion.errors.ParameterError` becomes exit status 2.
+(DOLFINx, PETSc, gmsh).  :mod:`.contract` runs every command: exit statuses (2 bad input, 3 failed solve,
+130 interrupted), one-line messages, signals, and the end of every MPI rank on any rank's failure
+(docs/reliability.md).
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 
-from ..errors import ParameterError
-from . import bench, bilayer, bulk, mesh, sweep, wire
+from . import bench, bilayer, bulk, contract, mesh, sweep, wire
 
 #: the subcommands, in the order of ``--help``
 SUBCOMMANDS = (wire, bulk, bilayer, mesh, sweep, bench)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="rashba-diffusion",
+    p = contract.Parser(
+        prog=contract.PROG,
         description="Current-induced spin accumulation and spin-orbit torques in Rashba ferromagnetic films.",
+        epilog="Exit status: 0 success, 2 bad input, 3 failed solve, 130 interrupted, 1 other failures "
+        "(docs/reliability.md).",
     )
     sub = p.add_subparsers(dest="command", required=True)
     for command in SUBCOMMANDS:
         command.add_parser(sub)
+    contract.add_debug_flag(p)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     """The entry point ``rashba-diffusion``; the exit status."""
-    parser = build_parser()
-    a = parser.parse_args(argv)
-    try:
-        return a.func(a)
-    except ParameterError as e:
-        print(f"rashba-diffusion: error: {e}", file=sys.stderr)
-        return 2
+    with contract.process_setup():
+        parser = build_parser()
+        try:
+            a = parser.parse_args(argv)
+        except SystemExit as e:  # argparse: a usage error (2) or --help (0), alike on every MPI rank
+            return e.code if isinstance(e.code, int) else contract.EXIT_BAD_INPUT
+        return contract.run(a)

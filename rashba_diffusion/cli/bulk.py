@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 
 from ..physics.bulk import solve_bulk
-from .common import add_effective_fields, add_material_args, emit, film_inputs
+from ..physics.rashba import validity_warnings
+from .common import add_effective_fields, add_material_args, film_inputs, finish, warn
 
 
 def add_parser(sub) -> None:
@@ -18,6 +19,7 @@ def add_parser(sub) -> None:
 def cmd_bulk(a: argparse.Namespace) -> int:
     """Handler of ``rashba-diffusion bulk``."""
     film, drive, m, fields = film_inputs(a)
+    warn(validity_warnings(film))
     r = solve_bulk(film, drive, m)
     summary = {
         "T_perp_bulk_J_per_m2": r.T_perp_j_per_m2,
@@ -28,5 +30,4 @@ def cmd_bulk(a: argparse.Namespace) -> int:
         "m": list(m),
     }
     add_effective_fields(summary, fields)
-    emit(a, summary)
-    return 0
+    return finish(a, summary)

@@ -1,24 +1,113 @@
-"""What the subcommands share: argument groups, argument types and the output of a summary.
+"""What the subcommands share: argument groups and types, the checks made before any work, the output of a
+summary.
 
-Nothing here imports DOLFINx, PETSc or gmsh: the command line validates everything before a subcommand
-imports the heavy layers.
+Nothing here imports DOLFINx, PETSc or gmsh at module level: the command line validates everything before a
+subcommand imports the heavy layers.  The contract (docs/reliability.md) is kept by these helpers:
+
+* :func:`add_out_arg`, :func:`add_output_file_arg`: the path is checked before any work (:func:`declare_check`);
+* :func:`add_max_dofs_arg`, :func:`add_max_points_arg`: the size guards' flags;
+* :func:`solver_options` (names and values, light) and :func:`check_solver_options` (PETSc reads them on a
+  small probe before any mesh);
+* :func:`reject_ignored`: a flag the chosen geometry would ignore is an error;
+* :func:`warn`: warnings through the ``rashba_diffusion`` logger;
+* :func:`finish`: the summary checked to be finite (else exit 3), written, printed.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
-import math
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterable, Mapping
 
 from ..errors import ParameterError
+from ..fem.solver_options import parse_petsc_option_args
+from ..files import check_output_dir, check_output_file, finite_summary, strict_json
 from ..physics.rashba import Drive, Film, paper_film
-from ..physics.torque import effective_fields_tesla
-from ..validation import check_positive, unit_vector
+from ..physics.torque import MAX_MS_A_PER_M, effective_fields_tesla
+from ..validation import (
+    DEFAULT_MAX_DOFS,
+    DEFAULT_MAX_POINTS,
+    check_length,
+    check_limit,
+    check_positive,
+    unit_vector,
+)
 
 #: the defaults of the material flags: the paper's Figs. 2-3 film
 PAPER_DEFAULTS = dataclasses.asdict(paper_film())
+LOG = logging.getLogger("rashba_diffusion")
+
+
+# -- checks made before a command runs (contract.run calls run_checks) ------------------------------------
+def declare_check(p: argparse.ArgumentParser, check: Callable[[argparse.Namespace], None]) -> None:
+    """Run ``check(args)`` before the command of ``p`` (:func:`.contract.run`, before any heavy import); it
+    raises ParameterError."""
+    p.set_defaults(_checks=[*(p.get_default("_checks") or []), check])
+
+
+def add_out_arg(p: argparse.ArgumentParser, help: str) -> None:
+    """``--out DIR``: an output folder, checked (a folder or creatable, writable) before any work."""
+    p.add_argument("--out", default=None, metavar="DIR", help=help)
+
+    def check(a: argparse.Namespace) -> None:
+        if a.out is not None:
+            check_output_dir(a.out, "--out")
+
+    declare_check(p, check)
+
+
+def add_output_file_arg(p: argparse.ArgumentParser, flags: tuple[str, ...], dest: str, help: str,
+                        suffixes: tuple[str, ...] = ()) -> None:
+    """A required output file (``-o FILE``), checked before any work."""
+    p.add_argument(*flags, dest=dest, required=True, metavar="FILE", help=help)
+
+    def check(a: argparse.Namespace) -> None:
+        check_output_file(getattr(a, dest), "/".join(flags), suffixes)
+
+    declare_check(p, check)
+
+
+def add_max_dofs_arg(p: argparse.ArgumentParser) -> None:
+    """``--max-dofs``: the size guard of a solve (checked against an estimate before any mesh)."""
+    p.add_argument("--max-dofs", type=float, default=DEFAULT_MAX_DOFS, metavar="N",
+                   help=f"refuse a solve of more degrees of freedom than this (estimated before meshing; default "
+                   f"{DEFAULT_MAX_DOFS:g}; inf: no limit)")
+    declare_check(p, lambda a: check_limit("--max-dofs", a.max_dofs))
+
+
+def add_max_points_arg(p: argparse.ArgumentParser) -> None:
+    """``--max-points``: the size guard of a sweep (checked before its points are built)."""
+    p.add_argument("--max-points", type=float, default=DEFAULT_MAX_POINTS, metavar="N",
+                   help=f"refuse a sweep of more points than this (default {DEFAULT_MAX_POINTS:g}; inf: no limit)")
+    declare_check(p, lambda a: check_limit("--max-points", a.max_points))
+
+
+def reject_ignored(a: argparse.Namespace, flags: Mapping[str, str], reason: str) -> None:
+    """Flags that the chosen geometry would ignore are errors: ``flags`` maps dest -> flag; given = not None."""
+    given = [(flag, getattr(a, dest)) for dest, flag in flags.items() if getattr(a, dest, None) not in (None, [])]
+    if given:
+        flag, value = given[0]
+        raise ParameterError(f"{flag} = {value!r} is not used {reason}; valid: leave it out")
+
+
+def warn(messages: Iterable[str]) -> None:
+    """Warnings (the model's validity, not errors) through the ``rashba_diffusion`` logger."""
+    for m in messages:
+        LOG.warning(m)
+
+
+def solver_options(a: argparse.Namespace) -> dict[str, str]:
+    """The ``--petsc-option`` values as a dict, names and known values checked (light)."""
+    return parse_petsc_option_args(a.petsc_option)
+
+
+def check_solver_options(options: Mapping[str, str] | None) -> None:
+    """PETSc reads the options on a small probe solve before any mesh (heavy: imports PETSc)."""
+    from ..fem.solver import probe_petsc_options
+
+    for m in probe_petsc_options(options or {}):
+        LOG.warning(m)
 
 
 def numbers_arg(example: str) -> Callable[[str], tuple[float, ...]]:
@@ -99,10 +188,13 @@ def film_inputs(a: argparse.Namespace) -> tuple[Film, Drive, tuple[float, float,
 def effective_field_inputs(a: argparse.Namespace) -> tuple[float, float] | None:
     """(Ms in A/m, thickness in nm) if effective fields were asked for, validated."""
     if (a.ms_a_per_m is None) != (a.thickness_nm is None):
-        raise ParameterError("give both --ms-a-per-m (A/m, > 0) and --thickness-nm (nm, > 0) for effective fields")
+        given = "--ms-a-per-m" if a.thickness_nm is None else "--thickness-nm"
+        raise ParameterError(f"{given} alone is not used; valid: give both --ms-a-per-m (A/m, > 0) and "
+                             "--thickness-nm (nm, > 0) for effective fields")
     if a.ms_a_per_m is None:
         return None
-    return check_positive("ms_a_per_m", a.ms_a_per_m, "A/m"), check_positive("thickness_nm", a.thickness_nm, "nm")
+    return (check_positive("ms_a_per_m", a.ms_a_per_m, "A/m", upper=MAX_MS_A_PER_M),
+            check_length("thickness_nm", a.thickness_nm))
 
 
 def add_effective_fields(summary: dict, inputs: tuple[float, float] | None) -> None:
@@ -116,13 +208,28 @@ def add_effective_fields(summary: dict, inputs: tuple[float, float] | None) -> N
         summary[f"B_FL{suffix}_T"], summary[f"B_DL{suffix}_T"] = b_fl, b_dl
 
 
-def emit(a: argparse.Namespace, summary: dict, rank: int = 0) -> None:
-    """Print the summary on rank 0: one JSON object (``--json``; non-finite numbers as null) or a table."""
+def emit(a: argparse.Namespace, summary: Mapping, rank: int = 0) -> None:
+    """Print the summary on rank 0: one strict JSON object (``--json``) or a table.
+
+    An undefined torque (NaN) is ``null``; any other non-finite value raises
+    :class:`~rashba_diffusion.errors.NonFiniteResult` (exit 3), on every rank.
+    """
+    clean = finite_summary(summary)
     if rank != 0:
         return
-    clean = {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in summary.items()}
     if a.json:
-        print(json.dumps(clean, sort_keys=True))
+        print(strict_json(clean))
     else:
         for k in sorted(clean):
             print(f"{k:28s} {clean[k]}")
+
+
+def finish(a: argparse.Namespace, summary: Mapping, rank: int = 0,
+           write: Callable[[], object] | None = None) -> int:
+    """The end of a solving command: the summary must be finite (else exit 3 and nothing is written), then
+    ``write()`` the outputs (``--out``), then print the summary.  Returns exit status 0."""
+    finite_summary(summary)  # before anything is written
+    if write is not None:
+        write()
+    emit(a, summary, rank)
+    return 0

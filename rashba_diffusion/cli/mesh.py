@@ -11,8 +11,10 @@ import argparse
 import dataclasses
 from pathlib import Path
 
+from ..files import check_output_file
 from ..meshing.specs import SPECS, MeshSpec
-from .common import add_json_arg, emit, numbers_arg
+from ..validation import DEFAULT_MAX_CELLS, check_limit, check_size
+from .common import add_json_arg, add_output_file_arg, declare_check, emit, numbers_arg
 
 #: argparse type of the tuple fields (e.g. the Hall bar's arm positions)
 _positions_arg = numbers_arg("20,40")
@@ -34,23 +36,42 @@ def _add_spec_options(p: argparse.ArgumentParser, spec_cls: type[MeshSpec]) -> N
 
 
 def cmd_mesh(a: argparse.Namespace) -> int:
-    """Handler of ``rashba-diffusion mesh KIND``: validate the spec, then run gmsh and write the file(s)."""
+    """Handler of ``rashba-diffusion mesh KIND``: validate the spec, then run gmsh and write the file(s).
+
+    The .msh file (and the .xdmf of ``--xdmf``) are written as one set: an interrupted run leaves the old
+    files or the new ones.
+    """
     spec_cls = SPECS[a.kind]
     spec = spec_cls(**{f.name: getattr(a, f.name) for f in dataclasses.fields(spec_cls)})  # validates
+    check_size(f"cells of the {spec.kind} mesh (estimated)", spec.estimate_cells(), a.max_cells, "--max-cells")
     out = Path(a.output)
-    # the geometry is validated (write_msh checks the suffix before gmsh starts): only now start MPI and gmsh
+    xdmf = out.with_suffix(".xdmf")
+    # the geometry is validated: only now start MPI and gmsh
     from ..fem._compat import MPI
+    from ..files import OutputSet
     from ..meshing.gmsh_build import write_msh
 
     comm = MPI.COMM_WORLD
-    info = write_msh(spec, out, comm)
-    if a.xdmf and comm.rank == 0:
-        from ..meshing.files import convert_msh
+    owner = comm.rank == 0
+    with OutputSet(out.parent, owner=owner, replace_previous=False) as files:
+        info = write_msh(spec, files.path(out.name), comm)
+        if a.xdmf and owner:
+            from ..meshing.files import convert_msh
 
-        convert_msh(out, out.with_suffix(".xdmf"))
-        info["xdmf"] = str(out.with_suffix(".xdmf"))
+            convert_msh(files.path(out.name), files.path(xdmf.name))
+        if owner:
+            files.commit()
+            info["path"] = str(out)
+            if a.xdmf:
+                info["xdmf"] = str(xdmf)
     emit(a, info, comm.rank)
     return 0
+
+
+def _check_limits(a: argparse.Namespace) -> None:
+    check_limit("--max-cells", a.max_cells)
+    if a.xdmf:
+        check_output_file(Path(a.output).with_suffix(".xdmf"), "-o/--output (its .xdmf)")
 
 
 def add_parser(sub) -> None:
@@ -60,8 +81,13 @@ def add_parser(sub) -> None:
     for kind, spec_cls in SPECS.items():
         k = kinds.add_parser(kind, help=(spec_cls.__doc__ or "").strip().splitlines()[0])
         _add_spec_options(k, spec_cls)
-        k.add_argument("-o", "--output", required=True, help="the .msh file to write")
+        add_output_file_arg(k, ("-o", "--output"), "output", "the .msh file to write", (".msh",))
         k.add_argument("--xdmf", action="store_true",
-                       help="also write FILE.xdmf (meshio, inline data; tags as cell data 'tags', no names)")
+                       help="also write FILE.xdmf (meshio, inline data; tags as cell data 'tags', no names: load it "
+                       "with a numeric --tag-map)")
+        k.add_argument("--max-cells", type=float, default=DEFAULT_MAX_CELLS, metavar="N",
+                       help=f"refuse a mesh of more cells than this (estimated before gmsh runs; default "
+                       f"{DEFAULT_MAX_CELLS:g}; inf: no limit)")
+        declare_check(k, _check_limits)
         add_json_arg(k)
         k.set_defaults(func=cmd_mesh)

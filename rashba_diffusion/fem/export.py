@@ -1,20 +1,25 @@
-"""Field export: VTX (ADIOS2) files that ParaView reads, written atomically."""
+"""Field export: VTX (ADIOS2) folders that ParaView reads, staged under the caller's paths."""
 
 from __future__ import annotations
 
 import os
-import shutil
-from pathlib import Path
+from collections.abc import Mapping
 
 import numpy as np
 
 from ._compat import fem, io
 
+#: the field files of a solution (s, ν)
+FIELD_NAMES = ("spin.bp", "charge.bp")
 
-def write_fields(outdir: Path, U: fem.Function) -> list[str]:
-    """VTX (ADIOS2, ParaView-readable) files of s and ν, written atomically.
 
-    Collective: every rank must call it.
+def write_fields(paths: Mapping[str, str | os.PathLike], U: fem.Function) -> list[str]:
+    """Write s and ν of ``U = (s_x, s_y, s_z, ν)`` as VTX (ADIOS2, BP4) folders at ``paths["spin.bp"]`` and
+    ``paths["charge.bp"]``.
+
+    Collective: every rank calls it with the same paths.  The paths are temporary names of a
+    :class:`~rashba_diffusion.files.OutputSet`, which moves the folders into place together with the other
+    outputs (so a run that fails or is interrupted leaves no half-written field behind).
     """
     comm = U.function_space.mesh.comm
     V = U.function_space
@@ -31,19 +36,9 @@ def write_fields(outdir: Path, U: fem.Function) -> list[str]:
         s.sub(i).interpolate(U.sub(i))
     nu.interpolate(U.sub(3))
     written = []
-    for name, f in (("spin.bp", s), ("charge.bp", nu)):
-        final = outdir / name
-        tmp = outdir / f".{name}.tmp"
-        if comm.rank == 0 and tmp.exists():
-            shutil.rmtree(tmp)
-        comm.barrier()
-        with io.VTXWriter(comm, str(tmp), [f], engine="BP4") as w:
+    for name, f in zip(FIELD_NAMES, (s, nu), strict=True):
+        with io.VTXWriter(comm, str(paths[name]), [f], engine="BP4") as w:
             w.write(0.0)
-        comm.barrier()
-        if comm.rank == 0:
-            if final.exists():
-                shutil.rmtree(final)
-            os.replace(tmp, final)
         comm.barrier()
         written.append(name)
     return written

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import SolveError
+from ..errors import ParameterError, SolveError
 from ._compat import MPI, PETSc, assemble_rhs, fem, fem_petsc, function_vector, lift_and_set_bc, ufl
-from .solver_options import resolve_petsc_options
+from .solver_options import petsc_options_from_table, resolve_petsc_options
 
 #: accepted ratio of the true relative residual to ksp_rtol (left preconditioning
 #: bounds the preconditioned residual, which differs by the conditioning of M)
@@ -26,6 +26,68 @@ TRUE_RESIDUAL_SLACK = 1e3
 _REASONS = {v: k for k, v in PETSc.KSP.ConvergedReason.__dict__.items() if isinstance(v, int)}
 #: numbers the solvers' option prefixes (``rashba_1_``, ``rashba_2_``, ...): one prefix per solver
 _PREFIX_NUMBERS = itertools.count(1)
+
+
+def petsc_message(e: PETSc.Error) -> str:
+    """PETSc's own lines of an error (without the call stack), on one line."""
+    lines = [ln.split("] ", 1)[-1].strip() for ln in str(e).splitlines()[1:]]
+    lines = [ln for ln in lines if ln and "() at " not in ln]
+    return "; ".join(lines) or str(e).splitlines()[0]
+
+
+#: size of the probe matrix (a tridiagonal of 4-blocks): large enough for GAMG to build a coarse level
+PROBE_SIZE = 400
+
+
+def probe_petsc_options(petsc_options: dict | None) -> list[str]:
+    """Let PETSc read the options on a small probe solve (this rank only) before any mesh is built.
+
+    Option values PETSc rejects (an unknown ``ksp_type`` or ``pc_type``, a factorization package that is not
+    there, a number it cannot read) raise :class:`ParameterError`.  Options the caller gave (not those of a
+    preset) that the probe's KSP never read are returned as warnings: PETSc would ignore them silently.  The
+    probe cannot see every option a real solve reads (multigrid levels exist only on large matrices), so
+    these stay warnings.
+    """
+    user = set(petsc_options_from_table(petsc_options)) if petsc_options else set()
+    options = resolve_petsc_options(petsc_options)
+    prefix = f"rashba_probe_{next(_PREFIX_NUMBERS)}_"
+    n = PROBE_SIZE
+    A = PETSc.Mat().createAIJ([n, n], nnz=3, comm=PETSc.COMM_SELF)
+    for i in range(n):  # a diagonally dominant tridiagonal: every preconditioner succeeds on it
+        A[i, i] = 4.0
+        if i > 0:
+            A[i, i - 1] = -1.0
+        if i < n - 1:
+            A[i, i + 1] = -1.0
+    A.assemble()
+    A.setBlockSize(4)
+    ksp = PETSc.KSP().create(PETSc.COMM_SELF)
+    ksp.setOperators(A)
+    ksp.setOptionsPrefix(prefix)
+    opts = PETSc.Options(prefix)
+    try:
+        for k, v in options.items():
+            opts[k] = v
+        b, x = A.createVecLeft(), A.createVecRight()
+        b.set(1.0)
+        ksp.setFromOptions()
+        ksp.setUp()
+        ksp.solve(b, x)
+        unused = sorted(k for k in user if not PETSc.Options().used(prefix + k))
+        b.destroy()
+        x.destroy()
+    except PETSc.Error as e:
+        given = ", ".join(f"{k}={v}" for k, v in options.items() if k in user) or "the defaults"
+        raise ParameterError(f"petsc options ({given}) are invalid: PETSc says: {petsc_message(e)}; valid: "
+                             "option values of this PETSc build (docs/performance.md)") from None
+    finally:
+        for k in options:
+            del opts[k]
+        ksp.destroy()
+        A.destroy()
+    return [f"petsc option {k} = {options[k]!r} was not read by the solver it configures "
+            f"(ksp_type {options.get('ksp_type')}, pc_type {options.get('pc_type')}); PETSc may ignore it"
+            for k in unused]
 
 
 @dataclass(frozen=True)
@@ -83,8 +145,11 @@ class LinearSolver:
         self.ksp.setOperators(self.A)
         self.ksp.setOptionsPrefix(self.prefix)
         self.options = resolve_petsc_options(petsc_options)
-        with self._petsc_options():
-            self.ksp.setFromOptions()
+        try:
+            with self._petsc_options():
+                self.ksp.setFromOptions()
+        except PETSc.Error as e:  # an option value PETSc rejects (the command line probes them first)
+            raise ParameterError(f"petsc options are invalid: PETSc says: {petsc_message(e)}") from None
         # a blocked (s_x, s_y, s_z, ν) space: AMG aggregates whole nodes
         self.A.setBlockSize(system.V.dofmap.index_map_bs)
         #: wall times (s) of the phases of the last :meth:`solve`
@@ -121,13 +186,16 @@ class LinearSolver:
             with self._petsc_options():
                 self.ksp.setUp()
         except PETSc.Error as e:  # e.g. a zero pivot in the factorization
-            raise SolveError(f"KSP set-up (factorization/preconditioner) failed: {e}") from e
+            raise SolveError(f"KSP set-up (factorization/preconditioner) failed: {petsc_message(e)}") from e
         self.timings["setup"] = time.perf_counter() - t0
 
     def _solve_rhs(self, b: PETSc.Vec, u: fem.Function) -> None:
         x = function_vector(u)
-        with self._petsc_options():
-            self.ksp.solve(b, x)
+        try:
+            with self._petsc_options():
+                self.ksp.solve(b, x)
+        except PETSc.Error as e:
+            raise SolveError(f"KSP solve failed: {petsc_message(e)}") from e
         reason = self.ksp.getConvergedReason()
         self.iterations = self.ksp.getIterationNumber()
         if reason <= 0:

@@ -164,17 +164,30 @@ def _describe(found: dict[str, set[int]], groups: dict[str, tuple[int, int]], td
     return "tags found in the file: " + "; ".join((one("cell", tdim), one("facet", tdim - 1)))
 
 
+def _fills(role_names: Iterable[str], mapped: Iterable[str]) -> bool:
+    """Whether one of ``mapped`` is one of ``role_names`` (a name ending in ``*`` is a prefix)."""
+    mapped = list(mapped)
+    for r in role_names:
+        if any(n.startswith(r[:-1]) if r.endswith("*") else n == r for n in mapped):
+            return True
+    return False
+
+
 def resolve_tag_map(tag_map: dict[str, TagSpec] | None, found: dict[str, set[int]],
                     groups: dict[str, tuple[int, int]], tdim: int, required: Iterable[str] = (),
-                    cell_names: Iterable[str] | None = None) -> dict[str, tuple[str, list[int]]]:
+                    cell_names: Iterable[str] | None = None,
+                    any_of: dict[str, Iterable[str]] | None = None) -> dict[str, tuple[str, list[int]]]:
     """{our name: ("cell" | "facet", [file tags])}, checked against the tags found in the file.
+
+    ``required``: names that must all be mapped; ``any_of``: roles, each filled by any one of its names
+    (``{"spin sinks": ["edges", "edge_low", ..., "probe_*"]}``).
 
     Raises
     ------
     ParameterError
         For an unknown file tag or name, a file tag mapped to two names, a
-        name mapped to both cells and facets, or a missing required name;
-        the message lists the tags found in the file.
+        name mapped to both cells and facets, a missing required name or an
+        unfilled role; the message lists the roles and the tags found in the file.
     """
     cell_names = CELL_NAMES if cell_names is None else frozenset(cell_names)
     found_msg = _describe(found, groups, tdim)
@@ -213,8 +226,15 @@ def resolve_tag_map(tag_map: dict[str, TagSpec] | None, found: dict[str, set[int
             raise ParameterError(f"tag map: {ours!r} -> {spec!r} mixes cell and facet tags; {found_msg}")
         out[ours] = (kinds.pop(), sorted(set(tags)))
     missing = sorted(set(required) - set(out))
-    if missing:
-        raise ParameterError(f"required tag(s) {missing} missing from the tag map / file names; {found_msg}")
+    unfilled = [f"{role} (one of {', '.join(names)})" for role, names in (any_of or {}).items()
+                if not _fills(names, out)]
+    if missing or unfilled:
+        roles = [*(f"{n!r}" for n in missing), *unfilled]
+        mapped = ", ".join(sorted(out)) or "none"
+        raise ParameterError(
+            f"mesh roles {', '.join(roles)} are not mapped (names mapped: {mapped}): the solve would lack their "
+            f"boundary conditions or materials; {found_msg}; valid: physical groups of these names in the file, "
+            "or a tag map such as '{\"edges\": 6}'")
     return out
 
 
@@ -229,7 +249,7 @@ def _relabel(msh, dim: int, tags, mapping: dict[int, int]):
 
 def load_mesh(path: str | os.PathLike, comm: MPI.Comm = MPI.COMM_WORLD, tag_map: dict[str, TagSpec] | None = None,
               required: Iterable[str] = (), *, cell_names: Iterable[str] | None = None,
-              cell_data_key: str | None = None) -> Geometry:
+              cell_data_key: str | None = None, any_of: dict[str, Iterable[str]] | None = None) -> Geometry:
     """Read a mesh file into a :class:`~rashba_diffusion.fem.geometry.Geometry` with our tag names.
 
     Parameters
@@ -241,6 +261,9 @@ def load_mesh(path: str | os.PathLike, comm: MPI.Comm = MPI.COMM_WORLD, tag_map:
         uses the file's physical names as they are.
     required
         Names that must be mapped (e.g. ``{"hm", "fm", "interface"}``).
+    any_of
+        Roles that one of several names fills (``{"spin sinks": ["edges", ..., "probe_*"]}``; a trailing
+        ``*`` is a prefix): the film needs a spin sink, or it would solve with no boundary condition.
     cell_names
         Which of our names are materials (cells); default :data:`.tags.CELL_NAMES`.
     cell_data_key
@@ -265,7 +288,7 @@ def load_mesh(path: str | os.PathLike, comm: MPI.Comm = MPI.COMM_WORLD, tag_map:
         msh, ct, ft, groups = _read_meshio(path, comm, cell_data_key)
     tdim = msh.topology.dim
     found = {"cell": _tags_in(ct, comm), "facet": _tags_in(ft, comm)}
-    resolved = resolve_tag_map(tag_map, found, groups, tdim, required, cell_names)
+    resolved = resolve_tag_map(tag_map, found, groups, tdim, required, cell_names, any_of)
     ids = {name: tags[0] for name, (_, tags) in resolved.items()}
     maps = {kind: {t: ids[n] for n, (k, tags) in resolved.items() if k == kind for t in tags}
             for kind in ("cell", "facet")}

@@ -57,6 +57,10 @@ def torque_to_j_per_m2(t) -> float | np.ndarray:
     )
 
 
+#: the largest saturation magnetization accepted (A/m): 5× that of Fe65Co35 (1.95e6 A/m)
+MAX_MS_A_PER_M = 1e7
+
+
 def effective_fields_tesla(
     t_perp_j_per_m2: float, t_par_j_per_m2: float, ms_a_per_m: float, thickness_nm: float
 ) -> tuple[float, float]:

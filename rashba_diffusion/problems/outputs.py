@@ -10,8 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..fem.export import write_fields
-from ..files import atomic_write_bytes, atomic_write_text, summary_json
+from ..fem.export import FIELD_NAMES, write_fields
+from ..files import OutputSet, new_token, summary_json
 from ..physics.torque import torque_to_j_per_m2
 from .base import Result
 
@@ -62,21 +62,31 @@ def plot_profile_png(profile: dict[str, np.ndarray], title: str) -> bytes:
 
 
 def write_outputs(outdir: str | os.PathLike, result: Result, title: str = "", plot: bool = True,
-                  fields: bool = True) -> None:
-    """The files of ``--out``: fields (VTX, collective; with ``fields``), the profile CSV and PNG (when the
-    result has a profile; the PNG with ``plot``) and ``summary.json`` (rank 0)."""
+                  fields: bool = True) -> list[Path]:
+    """The files of ``--out``, written as one set (:class:`~rashba_diffusion.files.OutputSet`).
+
+    ``summary.json`` (strict JSON: raises :class:`~rashba_diffusion.errors.NonFiniteResult` before anything is
+    written), the fields (VTX, collective; with ``fields``), and, when the result has a profile, ``profile.csv``
+    and (with ``plot``) ``profile.png``.  Everything is staged, then moved into place together by rank 0; the
+    files of an earlier set in ``outdir`` that this one lacks are removed.  A failure or an interrupt leaves
+    ``outdir`` as it was.  Collective; returns the paths written.
+    """
     outdir = Path(outdir)
     comm = result.solution.function_space.mesh.comm
-    if comm.rank == 0:
-        outdir.mkdir(parents=True, exist_ok=True)
-    comm.barrier()
-    if fields:
-        write_fields(outdir, result.solution)
-    profile = result.profile
-    if comm.rank == 0:
-        if profile:
-            atomic_write_text(outdir / "profile.csv", profile_csv(profile))
-            if plot:
-                atomic_write_bytes(outdir / "profile.png", plot_profile_png(profile, title))
-        atomic_write_text(outdir / "summary.json", summary_json(result.summary))
-    comm.barrier()
+    summary_text = summary_json(result.summary)  # every rank: a non-finite result fails before any file
+    owner = comm.rank == 0
+    token = comm.bcast(new_token() if owner else None, root=0)
+    with OutputSet(outdir, token=token, owner=owner) as out:
+        comm.barrier()  # rank 0 made the folder: the VTX writers need it
+        if fields:
+            write_fields({name: out.path(name) for name in FIELD_NAMES}, result.solution)
+        profile = result.profile
+        if owner:
+            if profile:
+                out.write_text("profile.csv", profile_csv(profile))
+                if plot:
+                    out.write_bytes("profile.png", plot_profile_png(profile, title))
+            out.write_text("summary.json", summary_text)
+            paths = out.commit()
+        comm.barrier()
+    return comm.bcast(paths if owner else None, root=0)

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..errors import ParameterError
-from ..meshing.specs import BULK_CELL_RATIO, BilayerStripeMesh
-from ..physics.bilayer import Ferromagnet, HeavyMetal, lengths_nm
+from ..meshing.specs import BULK_CELL_RATIO, BilayerStripeMesh, WireMesh, lagrange_nodes
+from ..physics.bilayer import Ferromagnet, HeavyMetal, Interface, lengths_nm
 from ..physics.rashba import Film
-from ..validation import check_degree, check_positive
+from ..validation import check_degree, check_length
 
 GeometryKind = Literal["1d", "2d"]
 #: default cell size as a fraction of the shortest physical length
@@ -41,13 +41,13 @@ class WireSpec:
     degree: int = 2
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "width_nm", check_positive("width_nm", self.width_nm, "nm"))
+        object.__setattr__(self, "width_nm", check_length("width_nm", self.width_nm))
         if self.geometry not in ("1d", "2d"):
             raise ParameterError(f"geometry = {self.geometry!r} is invalid; valid values: '1d', '2d'")
         if self.length_nm is not None:
-            object.__setattr__(self, "length_nm", check_positive("length_nm", self.length_nm, "nm"))
+            object.__setattr__(self, "length_nm", check_length("length_nm", self.length_nm))
         if self.cell_nm is not None:
-            h = check_positive("cell_nm", self.cell_nm, "nm")
+            h = check_length("cell_nm", self.cell_nm)
             if h > self.width_nm / 2:
                 raise ParameterError(
                     f"cell_nm = {self.cell_nm!r} nm is invalid; valid range: (0, width_nm/2 = {self.width_nm / 2:g}]"
@@ -68,6 +68,33 @@ def default_wire_length_nm(film: Film, spec: WireSpec) -> float:
     """Length of the 2D wire when ``spec.length_nm`` is not given: max(4 W, 10 λsf)."""
     lam_sf = film.coefficients().lengths_nm()["lambda_sf"]
     return max(4 * spec.width_nm, 10 * lam_sf if math.isfinite(lam_sf) else 0.0)
+
+
+#: unknowns per node of the Rashba film: s_x, s_y, s_z, ν
+RASHBA_COMPONENTS = 4
+
+
+def wire_mesh_spec(film: Film, spec: WireSpec) -> WireMesh:
+    """The gmsh specification of the 2D wire of ``spec`` (defaults from ``film``): edge cells ``cell_nm``, bulk
+    cells min(8 h, W/10), refined layer min(W/4, 8 × the shortest physical length)."""
+    h = spec.cell_nm or default_wire_cell_nm(film, spec)
+    length = spec.length_nm or default_wire_length_nm(film, spec)
+    layer = min(spec.width_nm / 4, 8 * film.coefficients().shortest_length_nm())
+    return WireMesh(length, spec.width_nm, h, cell_bulk_nm=min(8 * h, spec.width_nm / 10), edge_layer_nm=layer)
+
+
+def cross_section_cells(width_nm: float, cell_nm: float) -> int:
+    """Cells of the 1D cross-section (:func:`rashba_diffusion.meshing.structured.cross_section`)."""
+    return max(2, math.ceil(width_nm / cell_nm))
+
+
+def estimate_wire_dofs(film: Film, spec: WireSpec) -> float:
+    """Degrees of freedom of the wire of ``spec`` (1D: exact; 2D: estimated from the gmsh size field), before
+    any mesh is built."""
+    h = spec.cell_nm or default_wire_cell_nm(film, spec)
+    if spec.geometry == "1d":
+        return RASHBA_COMPONENTS * lagrange_nodes(cross_section_cells(spec.width_nm, h), 1, spec.degree)
+    return RASHBA_COMPONENTS * lagrange_nodes(wire_mesh_spec(film, spec).estimate_cells(), 2, spec.degree)
 
 
 def most_demanding(films: Sequence[Film]) -> Film:
@@ -125,7 +152,7 @@ class BilayerSpec:
             raise ParameterError(f"geometry = {self.geometry!r} is invalid; valid values: '1d', '2d', '3d'")
         for name in ("width_nm", "cell_nm", "length_nm"):
             if getattr(self, name) is not None:
-                object.__setattr__(self, name, check_positive(name, getattr(self, name), "nm"))
+                object.__setattr__(self, name, check_length(name, getattr(self, name)))
         if self.charge_current not in (None, "uniform", "contacts"):
             raise ParameterError(f"charge_current = {self.charge_current!r} is invalid; valid values: 'uniform', "
                                  "'contacts'")
@@ -158,3 +185,24 @@ def bilayer_stripe_spec(hm: HeavyMetal, fm: Ferromagnet, spec: BilayerSpec) -> B
     lateral = min(BULK_CELL_RATIO * h, width / MIN_LATERAL_CELLS, length / MIN_LATERAL_CELLS)
     return BilayerStripeMesh(length, width, hm.thickness_nm, d_f, h, cell_max_nm=max(lateral, h),
                              lateral_cell_nm=lateral)
+
+
+def bilayer_components(fm: Ferromagnet, interface: Interface) -> int:
+    """Unknowns per node of the bilayer: μ_N and μ_F (6) with a mixing interface and a finite FM, else 3."""
+    return 6 if (interface.kind == "mixing" and not fm.is_ideal_sink) else 3
+
+
+def estimate_bilayer_dofs(hm: HeavyMetal, fm: Ferromagnet, interface: Interface, spec: BilayerSpec) -> float:
+    """Degrees of freedom of the generated bilayer mesh of ``spec`` (1D, 2D: exact; 3D: estimated), before any
+    mesh is built (:func:`rashba_diffusion.meshing.structured.bilayer_mesh`, :func:`bilayer_stripe_spec`)."""
+    ncomp = bilayer_components(fm, interface)
+    if spec.geometry == "3d":
+        return ncomp * lagrange_nodes(bilayer_stripe_spec(hm, fm, spec).estimate_cells(), 3, spec.degree)
+    h = default_bilayer_cell_nm(hm, fm, spec)
+    layers = max(2, math.ceil(hm.thickness_nm / h))
+    if not fm.is_ideal_sink:
+        layers += max(2, math.ceil(fm.thickness_nm / h))
+    if spec.geometry == "1d":
+        return ncomp * lagrange_nodes(layers, 1, spec.degree)
+    columns = max(2, math.ceil(default_bilayer_width_nm(hm, fm, spec) / h))
+    return ncomp * lagrange_nodes(2.0 * columns * layers, 2, spec.degree)
