@@ -366,7 +366,7 @@ def _probe_writable(flag: str, path: Path, folder: Path, unit_hint: str) -> None
         os.unlink(probe)
     except OSError as e:
         raise ParameterError(f"{flag} = {str(path)!r} is not writable: {e.strerror} ({folder}); valid: "
-                             f"{unit_hint} in a folder you can write to") from None
+                             f"{unit_hint} where you can write") from None
 
 
 def check_output_dir(path: str | os.PathLike, flag: str = "--out") -> Path:

@@ -70,7 +70,7 @@ def check_magnitude(name: str, value: float, unit: str, max_abs: float, *, nonne
     except (TypeError, ValueError):
         raise ParameterError(f"{name} = {value!r} {unit}: not a number; valid range: [{lo:g}, {max_abs:g}]") from None
     if not (lo <= v <= max_abs):  # NaN fails too
-        raise ParameterError(f"{name} = {value!r} {unit} is invalid; valid range: [{lo:g}, {max_abs:g}]")
+        raise ParameterError(f"{name} = {v:.12g} {unit} is invalid; valid range: [{lo:g}, {max_abs:g}]")
     return v
 
 

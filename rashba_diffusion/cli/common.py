@@ -33,6 +33,7 @@ from ..validation import (
     check_positive,
     unit_vector,
 )
+from .contract import inject_fault
 
 #: the defaults of the material flags: the paper's Figs. 2-3 film
 PAPER_DEFAULTS = dataclasses.asdict(paper_film())
@@ -229,6 +230,7 @@ def finish(a: argparse.Namespace, summary: Mapping, rank: int = 0,
     """The end of a solving command: the summary must be finite (else exit 3 and nothing is written), then
     ``write()`` the outputs (``--out``), then print the summary.  Returns exit status 0."""
     finite_summary(summary)  # before anything is written
+    inject_fault("finish")
     if write is not None:
         write()
     emit(a, summary, rank)

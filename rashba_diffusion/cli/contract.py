@@ -56,6 +56,9 @@ GRACE_S = 2.0
 DEBUG_ENV = "RASHBA_DEBUG"
 #: PETSc's own signal handler would take SIGINT/SIGTERM away from Python (it aborts with status 59)
 PETSC_NO_SIGNAL_HANDLER = "-no_signal_handler"
+#: fault injection for the tests of the MPI contract: ``RASHBA_FAULT=<rank>:<where>`` makes that rank alone fail
+#: ``start`` (bad input, before MPI) or ``finish`` (an I/O error after the solve, before the outputs)
+FAULT_ENV = "RASHBA_FAULT"
 #: (rank, size) environment variables of MPI launchers (MPICH/hydra, Open MPI, Slurm)
 LAUNCHER_ENV = (("PMI_RANK", "PMI_SIZE"), ("OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE"),
                 ("SLURM_PROCID", "SLURM_NTASKS"))
@@ -66,6 +69,8 @@ class Parser(argparse.ArgumentParser):
     """argparse with the contract's error line: the usage block, then ``rashba-diffusion: error: ...``."""
 
     def error(self, message: str):  # type: ignore[override]
+        if job_rank_size()[0] != 0:  # every rank fails alike here (the command line): rank 0 says it
+            self.exit(EXIT_BAD_INPUT)
         self.print_usage(sys.stderr)
         where = self.prog.removeprefix(PROG).strip()
         self.exit(EXIT_BAD_INPUT, f"{PROG}: error: {message}{f' ({where})' if where else ''}\n")
@@ -212,10 +217,23 @@ def terminate(status: int, line: str) -> int:
     return status
 
 
+def inject_fault(where: str) -> None:
+    """The test hook :data:`FAULT_ENV`: fail on one rank only, at ``where``."""
+    spec = os.environ.get(FAULT_ENV)
+    if not spec:
+        return
+    rank, _, at = spec.partition(":")
+    if at == where and str(job_rank_size()[0]) == rank:
+        if where == "start":
+            raise ParameterError(f"injected fault on rank {rank} ({FAULT_ENV}={spec})")
+        raise OSError(f"injected fault on rank {rank} ({FAULT_ENV}={spec})")
+
+
 def run(a: argparse.Namespace) -> int:
     """Run the command of the parsed arguments ``a`` under the contract; the exit status."""
     debug = bool(getattr(a, "debug", False)) or os.environ.get(DEBUG_ENV, "") not in ("", "0")
     try:
+        inject_fault("start")
         for check in getattr(a, "_checks", None) or ():  # declared by the parser (cli.common.declare_check)
             check(a)
         status = a.func(a)

@@ -15,8 +15,8 @@ def add_parser(sub) -> None:
     """Register ``sweep`` on the CLI's subparsers."""
     s = sub.add_parser("sweep", help="run a parameter sweep from a TOML file (resumable; see docs/sweeps.md)")
     s.add_argument("config", help="TOML sweep configuration")
-    s.add_argument("--out", default=None, help="output directory (default: results/<config name>); one sweep at a "
-                   "time (locked)")
+    s.add_argument("--out", default=None, metavar="DIR",
+                   help="output directory (default: results/<config name>); one sweep at a time (locked)")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
     s.add_argument("--force", action="store_true", help="discard results of a different config in --out")
     add_max_points_arg(s)

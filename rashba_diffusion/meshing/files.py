@@ -232,9 +232,9 @@ def resolve_tag_map(tag_map: dict[str, TagSpec] | None, found: dict[str, set[int
         roles = [*(f"{n!r}" for n in missing), *unfilled]
         mapped = ", ".join(sorted(out)) or "none"
         raise ParameterError(
-            f"mesh roles {', '.join(roles)} are not mapped (names mapped: {mapped}): the solve would lack their "
-            f"boundary conditions or materials; {found_msg}; valid: physical groups of these names in the file, "
-            "or a tag map such as '{\"edges\": 6}'")
+            f"required mesh roles {', '.join(roles)} are not mapped (names mapped: {mapped}): the solve would lack "
+            f"their boundary conditions or materials; {found_msg}; valid: physical groups of these names in the "
+            "file, or a tag map such as '{\"edges\": 6}'")
     return out
 
 

@@ -51,7 +51,7 @@ DEFAULTS = {"hm_thickness_nm": 3.0, "hm_lambda_nm": 1.4, "hm_sigma_s_per_m": 7e6
 #: floating point with a wide margin
 MAX_CONDUCTIVITY_S_PER_M = 1e10
 MAX_THETA_SH = 100.0
-MAX_G_MIX_S_PER_M2 = 1e18
+MAX_G_MIX_S_PER_M2 = 1e24  # the closed form's G → ∞ limit is studied at 1e22
 MAX_CURRENT_A_PER_M2 = 1e15
 #: m of ``rashba-diffusion bilayer`` and of the bilayer TOML schema (ŷ = σ̂)
 DEFAULT_M = (0.0, 1.0, 0.0)

@@ -118,6 +118,10 @@ class Film:
             if abs(p) > 1:
                 raise ParameterError(f"polarization = {p!r} (dimensionless) is invalid; valid range: [-1, 1]")
             object.__setattr__(self, "polarization", p)
+        if a == 0.0 and math.isinf(self.tau_sf_s):
+            # nothing relaxes the spin along m (DP needs α, dephasing acts across m): no steady state exists
+            raise ParameterError("alpha_ev_nm = 0.0 eV·nm with tau_sf_s = inf s leaves no relaxation of the spin along "
+                                 "m: the equations are singular; valid: alpha_ev_nm > 0 or a finite tau_sf_s")
         for name, allowed in (
             ("polarization_rule", ("eq17", "eq38")),
             ("precession_rule", ("eq17", "eq15")),

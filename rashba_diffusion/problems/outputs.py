@@ -76,6 +76,17 @@ def write_outputs(outdir: str | os.PathLike, result: Result, title: str = "", pl
     summary_text = summary_json(result.summary)  # every rank: a non-finite result fails before any file
     owner = comm.rank == 0
     token = comm.bcast(new_token() if owner else None, root=0)
+    try:
+        paths = _write_set(outdir, result, title, plot, fields, summary_text, token, comm)
+    except OSError as e:  # a full disk, a vanished folder: the set was not committed, the folder is as it was
+        e.add_note(f"writing the outputs into {str(outdir)!r} failed; it is as it was before this run")
+        raise
+    return paths
+
+
+def _write_set(outdir: Path, result: Result, title: str, plot: bool, fields: bool, summary_text: str, token: str,
+               comm) -> list[Path]:
+    owner = comm.rank == 0
     with OutputSet(outdir, token=token, owner=owner) as out:
         comm.barrier()  # rank 0 made the folder: the VTX writers need it
         if fields:

@@ -27,7 +27,8 @@ def test_wire_out_writes_everything(tmp_path, cli_env):
     s = run([*BASE, "--m", "1,0,0", "--out", str(out)], cli_env)
     for k in (*KEYS, "dofs", "ranks", "solve_seconds"):
         assert k in s
-    assert {p.name for p in out.iterdir()} == {"summary.json", "profile.csv", "profile.png", "spin.bp", "charge.bp"}
+    assert {p.name for p in out.iterdir()} == {"summary.json", "profile.csv", "profile.png", "spin.bp", "charge.bp",
+                                               ".rashba-outputs.json"}
     header = (out / "profile.csv").read_text().splitlines()[1]
     assert header == "y_nm,s_x,s_y,s_z,nu,T_perp,T_par"
     assert json.loads((out / "summary.json").read_text())["T_perp_J_per_m2"] == s["T_perp_J_per_m2"]

@@ -523,7 +523,7 @@ def _solve_points(runner: SessionRunner, config: SweepConfigBase, kind: ProblemK
                 os.kill(os.getpid(), signal.SIGKILL)
     except KeyboardInterrupt as e:
         if out is not None:
-            e.add_note(f"{out / CSV_NAME} keeps the {skipped + result.solved} finished rows; the same command "
+            e.add_note(f"{out / CSV_NAME} keeps the {skipped + result.solved} finished row(s); the same command "
                        "resumes the sweep")
         raise
     finally:
