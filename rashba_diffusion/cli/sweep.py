@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from ..files import check_output_dir
+from ..studies.sweep.engine import check_sweep_size
 from ..studies.sweep.registry import load_config
 from .common import add_max_dofs_arg, add_max_points_arg, declare_check
 
@@ -33,6 +34,7 @@ def out_dir(a: argparse.Namespace) -> Path:
 def cmd_sweep(a: argparse.Namespace) -> int:
     """Handler of ``rashba-diffusion sweep``: every point is validated before DOLFINx is imported."""
     config = load_config(a.config, max_points=a.max_points)
+    check_sweep_size(config, a.max_dofs)
     out = out_dir(a)
     from ..fem._compat import MPI
     from ..studies.sweep.engine import CSV_NAME, run_sweep

@@ -18,6 +18,9 @@ message lists the tags found in the file (numbers and names).
 
 from __future__ import annotations
 
+import contextlib
+import io
+import logging
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -40,6 +43,7 @@ MESHIO_FACETS = {2: "line", 3: "triangle"}
 FLAT_TOL = 1e-12
 
 TagSpec = int | str | list[int | str]
+LOG = logging.getLogger("rashba_diffusion")
 
 
 def convert_msh(msh_path: str | os.PathLike, out_path: str | os.PathLike) -> None:
@@ -96,10 +100,17 @@ def _meshio_arrays(path: Path, cell_data_key: str | None):
     """(cells, x, gdim, cell values, facets, facet values, groups) from a meshio-readable file (rank 0)."""
     import meshio
 
+    said = io.StringIO()  # meshio prints its errors and warnings itself: they go into our message or log
     try:
-        m = meshio.read(str(path))
+        with contextlib.redirect_stderr(said), contextlib.redirect_stdout(said):
+            m = meshio.read(str(path))
     except (Exception, SystemExit) as e:  # meshio raises several types, and exits on some unreadable files
-        raise ParameterError(f"mesh file {str(path)!r} could not be read by meshio: {e}") from None
+        text = "; ".join(ln.strip() for ln in said.getvalue().splitlines() if ln.strip())
+        raise ParameterError(f"mesh file {str(path)!r} could not be read by meshio: {e}"
+                             f"{f' ({text})' if text else ''}") from None
+    for ln in said.getvalue().splitlines():
+        if ln.strip():
+            LOG.warning(f"meshio, reading {path}: {ln.strip()}")
     tdim = 3 if any(b.type == "tetra" for b in m.cells) else 2
     if not any(b.type == MESHIO_CELLS[tdim] for b in m.cells):
         types = sorted({b.type for b in m.cells})

@@ -400,6 +400,15 @@ def _where(p: SweepPoint) -> str:
     return f"sweep point {p.index}" + (f" ({', '.join(f'{k} = {v!r}' for k, v in p.axes.items())})" if p.axes else "")
 
 
+def check_sweep_size(config: SweepConfigBase, max_dofs: float | None) -> None:
+    """The size guard of a sweep before any mesh (light: no MPI): its largest session's estimated dofs."""
+    if max_dofs is None:
+        return
+    estimate = PROBLEMS[config.problem].dofs(config, None)
+    if estimate is not None:
+        check_size("degrees of freedom of the sweep's largest mesh (estimated)", estimate, max_dofs, "--max-dofs")
+
+
 def run_sweep(config: SweepConfigBase, out_dir: str | os.PathLike | None = None, *, comm=None, quiet: bool = True,
               force: bool = False, petsc_options: dict | None = None, max_dofs: float | None = None,
               argv: list[str] | None = None) -> SweepResult:
@@ -443,11 +452,7 @@ def run_sweep(config: SweepConfigBase, out_dir: str | os.PathLike | None = None,
     columns = kind.columns(config)
     expected = [input_row(kind, config, p) for p in points]
     out = Path(out_dir) if out_dir is not None else None
-    if max_dofs is not None:
-        estimate = kind.dofs(config, None)
-        if estimate is not None:
-            check_size("degrees of freedom of the sweep's largest mesh (estimated)", estimate, max_dofs,
-                       "--max-dofs")
+    check_sweep_size(config, max_dofs)
     for message in kind.warnings(config):
         LOG.warning(message)
 
