@@ -136,11 +136,14 @@ def remove_stale_temporaries(directory: str | os.PathLike) -> list[str]:
 
 
 @contextlib.contextmanager
-def deferred_signals(signals: tuple[int, ...] = (signal.SIGINT, signal.SIGTERM)) -> Iterator[None]:
+def deferred_signals(signals: tuple[int, ...] = (signal.SIGINT, signal.SIGTERM), *,
+                     block: bool = False) -> Iterator[None]:
     """Hold SIGINT and SIGTERM back while the block runs, then deliver the first one that arrived.
 
     Only in the main thread, and only for signals whose handler Python installed (Python can neither set
-    handlers from other threads nor restore a C library's own).
+    handlers from other threads nor restore a C library's own).  ``block`` also blocks them in this thread at
+    the kernel, so that no system call of C code here is interrupted: loading DOLFINx's extension crashes
+    (SIGSEGV) when a signal interrupts it.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -150,9 +153,12 @@ def deferred_signals(signals: tuple[int, ...] = (signal.SIGINT, signal.SIGTERM))
     old = {s: h for s, h in old.items() if h is not None}
     for s in old:
         signal.signal(s, lambda signum, _frame: received.append(signum))
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, signals) if block else None
     try:
         yield
     finally:
+        if mask is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a pending signal is recorded now
         for s, h in old.items():
             signal.signal(s, h)
         if received:

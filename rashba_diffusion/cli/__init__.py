@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import argparse
 
-from . import bench, bilayer, bulk, contract, mesh, sweep, wire
+from . import contract
+
+# an interrupt while the subcommands (numpy, scipy) load ends the start-up with the contract's status and line
+with contract.startup_guard():
+    from . import bench, bilayer, bulk, mesh, sweep, wire
 
 #: the subcommands, in the order of ``--help``
 SUBCOMMANDS = (wire, bulk, bilayer, mesh, sweep, bench)
@@ -34,9 +38,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """The entry point ``rashba-diffusion``; the exit status."""
     with contract.process_setup():
-        parser = build_parser()
         try:
-            a = parser.parse_args(argv)
+            a = build_parser().parse_args(argv)
         except SystemExit as e:  # argparse: a usage error (2) or --help (0), alike on every MPI rank
             return e.code if isinstance(e.code, int) else contract.EXIT_BAD_INPUT
+        except KeyboardInterrupt as e:  # SIGINT/SIGTERM while the command line is read
+            return contract.terminate(*contract.classify(e))
         return contract.run(a)

@@ -37,6 +37,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Iterator
@@ -138,6 +139,26 @@ def configure_logging() -> None:
 
 
 @contextlib.contextmanager
+def startup_guard() -> Iterator[None]:
+    """While the command line loads (before :func:`process_setup`): SIGINT or SIGTERM print the contract's line
+    and end the process with status 130 at once (nothing has been done yet).  The handlers are restored after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, _frame):
+        os.write(2, f"{PROG}: interrupted by {signal.Signals(signum).name} (during start-up)\n".encode())
+        os._exit(EXIT_INTERRUPTED)
+
+    old = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h if h is not None else signal.SIG_DFL)
+
+
+@contextlib.contextmanager
 def process_setup() -> Iterator[None]:
     """SIGTERM raises :class:`Interrupted` and SIGINT ``KeyboardInterrupt`` (restored afterwards, for in-process
     callers), PETSc leaves the signals to Python, warnings go to stderr."""
@@ -197,7 +218,13 @@ def _silence_stderr() -> None:
 
 
 def terminate(status: int, line: str) -> int:
-    """Print ``line`` and return ``status``; in an MPI job of several ranks, end the whole job with it."""
+    """Print ``line`` and return ``status``; in an MPI job of several ranks, end the whole job with it.
+
+    A second SIGINT or SIGTERM is ignored from here on: the process is ending, and its clean-up is done.
+    """
+    if threading.current_thread() is threading.main_thread():
+        for s in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(s, signal.SIG_IGN)
     _, size = job_rank_size()
     if size > 1:
         try:

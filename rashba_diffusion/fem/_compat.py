@@ -11,15 +11,20 @@ from __future__ import annotations
 
 import importlib.util
 
-if importlib.util.find_spec("dolfinx_solver") is not None:  # PyPI wheel: load bundled PETSc first
-    import dolfinx_solver  # noqa: F401
+from ..files import deferred_signals
 
-import dolfinx  # noqa: E402
-import dolfinx.fem.petsc as fem_petsc  # noqa: E402
-import ufl  # noqa: E402
-from dolfinx import fem, geometry, io, mesh  # noqa: E402
-from mpi4py import MPI  # noqa: E402
-from petsc4py import PETSc  # noqa: E402
+# SIGINT/SIGTERM wait until the libraries are loaded: one that interrupts the loading of DOLFINx's extension
+# crashes the process (SIGSEGV) instead of ending it cleanly
+with deferred_signals(block=True):
+    if importlib.util.find_spec("dolfinx_solver") is not None:  # PyPI wheel: load bundled PETSc first
+        import dolfinx_solver  # noqa: F401
+
+    import dolfinx
+    import dolfinx.fem.petsc as fem_petsc
+    import ufl
+    from dolfinx import fem, geometry, io, mesh
+    from mpi4py import MPI
+    from petsc4py import PETSc
 
 DOLFINX_VERSION = dolfinx.__version__
 #: a facet of a conforming simplex mesh borders at most two cells

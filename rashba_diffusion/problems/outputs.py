@@ -76,6 +76,7 @@ def write_outputs(outdir: str | os.PathLike, result: Result, title: str = "", pl
     summary_text = summary_json(result.summary)  # every rank: a non-finite result fails before any file
     owner = comm.rank == 0
     token = comm.bcast(new_token() if owner else None, root=0)
+    comm.barrier()  # every rank is here (a rank that failed ends the job first): only now touch the folder
     try:
         paths = _write_set(outdir, result, title, plot, fields, summary_text, token, comm)
     except OSError as e:  # a full disk, a vanished folder: the set was not committed, the folder is as it was

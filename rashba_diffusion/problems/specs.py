@@ -205,4 +205,5 @@ def estimate_bilayer_dofs(hm: HeavyMetal, fm: Ferromagnet, interface: Interface,
     if spec.geometry == "1d":
         return ncomp * lagrange_nodes(layers, 1, spec.degree)
     columns = max(2, math.ceil(default_bilayer_width_nm(hm, fm, spec) / h))
-    return ncomp * lagrange_nodes(2.0 * columns * layers, 2, spec.degree)
+    p = spec.degree  # a structured grid of columns × layers rectangles: (p n_y + 1)(p n_z + 1) nodes
+    return ncomp * (p * columns + 1) * (p * layers + 1)
