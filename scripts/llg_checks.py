@@ -11,6 +11,7 @@ import numpy as np
 from scipy import constants as sc
 
 from rashba_diffusion.physics.bilayer import HeavyMetal, Interface
+from rashba_diffusion.physics.bilayer_pumping import spin_pumping_alpha
 from rashba_diffusion.physics.domain_wall import WallParameters, run_wall, walker_current_m_per_s, wall_velocity_m_per_s
 from rashba_diffusion.physics.llg import (
     MacrospinParameters,
@@ -21,7 +22,6 @@ from rashba_diffusion.physics.llg import (
     static_switching_threshold_b_dl_t,
 )
 from rashba_diffusion.physics.macrospin import run_macrospin
-from rashba_diffusion.physics.bilayer_pumping import spin_pumping_alpha
 
 MS = 8.0e5
 MU0MS = sc.mu_0 * MS

@@ -55,7 +55,9 @@ def convert_msh(msh_path: str | os.PathLike, out_path: str | os.PathLike) -> Non
     """
     import meshio
 
-    m = meshio.read(str(msh_path))
+    said = io.StringIO()  # meshio prints (a blank line on reading .msh): keep stdout for the command's output
+    with contextlib.redirect_stdout(said):
+        m = meshio.read(str(msh_path))
     tdim = 3 if any(b.type == "tetra" for b in m.cells) else 2
     types = (MESHIO_CELLS[tdim], MESHIO_FACETS[tdim])
     blocks, tags = [], []
@@ -65,10 +67,14 @@ def convert_msh(msh_path: str | os.PathLike, out_path: str | os.PathLike) -> Non
             blocks.append((kind, np.concatenate([c for c, _ in pairs])))
             tags.append(np.concatenate([d for _, d in pairs]).astype(np.int32))
     out = meshio.Mesh(m.points[:, :tdim], blocks, cell_data={"tags": tags})
-    if Path(out_path).suffix.lower() == ".xdmf":
-        atomic_write_with(out_path, lambda p: meshio.xdmf.write(p, out, data_format="XML"))
-    else:
-        atomic_write_with(out_path, lambda p: meshio.write(p, out))
+    with contextlib.redirect_stdout(said):
+        if Path(out_path).suffix.lower() == ".xdmf":
+            atomic_write_with(out_path, lambda p: meshio.xdmf.write(p, out, data_format="XML"))
+        else:
+            atomic_write_with(out_path, lambda p: meshio.write(p, out))
+    for ln in said.getvalue().splitlines():
+        if ln.strip():
+            LOG.warning(f"meshio, converting {msh_path}: {ln.strip()}")
 
 
 def _bcast_error(comm: MPI.Comm, error: str | None) -> None:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import os
 from pathlib import Path
 
@@ -56,8 +57,25 @@ def _check_msh_path(path: str | os.PathLike | None) -> None:
         raise ParameterError(f"mesh file = {str(path)!r} is invalid; valid values: a path ending in .msh")
 
 
+def check_msh_complete(path: str | os.PathLike) -> None:
+    """gmsh does not report a failed write (a full disk leaves a truncated file): the file must end with the
+    end of a section (``$End...``); else OSError (ENOSPC when the disk has no free block)."""
+    with open(path, "rb") as f:
+        f.seek(0, os.SEEK_END)
+        f.seek(max(0, f.tell() - 64))
+        tail = f.read().rstrip(b"\n").rsplit(b"\n", 1)[-1]
+    if not tail.startswith(b"$End"):
+        st = os.statvfs(Path(path).parent)
+        code = errno.ENOSPC if st.f_bavail == 0 else errno.EIO
+        raise OSError(code, f"{os.strerror(code)}: gmsh wrote an incomplete file", str(path))
+
+
 def _save_model(gmsh, path: str | os.PathLike) -> None:
-    atomic_write_with(path, gmsh.write)
+    def write(tmp: str) -> None:
+        gmsh.write(tmp)
+        check_msh_complete(tmp)
+
+    atomic_write_with(path, write)
 
 
 def write_msh(spec: MeshSpec, path: str | os.PathLike, comm: MPI.Comm = MPI.COMM_WORLD) -> dict:
