@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from ..files import deferred_signals
 from ._compat import fem, io
 
 #: the field files of a solution (s, ν)
@@ -37,7 +38,8 @@ def write_fields(paths: Mapping[str, str | os.PathLike], U: fem.Function) -> lis
     nu.interpolate(U.sub(3))
     written = []
     for name, f in zip(FIELD_NAMES, (s, nu), strict=True):
-        with io.VTXWriter(comm, str(paths[name]), [f], engine="BP4") as w:
+        # ADIOS2 writes in C++: SIGINT/SIGTERM wait until the folder is written (the set is discarded after)
+        with deferred_signals(block=True), io.VTXWriter(comm, str(paths[name]), [f], engine="BP4") as w:
             w.write(0.0)
         comm.barrier()
         written.append(name)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import ParameterError, SolveError
+from ..files import deferred_signals
 from ._compat import MPI, PETSc, assemble_rhs, fem, fem_petsc, function_vector, lift_and_set_bc, ufl
 from .solver_options import petsc_options_from_table, resolve_petsc_options
 
@@ -161,12 +162,17 @@ class LinearSolver:
 
     @contextmanager
     def _petsc_options(self) -> Iterator[None]:
-        """This solver's options in the global database (under its prefix) for the duration of the block."""
+        """This solver's options in the global database (under its prefix) for the duration of the block.
+
+        SIGINT and SIGTERM are held meanwhile and delivered after (Python would act on them only then anyway):
+        one that interrupts MUMPS's factorization crashes the process (SIGSEGV, measured in ``KSPSetUp``).
+        """
         opts = PETSc.Options(self.prefix)
         try:
             for k, v in self.options.items():
                 opts[k] = v
-            yield
+            with deferred_signals(block=True):
+                yield
         finally:
             for k in self.options:
                 del opts[k]

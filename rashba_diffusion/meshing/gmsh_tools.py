@@ -10,6 +10,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from ..files import deferred_signals
 from .tags import CONTACT_LEFT, CONTACT_RIGHT, FILM
 
 
@@ -19,16 +20,19 @@ def gmsh_model(name: str) -> Iterator:
     import gmsh
 
     initialized_here = not gmsh.isInitialized()
-    if initialized_here:
-        gmsh.initialize(interruptible=False)
-    try:
-        gmsh.option.setNumber("General.Terminal", 0)
-        gmsh.model.add(name)
-        yield gmsh
-    finally:
-        gmsh.model.remove()
+    # SIGINT/SIGTERM are held while gmsh works and delivered when the model is done (meshing is one long C call,
+    # which Python could not interrupt anyway): C code interrupted by a signal may not recover (MUMPS crashes)
+    with deferred_signals(block=True):
         if initialized_here:
-            gmsh.finalize()
+            gmsh.initialize(interruptible=False)
+        try:
+            gmsh.option.setNumber("General.Terminal", 0)
+            gmsh.model.add(name)
+            yield gmsh
+        finally:
+            gmsh.model.remove()
+            if initialized_here:
+                gmsh.finalize()
 
 
 def group_by_bbox(gmsh, dim: int, tags: Iterable[int], classify: Callable[..., int | None]) -> dict[int, list[int]]:
