@@ -124,11 +124,22 @@ class _Format(logging.Formatter):
         return f"{PROG}: {record.levelname.lower()}: {record.getMessage()}"
 
 
+class _Stderr(logging.Handler):
+    """Writes to the *current* ``sys.stderr`` (an in-process caller may have replaced it since)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(self.format(record) + "\n")
+            sys.stderr.flush()
+        except Exception:  # a logging failure must never end the command
+            self.handleError(record)
+
+
 def configure_logging() -> None:
     """Warnings of the ``rashba_diffusion`` logger go to stderr, once (rank 0), as ``rashba-diffusion: warning:``."""
     logger = logging.getLogger(LOGGER)
     if not any(getattr(h, "_rashba_cli", False) for h in logger.handlers):
-        h = logging.StreamHandler(sys.stderr)
+        h = _Stderr()
         h._rashba_cli = True  # type: ignore[attr-defined]
         h.setFormatter(_Format())
         h.addFilter(_RankZero())
@@ -141,7 +152,15 @@ def configure_logging() -> None:
 @contextlib.contextmanager
 def startup_guard() -> Iterator[None]:
     """While the command line loads (before :func:`process_setup`): SIGINT or SIGTERM print the contract's line
-    and end the process with status 130 at once (nothing has been done yet).  The handlers are restored after."""
+    and end the process with status 130 (nothing has been done yet).  The handlers are restored after.
+
+    The signals are blocked meanwhile and delivered at the end: the threads that the imports start (OpenBLAS's)
+    inherit the blocked mask, so that SIGINT and SIGTERM always go to the main thread.  A signal delivered to
+    another thread while METIS orders a matrix (in MUMPS's analysis) runs METIS's own SIGTERM handler there,
+    which longjmps across threads: SIGSEGV (measured; docs/reliability.md).  The heavy imports, gmsh and the
+    solver's PETSc calls likewise run with the signals blocked (``files.deferred_signals(block=True)``), so the
+    threads they start inherit it too.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -150,10 +169,13 @@ def startup_guard() -> Iterator[None]:
         os.write(2, f"{PROG}: interrupted by {signal.Signals(signum).name} (during start-up)\n".encode())
         os._exit(EXIT_INTERRUPTED)
 
-    old = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    signals = {signal.SIGINT, signal.SIGTERM}
+    old = {s: signal.signal(s, stop) for s in signals}
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, signals)
     try:
         yield
     finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a signal that came meanwhile ends the process here
         for s, h in old.items():
             signal.signal(s, h if h is not None else signal.SIG_DFL)
 

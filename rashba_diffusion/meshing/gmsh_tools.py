@@ -17,12 +17,13 @@ from .tags import CONTACT_LEFT, CONTACT_RIGHT, FILM
 @contextmanager
 def gmsh_model(name: str) -> Iterator:
     """A fresh gmsh model (gmsh initialized here if nobody else did), removed afterwards."""
-    import gmsh
-
-    initialized_here = not gmsh.isInitialized()
-    # SIGINT/SIGTERM are held while gmsh works and delivered when the model is done (meshing is one long C call,
-    # which Python could not interrupt anyway): C code interrupted by a signal may not recover (MUMPS crashes)
+    # SIGINT/SIGTERM are held while gmsh loads and works and delivered when the model is done (meshing is one
+    # long C call, which Python could not interrupt anyway); the thread libgmsh starts when it loads inherits
+    # the blocked signals, so that they reach the main thread only (cli.contract.startup_guard says why)
     with deferred_signals(block=True):
+        import gmsh
+
+        initialized_here = not gmsh.isInitialized()
         if initialized_here:
             gmsh.initialize(interruptible=False)
         try:

@@ -7,7 +7,8 @@ environment, stdout and stderr files and exit status, which calls ``rashba_diffu
 before the fork).  The children run one at a time.
 
 A case: ``{"argv": [...], "cwd": DIR, "env": {...}, "timeout": s}``; a result: ``{"status": int | None,
-"stdout": str, "stderr": str, "timed_out": bool}``.
+"stdout": str, "stderr": str, "timed_out": bool, "dolfinx": bool}`` (``dolfinx``: the case imported DOLFINx;
+the marker line the child adds to its stderr for it is removed).
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[var] = "1"
 
 from rashba_diffusion.cli import main  # noqa: E402
+
+#: what a child adds to its stderr when the case imported DOLFINx (removed from the result)
+MARKER = "\n[cli_server: dolfinx was imported]\n"
 
 
 def run_case(case: dict, scratch: str) -> dict:
@@ -43,6 +47,10 @@ def run_case(case: dict, scratch: str) -> dict:
                 os.close(f)
             sys.argv = ["rashba-diffusion", *case["argv"]]
             status = main(case["argv"])
+            sys.stdout.flush()
+            sys.stderr.flush()
+            if "dolfinx" in sys.modules:  # tell the parent the case loaded DOLFINx (last on its stderr)
+                os.write(2, MARKER.encode())
         except SystemExit as e:
             status = e.code if isinstance(e.code, int) else 1
         except BaseException:  # the contract says this cannot happen: make it visible
@@ -73,7 +81,10 @@ def run_case(case: dict, scratch: str) -> dict:
         stdout = f.read()
     with open(err_path, errors="replace") as f:
         stderr = f.read()
-    return {"status": None if timed_out else status, "stdout": stdout, "stderr": stderr, "timed_out": timed_out}
+    heavy = stderr.endswith(MARKER)
+    stderr = stderr.removesuffix(MARKER)
+    return {"status": None if timed_out else status, "stdout": stdout, "stderr": stderr, "timed_out": timed_out,
+            "dolfinx": heavy}
 
 
 def serve() -> None:

@@ -65,7 +65,7 @@ def E(name: str, argv: list[str], words: list[str], status: int = 2, kind: str =
     """One case: ``argv`` must exit with ``status`` and one ``rashba-diffusion: <kind>:`` line holding ``words``
     (``{F}`` in an argument or a word is the fixture folder).  ``heavy``: the case imports DOLFINx (it fails only
     once a mesh file is read, or PETSc reads the options); the others fail before."""
-    return pytest.param(argv, status, kind, words, id=name)
+    return pytest.param(argv, status, kind, words, heavy, id=name)
 
 
 CATALOGUE = [
@@ -309,10 +309,11 @@ def check_contract(result: dict, status: int, kind: str, words: list[str], where
     return ours[0]
 
 
-@pytest.mark.parametrize("argv, status, kind, words", CATALOGUE)
-def test_bad_input(argv, status, kind, words, request, catalogue_results, fixtures):
+@pytest.mark.parametrize("argv, status, kind, words, heavy", CATALOGUE)
+def test_bad_input(argv, status, kind, words, heavy, request, catalogue_results, fixtures):
     cwd, result = catalogue_results[request.node.callspec.id]
     line = check_contract(result, status, kind, words)
+    assert result["dolfinx"] == heavy, "DOLFINx imported" if result["dolfinx"] else "DOLFINx not imported"
     for w in words:
         assert w.replace("{F}", str(fixtures)) in line, (w, line)
     assert result["stdout"] == "", result["stdout"]
@@ -325,6 +326,7 @@ def test_catalogue_size():
     for p in CATALOGUE:
         counts[p.id[0]] = counts.get(p.id[0], 0) + 1
     assert len(CATALOGUE) >= 80
+    assert sum(p.values[4] for p in CATALOGUE) == 14  # cases that import DOLFINx (the rest fail before)
     assert counts == {"A": 11, "B": 31, "C": 13, "D": 10, "E": 12, "F": 15, "G": 8, "H": 11, "I": 16, "J": 5,
                       "K": 1}
 

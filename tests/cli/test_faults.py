@@ -199,6 +199,50 @@ def test_interrupted_wire_out_leaves_the_old_or_the_new_set(sig, tmp_path, cli_e
     assert "old" in seen
 
 
+#: runs a mesh and a small sweep in one process, then prints, per thread, whether SIGINT and SIGTERM are blocked
+THREAD_PROBE = """
+import json, os, sys
+from rashba_diffusion.cli import main
+assert main(["mesh", "wire", "--length-nm", "20", "--width-nm", "5", "--cell-nm", "1", "-o", "m.msh"]) == 0
+assert main(["sweep", "s.toml", "--out", "o", "--quiet"]) == 0
+threads = {}
+for tid in os.listdir("/proc/self/task"):
+    with open(f"/proc/self/task/{tid}/status") as f:
+        blocked = int(next(ln for ln in f if ln.startswith("SigBlk:")).split()[1], 16)
+    threads[tid] = [bool(blocked & (1 << (s - 1))) for s in (2, 15)]  # SIGINT, SIGTERM
+print(json.dumps({"main": str(os.getpid()), "threads": threads}))
+"""
+
+
+def test_only_the_main_thread_takes_sigint_and_sigterm(tmp_path, cli_env):
+    """The threads that OpenBLAS, gmsh, DOLFINx and the sweep start block SIGINT and SIGTERM, so that the kernel
+    delivers them to the main thread (measured: SIGTERM delivered to another thread while METIS ordered a matrix
+    ran METIS's own handler there: SIGSEGV).  On the code before this guard the OpenBLAS and gmsh threads took
+    them."""
+    (tmp_path / "s.toml").write_text("[geometry]\nwidth_nm = 10\n[sweep.axes]\nalpha_ev_nm = [0.01, 0.02]\n")
+    p = subprocess.run([sys.executable, "-c", THREAD_PROBE], cwd=tmp_path, capture_output=True, text=True,
+                       env={**cli_env, "OPENBLAS_NUM_THREADS": "2"}, timeout=600)
+    assert p.returncode == 0, p.stderr
+    probe = json.loads(p.stdout.splitlines()[-1])
+    main = probe["threads"].pop(probe["main"])
+    assert main == [False, False]
+    assert len(probe["threads"]) >= 2, probe  # OpenBLAS's and gmsh's at least
+    assert all(blocked == [True, True] for blocked in probe["threads"].values()), probe
+
+
+def test_a_signal_during_start_up_waits_for_the_imports_then_ends_the_process(cli_env, tmp_path):
+    script = ("import os, signal\n"
+              "from rashba_diffusion.cli import contract\n"
+              "with contract.startup_guard():\n"
+              "    os.kill(os.getpid(), signal.SIGTERM)\n"
+              "    print('the imports went on', flush=True)\n"
+              "print('not reached', flush=True)\n")
+    p = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, env=cli_env,
+                       timeout=120)
+    assert (p.returncode, p.stdout) == (130, "the imports went on\n"), p.stderr
+    assert p.stderr == "rashba-diffusion: interrupted by SIGTERM (during start-up)\n"
+
+
 @pytest.fixture
 def full_disk(tmp_path):
     """A 256 kB tmpfs (root only): room for a small summary, not for a wire's outputs."""

@@ -497,6 +497,9 @@ def _solve_points(runner: SessionRunner, config: SweepConfigBase, kind: ProblemK
     """Solve ``todo`` in order, appending every row to the CSV (rank 0) as soon as it exists."""
     from tqdm import tqdm
 
+    # no monitor thread: a thread started now would not block SIGTERM, which must reach the main thread only
+    # (cli.contract.startup_guard)
+    tqdm.monitor_interval = 0
     columns = kind.columns(config)
     writer = prof_writer = None
     if out is not None and comm.rank == 0:
