@@ -35,7 +35,9 @@ from rashba_diffusion import Axis, Drive, WireSpec, WireSweepConfig, paper_film,
 FAST = os.environ.get("RASHBA_FAST") == "1"
 alphas = (5e-4, 5e-2) if FAST else (5e-4, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2)
 spec = WireSpec(50.0, cell_nm=0.25) if FAST else WireSpec(50.0)  # full: default cell of the largest α
-cfg = WireSweepConfig(film=paper_film(), drive=Drive(1e5), wire=spec, m=(1.0, 0.0, 0.0),
+# the paper's PF = Δxc/εF (polarization_rule="eq17"), with which it drew Fig. 2 (the package's default is the
+# Hamiltonian's S0 = −nΔxc/(4εF) m, README "Sign conventions")
+cfg = WireSweepConfig(film=paper_film(polarization_rule="eq17"), drive=Drive(1e5), wire=spec, m=(1.0, 0.0, 0.0),
                   axes=(Axis("alpha_ev_nm", alphas),), profiles=True)
 res = run_sweep(cfg)
 print(f"{len(res.rows)} points, cell {res.cell_nm:.4g} nm, {res.dofs} dofs, {res.seconds:.2f} s")

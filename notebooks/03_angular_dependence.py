@@ -48,7 +48,7 @@ from rashba_diffusion.physics.torque import decompose, torque_to_j_per_m2
 
 FAST = os.environ.get("RASHBA_FAST") == "1"
 FIGDIR = Path(os.environ.get("RASHBA_FIGURES", "." if FAST else "docs/figures"))
-film = paper_film(5e-2)  # the paper's strong-coupling point of Figs. 2-3
+film = paper_film(5e-2, polarization_rule="eq17")  # the paper's strong-coupling point of Figs. 2-3, its PF
 c = film.coefficients()
 drive = Drive(1e5)
 u_hat = drive.transverse

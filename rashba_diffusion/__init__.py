@@ -22,6 +22,7 @@ API: dict[str, str] = {
     "HeavyMetal": "physics.bilayer", "Ferromagnet": "physics.bilayer", "Interface": "physics.bilayer",
     "BilayerPoint": "physics.bilayer",
     "solve_bulk": "physics.bulk", "BulkResult": "physics.bulk",
+    "MacrospinParameters": "physics.llg", "MacrospinPoint": "physics.macrospin", "run_macrospin": "physics.macrospin",
     "fit_angular": "physics.angular", "bulk_torques": "physics.angular",
     # geometry and discretization (light)
     "WireSpec": "problems.specs", "BilayerSpec": "problems.specs",
@@ -30,6 +31,7 @@ API: dict[str, str] = {
     # sweeps: configuration (light) and engine (heavy when run)
     "Axis": "studies.sweep.config", "WireSweepConfig": "studies.sweep.wire", "FilmSweepConfig": "studies.sweep.film",
     "FilmMesh": "studies.sweep.film", "BilayerSweepConfig": "studies.sweep.bilayer",
+    "LLGSweepConfig": "studies.sweep.llg",
     "load_config": "studies.sweep.registry", "config_from_dict": "studies.sweep.registry",
     "run_sweep": "studies.sweep.engine",
     # solves (heavy: DOLFINx)
@@ -37,6 +39,8 @@ API: dict[str, str] = {
     "solve_film": "problems.film", "FilmSession": "problems.film",
     "solve_bilayer": "problems.bilayer", "BilayerSession": "problems.bilayer",
     "solve_ferromagnet_film": "problems.ferromagnet_film",
+    "RashbaTorque": "problems.macrospin", "BilayerTorque": "problems.macrospin",
+    "run_self_consistent": "problems.macrospin",
     "write_outputs": "problems.outputs",
     "wire_torques": "studies.angular",
     "load_mesh": "meshing.files", "generate": "meshing.gmsh_build", "write_msh": "meshing.gmsh_build",

@@ -1,4 +1,4 @@
-"""Numbers quoted in docs/dynamics.md (paper Sec. VI, EQUATIONS.md items 10-15).
+"""Numbers quoted in docs/model.md §12 and §9 items 10-15 (paper Sec. VI).
 
 Run:  .venv/bin/python scripts/dynamics_numbers.py [--json out.json]
 
@@ -41,20 +41,20 @@ def equilibrium(out: dict) -> None:
     c = f.coefficients()
     rows = {}
     for rule in ("hamiltonian", "eq17", "eq38"):
-        rows[rule] = pp.equilibrium_spin_per_nm2(f, rule)
+        rows[rule] = f.replace(polarization_rule=rule).coefficients().s0_per_nm2
         print(f"s0[{rule}] = {rows[rule]:.6g} ħ/nm² = {rows[rule] * 1e18:.6g} ħ/m²")
     bands = {}
     for alpha in (0.0, ALPHA):
         for m in ((0, 0, 1), (1, 0, 0), (0.6, 0, 0.8)):
             fa = paper_film(alpha)
             s = pp.band_equilibrium_spin_per_nm2(fa, m)
-            s0 = pp.equilibrium_spin_per_nm2(fa)
+            s0 = fa.coefficients().s0_per_nm2
             dev = float(np.linalg.norm(s - s0 * np.asarray(m)) / abs(s0))
             bands[f"alpha={alpha},m={m}"] = dev
             print(f"bands α={alpha} m={m}: S = {_f(s)}; |S − s0 m|/|s0| = {dev:.3g}")
     static = {}
     for rule in ("eq17", "eq38", "hamiltonian"):
-        r = solve_bulk(pp.coefficients_with_rule(f, rule), Drive(1e5), (1, 0, 0))
+        r = solve_bulk(f.replace(polarization_rule=rule), Drive(1e5), (1, 0, 0))
         static[rule] = (r.T_perp_j_per_m2, r.T_par_j_per_m2)
         print(f"static bulk m = x̂, E = 1e5 V/m, rule {rule}: T⊥ = {r.T_perp_j_per_m2:.4g}, "
               f"T∥ = {r.T_par_j_per_m2:.4g} J/m²")
@@ -74,7 +74,7 @@ def uniform(out: dict) -> None:
         ("no_dp", {}, {"inv_tau_dp": 0.0}),
     ):
         for rule in ("hamiltonian", "eq17"):
-            mod = pp.PumpingModel.from_film(f, polarization_rule=rule, **kw)
+            mod = pp.PumpingModel.from_film(f.replace(polarization_rule=rule), **kw)
             if changes:
                 mod = mod.with_coefficients(**changes)
             for axis in ((0, 0, 1), (1, 0, 0), (0, 1, 0)):
@@ -93,8 +93,8 @@ def uniform(out: dict) -> None:
     xi, beta, bt = pp.isotropic_rates(c)
     a25, b25 = pp.eq25_pumping_coefficients(c)
     print(f"Eq. 25 (isotropic, quasi-static): ξ = {xi:.6g}, β = {beta:.6g}, β̃ = {bt:.6g}; a = {a25:.6g}, b = {b25:.6g}")
-    print(f"γħ s0/(Ms t) for Ms = {MAGNET.ms_a_per_m:g} A/m, t = {MAGNET.thickness_nm:g} nm: "
-          f"{MAGNET.coupling(pp.equilibrium_spin_per_nm2(f)):.6g}")
+    print(f"κ = γħ s0/(Ms t) for Ms = {MAGNET.ms_a_per_m:g} A/m, t = {MAGNET.thickness_nm:g} nm: "
+          f"{MAGNET.coupling(c.s0_per_nm2):.6g}")
     mod = pp.PumpingModel.from_film(f).with_coefficients(inv_tau_dp=0.0, R=0.0)
     pr = pp.Precession(10.0, 30.0, axis=(1, 0, 0))
     print(f"Eq. 44 closed form (no DP, R = 0), axis x̂: J = {_f(pp.eq44_dc_charge_current_a_per_m(mod, pr))} A/m; "
@@ -116,7 +116,7 @@ def uniform(out: dict) -> None:
 
 
 def spurious(out: dict) -> None:
-    section("§D1: acting on the equilibrium s0 m with relaxation or diffusion (wrong)")
+    section("§12.1: acting on the equilibrium s0 m with relaxation or diffusion (wrong)")
     # (i) uniform: relaxation on S = s0 m + δS has the exact periodic solution δS = −s0 m(t), S ≡ 0
     mod = pp.PumpingModel.from_film(paper_film(ALPHA))
     pr = pp.Precession(10.0, 30.0)

@@ -1,4 +1,4 @@
-"""The numbers quoted in docs/llg.md §10: each check of tests/unit/test_llg_physics.py with its measured error.
+"""The numbers quoted in docs/model.md §13.10: each check of tests/unit/test_llg_physics.py with its measured error.
 
 Run:  nice -n 10 .venv/bin/python scripts/llg_checks.py      (~1 min on one core)
 """

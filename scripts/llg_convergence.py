@@ -1,4 +1,4 @@
-"""Measured order of the macrospin integrators (docs/llg.md §6.3).
+"""Measured order of the macrospin integrators (docs/model.md §13.6.3).
 
 Problem: an in-plane Py-like film (Ms = 8e5 A/m, N = (0,0,1), B = 50 mT and B_K = 10 mT along x̂, α = 0.05) with
 a damping-like torque B_DL = 10 mT (σ = ŷ), from a 0.5 rad tilt over 0.2 ns: nonlinear, ~1.5 precession

@@ -1,4 +1,5 @@
-"""Command line: ``rashba-diffusion wire|bulk|bilayer|mesh|sweep|bench``.  Units in flag names are the contract.
+"""Command line: ``rashba-diffusion wire|bulk|bilayer|macrospin|mesh|sweep|bench``.  Units in flag names are the
+contract.
 
 Argparse only, one module per subcommand (``add_parser(sub)`` and ``cmd_<name>(args)``); nothing in the
 package imports this package.  A subcommand validates every input before it imports the heavy layers
@@ -15,10 +16,10 @@ from . import contract
 
 # an interrupt while the subcommands (numpy, scipy) load ends the start-up with the contract's status and line
 with contract.startup_guard():
-    from . import bench, bilayer, bulk, mesh, sweep, wire
+    from . import bench, bilayer, bulk, macrospin, mesh, sweep, wire
 
 #: the subcommands, in the order of ``--help``
-SUBCOMMANDS = (wire, bulk, bilayer, mesh, sweep, bench)
+SUBCOMMANDS = (wire, bulk, bilayer, macrospin, mesh, sweep, bench)
 
 
 def build_parser() -> argparse.ArgumentParser:

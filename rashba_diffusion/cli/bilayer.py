@@ -6,16 +6,8 @@ import argparse
 
 from ..errors import ParameterError
 from ..meshing.tags import parse_tag_map
-from ..physics.bilayer import (
-    DEFAULT_M,
-    DEFAULTS,
-    Ferromagnet,
-    HeavyMetal,
-    Interface,
-    check_combination,
-    check_current_density,
-    lengths_nm,
-)
+from ..physics.bilayer import DEFAULT_M, DEFAULTS, Ferromagnet, check_combination, check_current_density, lengths_nm
+from ..physics.bilayer_pumping import check_pumping
 from ..problems.specs import (
     BilayerSpec,
     bilayer_components,
@@ -25,12 +17,15 @@ from ..problems.specs import (
 )
 from ..validation import check_size, unit_vector
 from .common import (
+    add_heavy_metal_args,
     add_json_arg,
     add_max_dofs_arg,
     add_out_arg,
     add_petsc_option_arg,
     check_solver_options,
     finish,
+    heavy_metal_from_args,
+    interface_from_args,
     reject_ignored,
     solver_options,
     vector_arg,
@@ -45,16 +40,7 @@ def add_parser(sub) -> None:
     """Register ``rashba-diffusion bilayer`` on the CLI's subparsers."""
     d = DEFAULTS
     p = sub.add_parser("bilayer", help="heavy-metal/ferromagnet bilayer: spin Hall torques, ξ_DL and ξ_FL")
-    g = p.add_argument_group("heavy metal")
-    g.add_argument("--hm-thickness-nm", type=float, default=d["hm_thickness_nm"], help="d_N (nm)")
-    g.add_argument("--hm-lambda-nm", type=float, default=d["hm_lambda_nm"], help="spin-diffusion length λ_N (nm)")
-    g.add_argument("--hm-sigma-s-per-m", type=float, default=d["hm_sigma_s_per_m"], help="conductivity σ_N (S/m)")
-    g.add_argument("--theta-sh", type=float, default=d["theta_sh"], help="spin Hall angle θ_SH")
-    g = p.add_argument_group("interface")
-    g.add_argument("--interface", choices=("mixing", "continuous"), default="mixing",
-                   help="mixing-conductance jump (default) or transparent (needs a finite FM)")
-    g.add_argument("--g-mix-real-s-per-m2", type=float, default=d["g_mix_real_s_per_m2"], help="Re G↑↓ (S/m²)")
-    g.add_argument("--g-mix-imag-s-per-m2", type=float, default=d["g_mix_imag_s_per_m2"], help="Im G↑↓ (S/m²)")
+    add_heavy_metal_args(p)
     g = p.add_argument_group("ferromagnet (an ideal transverse spin sink unless a length is given)")
     g.add_argument("--fm-thickness-nm", type=float, default=None, help="d_F (nm)")
     g.add_argument("--fm-sigma-s-per-m", type=float, default=None, help="σ_F (S/m); default σ_N")
@@ -62,6 +48,9 @@ def add_parser(sub) -> None:
     g.add_argument("--fm-lambda-phi-nm", type=float, default=None, help="transverse dephasing length λ_φ (nm)")
     g.add_argument("--fm-lambda-sf-nm", type=float, default=None, help="spin-flip length λ_sf (nm)")
     g.add_argument("--ms-a-per-m", type=float, default=None, help="Ms (A/m), with --fm-thickness-nm: effective fields")
+    g.add_argument("--pumping", action="store_true", help="also the spin-pumping Gilbert damping enhancement α' (and "
+                   "α'_i) from the same drift-diffusion solve; needs --ms-a-per-m, --fm-thickness-nm, a mixing "
+                   "interface and an ideal-sink FM")
     g = p.add_argument_group("drive, magnetization, discretization")
     g.add_argument("--j-a-per-m2", type=float, default=d["j_a_per_m2"], help="charge current density j_N in the HM "
                    "along x̂ (A/m²)")
@@ -91,14 +80,16 @@ def add_parser(sub) -> None:
 
 def cmd_bilayer(a: argparse.Namespace) -> int:
     """Handler of ``rashba-diffusion bilayer``: validate everything, then solve and print."""
-    hm = HeavyMetal(a.hm_thickness_nm, a.hm_lambda_nm, a.hm_sigma_s_per_m, a.theta_sh)
+    hm = heavy_metal_from_args(a)
     fm = Ferromagnet(thickness_nm=a.fm_thickness_nm, sigma_s_per_m=a.fm_sigma_s_per_m, lambda_j_nm=a.fm_lambda_j_nm,
                      lambda_phi_nm=a.fm_lambda_phi_nm, lambda_sf_nm=a.fm_lambda_sf_nm, ms_a_per_m=a.ms_a_per_m)
     if fm.ms_a_per_m is not None and fm.thickness_nm is None:
         raise ParameterError("--ms-a-per-m alone is not used; valid: give --fm-thickness-nm (nm, > 0) with it for "
                              "the effective fields")
-    interface = Interface(a.interface, a.g_mix_real_s_per_m2, a.g_mix_imag_s_per_m2)
+    interface = interface_from_args(a)
     check_combination(fm, interface)
+    if a.pumping:
+        check_pumping(fm, interface)
     if a.mesh is not None:
         reject_ignored(a, MESH_FIXES, "with --mesh (the mesh file fixes the geometry and the cells)")
     else:
@@ -144,7 +135,8 @@ def cmd_bilayer(a: argparse.Namespace) -> int:
         geometry_obj = load_mesh(a.mesh, comm, tag_map, required)
         check_dof_limit(geometry_obj, a.degree, bilayer_components(fm, interface), a.max_dofs,
                         f"the bilayer on {a.mesh}")
-    result = solve_bilayer(hm, fm, interface, m, j_n, spec, comm, geometry=geometry_obj, petsc_options=petsc_options)
+    result = solve_bilayer(hm, fm, interface, m, j_n, spec, comm, geometry=geometry_obj, petsc_options=petsc_options,
+                           pumping=a.pumping)
     if a.mesh is not None:
         result.summary["mesh"] = str(a.mesh)
     return finish(a, result.summary, comm.rank,

@@ -23,7 +23,9 @@ from collections.abc import Callable, Iterable, Mapping
 from ..errors import ParameterError
 from ..fem.solver_options import parse_petsc_option_args
 from ..files import check_output_dir, check_output_file, finite_summary, strict_json
-from ..physics.rashba import Drive, Film, paper_film
+from ..physics.bilayer import DEFAULTS as BILAYER_DEFAULTS
+from ..physics.bilayer import HeavyMetal, Interface
+from ..physics.rashba import LLG_TORQUE_SIGN, POLARIZATION_RULES, Drive, Film, paper_film
 from ..physics.torque import MAX_MS_A_PER_M, effective_fields_tesla
 from ..validation import (
     DEFAULT_MAX_DOFS,
@@ -138,8 +140,27 @@ def add_petsc_option_arg(p: argparse.ArgumentParser, help: str) -> None:
 
 def add_material_args(p: argparse.ArgumentParser) -> None:
     """The film's material, drive and magnetization flags (``wire``, ``bulk``), and ``--json``."""
+    add_film_args(p)
+    g = p.add_argument_group("drive and magnetization")
+    add_drive_args(g)
+    g.add_argument("--m", type=vector_arg, default=(1.0, 0.0, 0.0), help="unit magnetization mx,my,mz (default 1,0,0)")
+    g.add_argument("--ms-a-per-m", type=float, default=None,
+                   help="saturation magnetization Ms (A/m), for effective fields")
+    g.add_argument("--thickness-nm", type=float, default=None, help="film thickness (nm), for effective fields")
+    add_json_arg(p)
+
+
+def add_drive_args(g) -> None:
+    """The film's drive flags ``--efield-v-per-m`` and ``--e-direction`` (on a parser or an argument group)."""
+    g.add_argument("--efield-v-per-m", type=float, default=1e5, help="electric field |E| (V/m)")
+    g.add_argument("--e-direction", type=vector_arg, default=(1.0, 0.0, 0.0),
+                   help="in-plane unit vector Ê (default 1,0,0)")
+
+
+def add_film_args(p: argparse.ArgumentParser) -> None:
+    """The film's material flags (the paper's Fig. 2 values are the defaults); :func:`film_from_args` reads them."""
     d = PAPER_DEFAULTS
-    g = p.add_argument_group("material (the paper's Fig. 2 values are the defaults)")
+    g = p.add_argument_group("material (the paper's Fig. 2 values are the defaults; its PF: --polarization-rule eq17)")
     g.add_argument("--alpha-ev-nm", type=float, default=d["alpha_ev_nm"], help="Rashba constant α (eV·nm)")
     x = g.add_mutually_exclusive_group()
     x.add_argument("--tau-delta-s", type=float, default=None,
@@ -150,22 +171,41 @@ def add_material_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--kf-per-nm", type=float, default=d["kf_per_nm"], help="Fermi wave vector kF (1/nm)")
     g.add_argument("--mass-ratio", type=float, default=d["mass_ratio"], help="effective mass m*/mₑ")
     g.add_argument("--polarization", type=float, default=None, help="override PF (dimensionless, [-1, 1])")
-    g.add_argument("--polarization-rule", choices=("eq17", "eq38"), default=d["polarization_rule"],
-                   help="PF = Δxc/εF (eq17, default) or Δxc/(2εF) (eq38)")
+    g.add_argument("--polarization-rule", choices=POLARIZATION_RULES, default=d["polarization_rule"],
+                   help="equilibrium spin S0 = n PF m: PF = −Δxc/(4εF) (hamiltonian, default), Δxc/εF (eq17, "
+                        "the paper's Figs. 2-3) or Δxc/(2εF) (eq38)")
     g.add_argument("--precession-rule", choices=("eq17", "eq15"), default=d["precession_rule"],
                    help="1/τΔ = Δxc/ħ (eq17, default) or Δxc/(ħ(4ς²+1)) (eq15)")
     g.add_argument("--charge-coupling", choices=("projected", "printed"), default=d["charge_coupling"],
                    help="B, R couplings of the charge equation: 4B, 8R (projected, default) or as printed")
     g.add_argument("--charge-gamma", action="store_true", help="keep Eq. 16's Γ∇z·(mn) on ν (see docs/model.md)")
-    g = p.add_argument_group("drive and magnetization")
-    g.add_argument("--efield-v-per-m", type=float, default=1e5, help="electric field |E| (V/m)")
-    g.add_argument("--e-direction", type=vector_arg, default=(1.0, 0.0, 0.0),
-                   help="in-plane unit vector Ê (default 1,0,0)")
-    g.add_argument("--m", type=vector_arg, default=(1.0, 0.0, 0.0), help="unit magnetization mx,my,mz (default 1,0,0)")
-    g.add_argument("--ms-a-per-m", type=float, default=None,
-                   help="saturation magnetization Ms (A/m), for effective fields")
-    g.add_argument("--thickness-nm", type=float, default=None, help="film thickness (nm), for effective fields")
-    add_json_arg(p)
+
+
+def add_heavy_metal_args(p: argparse.ArgumentParser) -> None:
+    """The bilayer's heavy-metal and interface flags (``bilayer``, ``macrospin --torque bilayer``); defaults
+    :data:`~rashba_diffusion.physics.bilayer.DEFAULTS`.  :func:`heavy_metal_from_args` and
+    :func:`interface_from_args` read them."""
+    d = BILAYER_DEFAULTS
+    g = p.add_argument_group("heavy metal")
+    g.add_argument("--hm-thickness-nm", type=float, default=d["hm_thickness_nm"], help="d_N (nm)")
+    g.add_argument("--hm-lambda-nm", type=float, default=d["hm_lambda_nm"], help="spin-diffusion length λ_N (nm)")
+    g.add_argument("--hm-sigma-s-per-m", type=float, default=d["hm_sigma_s_per_m"], help="conductivity σ_N (S/m)")
+    g.add_argument("--theta-sh", type=float, default=d["theta_sh"], help="spin Hall angle θ_SH")
+    g = p.add_argument_group("interface")
+    g.add_argument("--interface", choices=("mixing", "continuous"), default="mixing",
+                   help="mixing-conductance jump (default) or transparent (needs a finite FM)")
+    g.add_argument("--g-mix-real-s-per-m2", type=float, default=d["g_mix_real_s_per_m2"], help="Re G↑↓ (S/m²)")
+    g.add_argument("--g-mix-imag-s-per-m2", type=float, default=d["g_mix_imag_s_per_m2"], help="Im G↑↓ (S/m²)")
+
+
+def heavy_metal_from_args(a: argparse.Namespace) -> HeavyMetal:
+    """The validated :class:`HeavyMetal` of the heavy-metal flags."""
+    return HeavyMetal(a.hm_thickness_nm, a.hm_lambda_nm, a.hm_sigma_s_per_m, a.theta_sh)
+
+
+def interface_from_args(a: argparse.Namespace) -> Interface:
+    """The validated :class:`Interface` of the interface flags."""
+    return Interface(a.interface, a.g_mix_real_s_per_m2, a.g_mix_imag_s_per_m2)
 
 
 def film_from_args(a: argparse.Namespace) -> Film:
@@ -204,7 +244,8 @@ def add_effective_fields(summary: dict, inputs: tuple[float, float] | None) -> N
         return
     for suffix in ("", "_bulk"):
         b_fl, b_dl = effective_fields_tesla(
-            summary[f"T_perp{suffix}_J_per_m2"], summary[f"T_par{suffix}_J_per_m2"], *inputs
+            summary[f"T_perp{suffix}_J_per_m2"], summary[f"T_par{suffix}_J_per_m2"], *inputs,
+            llg_sign=LLG_TORQUE_SIGN,
         )
         summary[f"B_FL{suffix}_T"], summary[f"B_DL{suffix}_T"] = b_fl, b_dl
 

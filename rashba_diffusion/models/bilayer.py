@@ -36,6 +36,9 @@ class BilayerModel:
         ``None``, or a UFL vector ĵ(r) (physical axes x, y, z; dimensionless) that adds the spin Hall source
         θ_SH ε_adk j_N ĵ_k(r) of a non-uniform charge current in the HM (:mod:`.charge`); its amplitude
         j_N is set by :meth:`set_current` (A/m²).
+
+    The mixing interface's Δμ carries a spin battery b (V, :meth:`set_battery`; 0 unless spin pumping is
+    computed): the law is evaluated at Δμ + b, with b = (ħ/e) m×ṁ for a precessing m (docs/model.md §13.5.1).
     """
 
     def __init__(self, geometry: Geometry, hm: HeavyMetal, fm: Ferromagnet, interface: Interface, m,
@@ -60,6 +63,8 @@ class BilayerModel:
         scalar = PETSc.ScalarType
         self.magnetization = Magnetization(msh, m)
         self.source = {k: fem.Constant(msh, np.zeros((3, 3), dtype=scalar)) for k in ("hm", "fm")}
+        #: the spin battery b (V) added to Δμ in the mixing law (spin pumping; 0 otherwise)
+        self.battery = fem.Constant(msh, np.zeros(3, dtype=scalar))
         # material coefficients as Constants: a sweep over them reuses the compiled forms and the matrix
         # (which FM processes are on is structural: see structure_key)
         self.coef = {k: fem.Constant(msh, scalar(0.0))
@@ -118,6 +123,10 @@ class BilayerModel:
         for k, c in self.source.items():
             c.value[:] = np.asarray(sources.get(k, np.zeros((3, 3))), dtype=float) / self.hm.sigma_s_per_m * NM
 
+    def set_battery(self, battery_v) -> None:
+        """Set the spin battery b (3-vector, V) of the mixing law, Δμ → Δμ + b; no recompilation."""
+        self.battery.value[:] = np.asarray(battery_v, dtype=float)
+
     def set_current(self, j_a_per_m2: float) -> None:
         """Set j_N (A/m²), the HM mean of j_x, of the ``current_shape`` spin Hall source; no recompilation."""
         self.current_amplitude.value = self.hm.theta_sh * j_a_per_m2 / self.hm.sigma_s_per_m * NM
@@ -147,8 +156,10 @@ class BilayerModel:
         return [u[a] - um * m[a] for a in range(3)]
 
     def mixing_current(self, dmu) -> list:
-        """Interface spin current HM -> FM divided by σ_N (V/nm): (G_r m×(Δμ×m) + G_i Δμ×m)/σ_N."""
+        """Interface spin current HM -> FM divided by σ_N (V/nm): (G_r m×(Δμ'×m) + G_i Δμ'×m)/σ_N, Δμ' = Δμ + b
+        (b: the spin battery, :meth:`set_battery`)."""
         gr, gi = self.coef["g_real"], self.coef["g_imag"]
+        dmu = [dmu[a] + self.battery[a] for a in range(3)]
         t = self._transverse(dmu)
         c = self._cross(dmu, self.magnetization.ufl)
         return [gr * t[a] + gi * c[a] for a in range(3)]

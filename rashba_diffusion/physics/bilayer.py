@@ -55,6 +55,13 @@ MAX_G_MIX_S_PER_M2 = 1e24  # the closed form's G → ∞ limit is studied at 1e2
 MAX_CURRENT_A_PER_M2 = 1e15
 #: m of ``rashba-diffusion bilayer`` and of the bilayer TOML schema (ŷ = σ̂)
 DEFAULT_M = (0.0, 1.0, 0.0)
+#: how the bilayer's torque T enters the LLG equation: ṁ = LLG_TORQUE_SIGN · γT/(Ms d_F).  Every equation of
+#: the bilayer (spin Hall source, mixing law, FM precession and dephasing, torque) is linear in μ_s, so the
+#: model does not fix whether μ_s's polarization denotes spin or moment; the bilayer uses the moment-direction
+#: convention of the SOT literature (θ_SH > 0 and j ∥ +x̂ give a damping-like field along m×σ̂ that pulls m
+#: toward σ̂), and the spin-pumping source must then be Δμ + ħ m×ṁ for pumping to damp (docs/model.md §10,
+#: docs/model.md §13.5.1).  The Rashba film's sign is fixed by its Hamiltonian instead (``rashba.LLG_TORQUE_SIGN``).
+LLG_TORQUE_SIGN = 1
 
 
 @dataclass(frozen=True)

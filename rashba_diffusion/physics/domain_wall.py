@@ -1,4 +1,4 @@
-"""1D domain wall: the collective-coordinate (q, φ) model with Zhang–Li torques (docs/llg.md §8–§9).
+"""1D domain wall: the collective-coordinate (q, φ) model with Zhang–Li torques (docs/model.md §13.8–§13.9).
 
 Wire along x̂, easy axis ẑ (K_u), hard axis ŷ (K_⊥), so the wall at rest is Néel-like (φ = 0: m in the xz plane).
 LLG with the Zhang–Li torques (u along x̂, > 0 along +x̂)::
@@ -6,12 +6,12 @@ LLG with the Zhang–Li torques (u along x̂, > 0 along +x̂)::
     ṁ = −γ m×B_eff + α m×ṁ − u ∂x m + β u m×∂x m
 
 Rigid-profile ansatz θ(x, t) = 2 arctan exp(Q (x − q(t))/Δ), φ(x, t) = φ(t), Δ = √(A/K_u), Q = +1 for the
-up→down wall (m_z = +1 at x → −∞), −1 for down→up.  Projecting the LLG (§8.1) gives::
+up→down wall (m_z = +1 at x → −∞), −1 for down→up.  Projecting the LLG (§13.8.1) gives::
 
     q̇/Δ − Q α φ̇ = u/Δ + Q ω_K sin 2φ              ω_K = γ K_⊥/Ms
     Q φ̇ + α q̇/Δ = Q γ B_z + β u/Δ                   B_z: field along +ẑ
 
-Closed forms (§8.2): below Walker breakdown v = (β/α) u + Q γ B_z Δ/α; Walker threshold
+Closed forms (§13.8.2): below Walker breakdown v = (β/α) u + Q γ B_z Δ/α; Walker threshold
 |γB_z + Q(β − α)u/Δ| = α ω_K, at B_z = 0: u_W = α Δ ω_K/|β − α|; above it the time-averaged velocity
 ⟨v⟩ = (QγB_zΔ + βu)/α − Q Δ sgn(a) √(a² − (αω_K)²)/(α(1 + α²)), a = γB_z + Q(β − α)u/Δ.
 """
@@ -130,7 +130,7 @@ def is_above_walker(p: WallParameters) -> bool:
 
 
 def wall_velocity_m_per_s(p: WallParameters) -> float:
-    """The steady (below Walker) or time-averaged (above) wall velocity of the model, in m/s (§8.2)."""
+    """The steady (below Walker) or time-averaged (above) wall velocity of the model, in m/s (§13.8.2)."""
     a, d, q_ = p.alpha_gilbert, p.width_m, p.wall_type
     steady = (q_ * p.gamma_rad_per_s_t * p.b_easy_t * d + p.beta * p.u_m_per_s) / a
     if not is_above_walker(p):
@@ -194,10 +194,10 @@ def run_wall(p: WallParameters, t_end_s: float, *, phi0_rad: float = 0.0, rtol: 
     return WallRun(float(v), bool(walker), p.width_m / 1e-9, full_t, qf, phif)
 
 
-# --------------------------------------------------------------------------- §9: the package's spin-diffusion torque
+# --------------------------------------------------------------------------- §13.9: the package's spin-diffusion torque
 @dataclass(frozen=True)
 class EffectiveZhangLi:
-    """The Zhang–Li LLG that the α_R = 0 spin-diffusion torque (Eq. 25 + pumping) amounts to (docs/llg.md §9).
+    """The Zhang–Li LLG that the α_R = 0 spin-diffusion torque (Eq. 25 + pumping) amounts to (docs/model.md §13.9).
 
     ṁ = −γ' m×B + α' m×ṁ − (u'·∇)m + β' m×(u'·∇)m with N = 1 + η(1 − ξβ̃):
     γ' = γ/N, α' = (α0 + ηβ̃)/N, u' = η(1 − ξβ̃) v_e/N, β' = β̃/(1 − ξβ̃).
@@ -216,12 +216,12 @@ class EffectiveZhangLi:
 
 
 def spin_diffusion_eta(s0_hbar_per_m2: float, ms_a_per_m: float, thickness_nm: float,
-                       gamma_rad_per_s_t: float = GAMMA_E_RAD_PER_S_T, sign: int = 1) -> float:
+                       gamma_rad_per_s_t: float = GAMMA_E_RAD_PER_S_T, *, sign: int) -> float:
     """η = sign · γ ħ s0/(Ms t) (dimensionless): the torque T (in ħ per area per time) enters ṁ as η T/s0.
 
     s0: the equilibrium spin density along m (S0 = s0 m, in ħ/m²; < 0 with the Hamiltonian's rule), t the film
-    thickness.  ``sign`` is the mapping of the torque onto ṁ (+1: the package's ``effective_fields_tesla``; −1:
-    the spin handed to local moments antiparallel to m, docs/llg.md §3.3).
+    thickness.  ``sign`` is the mapping of the torque onto ṁ: ``physics.rashba.LLG_TORQUE_SIGN`` (−1, the spin
+    angular momentum handed to the magnet) for the Rashba film's torque (docs/model.md §10, docs/model.md §13.3.3).
     """
     if sign not in (1, -1):
         raise ParameterError(f"sign = {sign!r} is invalid; valid values: 1, -1")
@@ -233,7 +233,7 @@ def spin_diffusion_eta(s0_hbar_per_m2: float, ms_a_per_m: float, thickness_nm: f
 
 def spin_diffusion_zhang_li(xi: float, beta_tilde: float, eta: float, alpha0: float, v_e_m_per_s: float,
                             gamma_rad_per_s_t: float = GAMMA_E_RAD_PER_S_T) -> EffectiveZhangLi:
-    """The effective Zhang–Li parameters of §9 from the model's ξ, β̃ (local limit), η and the bare α0.
+    """The effective Zhang–Li parameters of §13.9 from the model's ξ, β̃ (local limit), η and the bare α0.
 
     ξ = τΔ(1/τsf + 1/τφ), β̃ = (τΔ/τsf)/(1 + ξ²) (α_R = 0: no D'yakonov–Perel), v_e = −j_e/(n e) the electron drift
     velocity (the package's u = s0 v_e).  Needs 1 − ξβ̃ ≠ 0, N > 0 and α' > 0.
@@ -249,6 +249,6 @@ def spin_diffusion_zhang_li(xi: float, beta_tilde: float, eta: float, alpha0: fl
         raise ParameterError(
             f"eta = {eta!r} with xi = {xi!r}, beta_tilde = {beta_tilde!r}, alpha0 = {alpha0!r} gives "
             f"N = {n:g}, alpha' = {alpha:g}; valid range: 1 − ξβ̃ ≠ 0, N > 0, α' > 0 (η β̃ > −α0: the sign of η "
-            "must make the spin-diffusion damping positive, docs/llg.md §3.3)"
+            "must make the spin-diffusion damping positive, docs/model.md §13.3.3)"
         )
     return EffectiveZhangLi(gamma_rad_per_s_t / n, alpha, eta * one * v_e_m_per_s / n, beta_tilde / one, n)

@@ -1,4 +1,4 @@
-"""Time integrators for ṁ = f(t, m) on the unit sphere (numpy only; docs/llg.md §6).
+"""Time integrators for ṁ = f(t, m) on the unit sphere (numpy only; docs/model.md §13.6).
 
 * :func:`integrate_dp45`: Dormand–Prince 5(4) (Dormand & Prince, J. Comput. Appl. Math. 6, 19 (1980)), adaptive
   with the embedded error estimate, local extrapolation (the 5th-order solution is kept) and first-same-as-last;
@@ -7,7 +7,7 @@
 * :func:`integrate_midpoint`: the implicit midpoint rule m₁ = m₀ + h f(t + h/2, (m₀ + m₁)/2), order 2.  When
   f(t, m)·m = 0 for every m (true for ``llg.make_rhs``), |m₁|² − |m₀|² = 2h f·m_mid = 0: the norm is kept without
   any projection, and for a quadratic energy the discrete energy law E₁ − E₀ = −h αγ|m×B|²/(1+α²) ≤ 0 holds
-  exactly (docs/llg.md §6.2).  The implicit equation is solved by fixed-point iteration (contraction factor
+  exactly (docs/model.md §13.6.2).  The implicit equation is solved by fixed-point iteration (contraction factor
   ≈ h·|∂f/∂m|/2, so it needs h·|∂f/∂m| < 2; the error is ~ (h ω)² anyway).
 """
 

@@ -1,26 +1,26 @@
 """Macrospin Landau–Lifshitz–Gilbert (LLG) model with spin torques, and the closed forms it is checked against.
 
 Everything is SI: m is a unit vector, fields are in tesla, γ > 0 in rad/(s·T), time in s.  The derivations of
-every formula here, with the signs, are in ``docs/llg.md`` (§ numbers below refer to it).
+every formula here, with the signs, are in ``docs/model.md`` §13.
 
-Gilbert form (§1)::
+Gilbert form (§13.1)::
 
     ṁ = −γ m×B_eff + α m×ṁ + α_i ṁ + τ,        τ ⟂ m
 
-with B_eff = B_ext + B_K (m·ê)ê − B_h (m·ĥ)ĥ − μ0 Ms N·m (§2), the prescribed torques (§3)::
+with B_eff = B_ext + B_K (m·ê)ê − B_h (m·ĥ)ĥ − μ0 Ms N·m (§13.2), the prescribed torques (§13.3)::
 
     τ_DL = −γ B_DL m×(m×σ)      τ_FL = −γ B_FL m×σ      τ_STT = −γ a_J m×(m×p)
 
-and α_i the reactive (Im G↑↓) spin-pumping coefficient of §5 (0 unless pumping is modelled).  The prescribed torques
+and α_i the reactive (Im G↑↓) spin-pumping coefficient of §13.5 (0 unless pumping is modelled).  The prescribed torques
 are fields that depend on m: B_DL m×σ, B_FL σ and a_J m×p; so the right-hand side is −γ m×B_tot plus any extra
 torque from a callable (the self-consistent hook: a solve of the package's Rashba film or bilayer for the current m).
 
-Explicit Landau–Lifshitz form (§1.2)::
+Explicit Landau–Lifshitz form (§13.1.2)::
 
     ṁ = [a + α' m×a] / (1 + α'²),   a = (−γ m×B_tot + τ_extra,⊥) / (1 − α_i),   α' = α/(1 − α_i)
 
 Relation to the package's torque T (J/m², ``bilayer``/``torque``): T = −m×(Ms d B) with B = T/(Ms d), so
-τ = γ T/(Ms d) (§3.2): the package's T_DL, T_FL give B_DL = T_DL/(Ms d), B_FL = T_FL/(Ms d) in the forms above.
+τ = γ T/(Ms d) (§13.3.2): the package's T_DL, T_FL give B_DL = T_DL/(Ms d), B_FL = T_FL/(Ms d) in the forms above.
 """
 
 from __future__ import annotations
@@ -51,20 +51,39 @@ TorqueFunction = Callable[[np.ndarray, float], np.ndarray]
 
 
 
-def _non_negative(name: str, value: float, unit: str) -> float:
+#: bounds of the macrospin's inputs, where the model (or floating point) ends: Ms 5x that of Fe65Co35 (as
+#: physics.torque.MAX_MS_A_PER_M), gamma 60x the electron's, a Gilbert damping of 100, fields of 1e4 T
+MAX_MS_A_PER_M = 1e7
+MAX_GAMMA_RAD_PER_S_T = 1e13
+MAX_ALPHA_GILBERT = 100.0
+MAX_FIELD_T = 1e4
+
+
+def _non_negative(name: str, value: float, unit: str, upper: float = math.inf) -> float:
     v = check_finite(name, value, unit)
-    if v < 0.0:
-        raise ParameterError(f"{name} = {value!r} {unit} is invalid; valid range: [0, inf)")
+    if not 0.0 <= v <= upper:
+        raise ParameterError(f"{name} = {value!r} {unit} is invalid; valid range: [0, {upper:g}]")
     return v
 
 
-def _finite_vector(name: str, value, unit: str) -> Vector:
+def _field(name: str, value: float) -> float:
+    """A field in T: finite, |B| <= MAX_FIELD_T."""
+    v = check_finite(name, value, "T")
+    if abs(v) > MAX_FIELD_T:
+        raise ParameterError(f"{name} = {value!r} T is invalid; valid range: [-{MAX_FIELD_T:g}, {MAX_FIELD_T:g}]")
+    return v
+
+
+def _finite_vector(name: str, value, unit: str, max_abs: float | None = None) -> Vector:
     try:
         v = np.asarray(value, dtype=float).reshape(-1)
     except (TypeError, ValueError):
         raise ParameterError(f"{name} = {value!r} {unit}: not a 3-vector of numbers") from None
     if v.size != 3 or not np.all(np.isfinite(v)):
         raise ParameterError(f"{name} = {value!r} {unit}: need 3 finite components")
+    if max_abs is not None and float(np.max(np.abs(v))) > max_abs:
+        raise ParameterError(f"{name} = {value!r} {unit} is invalid; valid range: each component in "
+                             f"[-{max_abs:g}, {max_abs:g}]")
     return (float(v[0]), float(v[1]), float(v[2]))
 
 
@@ -102,11 +121,11 @@ class MacrospinParameters:
         (Nx, Ny, Nz), each in [0, 1], summing to 1 (a film in the xy plane: (0, 0, 1)); ``None``: no demag field.
     b_dl_t, b_fl_t, sigma
         Damping-like and field-like spin-orbit fields (T, any sign) and the unit polarization σ:
-        τ = −γ B_DL m×(m×σ) − γ B_FL m×σ (the package's B = T/(Ms d_F); docs/llg.md §3).
+        τ = −γ B_DL m×(m×σ) − γ B_FL m×σ (the package's B = T/(Ms d_F); docs/model.md §13.3).
     a_j_t, p
         Slonczewski field a_J (T, any sign) and the unit polarizer p: τ = −γ a_J m×(m×p).
     alpha_reactive
-        α_i, the coefficient of the reactive term α_i ṁ (Im G↑↓ spin pumping, docs/llg.md §5; < 1); it divides
+        α_i, the coefficient of the reactive term α_i ṁ (Im G↑↓ spin pumping, docs/model.md §13.5; < 1); it divides
         γ and α by (1 − α_i).
     """
 
@@ -128,17 +147,19 @@ class MacrospinParameters:
 
     def __post_init__(self) -> None:
         s = object.__setattr__
-        s(self, "ms_a_per_m", check_positive("ms_a_per_m", self.ms_a_per_m, "A/m"))
-        s(self, "alpha_gilbert", _non_negative("alpha_gilbert", self.alpha_gilbert, "(dimensionless)"))
-        s(self, "gamma_rad_per_s_t", check_positive("gamma_rad_per_s_t", self.gamma_rad_per_s_t, "rad/(s·T)"))
-        s(self, "b_ext_t", _finite_vector("b_ext_t", self.b_ext_t, "T"))
-        s(self, "b_k_t", _non_negative("b_k_t", self.b_k_t, "T"))
-        s(self, "b_hard_t", _non_negative("b_hard_t", self.b_hard_t, "T"))
+        s(self, "ms_a_per_m", check_positive("ms_a_per_m", self.ms_a_per_m, "A/m", upper=MAX_MS_A_PER_M))
+        s(self, "alpha_gilbert", _non_negative("alpha_gilbert", self.alpha_gilbert, "(dimensionless)",
+                                               MAX_ALPHA_GILBERT))
+        s(self, "gamma_rad_per_s_t", check_positive("gamma_rad_per_s_t", self.gamma_rad_per_s_t, "rad/(s·T)",
+                                                    upper=MAX_GAMMA_RAD_PER_S_T))
+        s(self, "b_ext_t", _finite_vector("b_ext_t", self.b_ext_t, "T", MAX_FIELD_T))
+        s(self, "b_k_t", _non_negative("b_k_t", self.b_k_t, "T", MAX_FIELD_T))
+        s(self, "b_hard_t", _non_negative("b_hard_t", self.b_hard_t, "T", MAX_FIELD_T))
         for name in ("easy_axis", "hard_axis", "sigma", "p"):
             s(self, name, unit_vector(name, getattr(self, name)))
         s(self, "demag_factors", _demag(self.demag_factors))
         for name in ("b_dl_t", "b_fl_t", "a_j_t"):
-            s(self, name, check_finite(name, getattr(self, name), "T"))
+            s(self, name, _field(name, getattr(self, name)))
         ai = check_finite("alpha_reactive", self.alpha_reactive, "(dimensionless)")
         if ai >= 1.0:
             raise ParameterError(f"alpha_reactive = {ai!r} (dimensionless) is invalid; valid range: (-inf, 1)")
@@ -158,7 +179,7 @@ class MacrospinParameters:
         return MU0_T_M_PER_A * self.ms_a_per_m
 
     def field_matrix_t(self) -> tuple[np.ndarray, np.ndarray]:
-        """(b, Q) with B_eff(m) = b + Q m: the energy is quadratic in m (§2).
+        """(b, Q) with B_eff(m) = b + Q m: the energy is quadratic in m (§13.2).
 
         Q = B_K êêᵀ − B_h ĥĥᵀ − μ0 Ms diag(N), symmetric.
         """
@@ -185,7 +206,7 @@ class MacrospinParameters:
         return self.ms_a_per_m * e
 
     def prescribed_torque_per_s(self, m) -> np.ndarray:
-        """τ_DL + τ_FL + τ_STT in 1/s at m (the Gilbert-form torques of §3)."""
+        """τ_DL + τ_FL + τ_STT in 1/s at m (the Gilbert-form torques of §13.3)."""
         m = np.asarray(m, dtype=float)
         return -self.gamma_rad_per_s_t * cross(m, self.torque_field_t(m))
 
@@ -204,7 +225,7 @@ class MacrospinParameters:
 def make_rhs(
     params: MacrospinParameters, torque: TorqueFunction | None = None, *, current: bool = True
 ) -> Callable[[float, np.ndarray], np.ndarray]:
-    """The explicit right-hand side f(t, m) = ṁ in 1/s (Landau–Lifshitz form, §1.2).
+    """The explicit right-hand side f(t, m) = ṁ in 1/s (Landau–Lifshitz form, §13.1.2).
 
     Parameters
     ----------
@@ -257,7 +278,7 @@ def torque_from_fields(
 ) -> TorqueFunction:
     """Wrap m ↦ (B_DL, B_FL) in tesla (e.g. a bilayer or Rashba solve at m) as a torque τ(m, t) in 1/s.
 
-    τ = −γ B_DL(m) m×(m×σ) − γ B_FL(m) m×σ, the forms of §3 with m-dependent coefficients.
+    τ = −γ B_DL(m) m×(m×σ) − γ B_FL(m) m×σ, the forms of §13.3 with m-dependent coefficients.
     """
     sig = np.array(unit_vector("sigma", sigma))
     gamma = check_positive("gamma_rad_per_s_t", gamma_rad_per_s_t, "rad/(s·T)")
@@ -275,13 +296,14 @@ def torque_from_areal_torque(
     ms_a_per_m: float,
     thickness_nm: float,
     gamma_rad_per_s_t: float = GAMMA_E_RAD_PER_S_T,
-    sign: int = 1,
+    *,
+    sign: int,
 ) -> TorqueFunction:
     """Wrap m ↦ T (a torque per area, J/m², e.g. the package's ``T_vector_J_per_m2``) as τ(m, t) = sign·γT/(Ms d).
 
-    ``sign = +1`` is the package's mapping (``torque.effective_fields_tesla``: T = −m×(Ms d B), docs/llg.md §3.2).
-    For the Rashba film with the Hamiltonian's equilibrium spin, where T is the spin angular momentum handed to
-    local moments antiparallel to m, the physical mapping is ``sign = −1`` (docs/llg.md §3.3).
+    ``sign`` is the mapping of the model that computed T: ``physics.rashba.LLG_TORQUE_SIGN`` (−1: T is the spin
+    angular momentum handed to the magnet) for the Rashba film, ``physics.bilayer.LLG_TORQUE_SIGN`` (+1: the
+    moment-direction convention) for the bilayer (docs/model.md §10, docs/model.md §13.3.3).
     """
     if sign not in (1, -1):
         raise ParameterError(f"sign = {sign!r} is invalid; valid values: 1, -1")
@@ -295,7 +317,7 @@ def torque_from_areal_torque(
     return tau
 
 
-# --------------------------------------------------------------------------- closed forms (§4)
+# --------------------------------------------------------------------------- closed forms (§13.4)
 def tangent_basis(m0) -> tuple[np.ndarray, np.ndarray]:
     """A right-handed orthonormal pair (e1, e2) ⟂ m0 with e1 × e2 = m0."""
     m0 = np.asarray(m0, dtype=float)
@@ -306,7 +328,7 @@ def tangent_basis(m0) -> tuple[np.ndarray, np.ndarray]:
 
 
 def tangent_stiffness_t(params: MacrospinParameters, m0) -> np.ndarray:
-    """The 2×2 stiffness K_ij = (m0·B0) δ_ij − e_i·Q e_j (T) of the energy about the equilibrium m0 (§4.1).
+    """The 2×2 stiffness K_ij = (m0·B0) δ_ij − e_i·Q e_j (T) of the energy about the equilibrium m0 (§13.4.1).
 
     Raises ParameterError when m0 is not an equilibrium of B_eff (|m0 × B_eff(m0)| too large).
     """
@@ -323,7 +345,7 @@ def tangent_stiffness_t(params: MacrospinParameters, m0) -> np.ndarray:
 
 
 def linearized_eigenvalue_per_s(params: MacrospinParameters, m0) -> complex:
-    """λ = −Γ + iω (1/s, Im λ ≥ 0) of the LLG linearized about the equilibrium m0, without current (§4.1).
+    """λ = −Γ + iω (1/s, Im λ ≥ 0) of the LLG linearized about the equilibrium m0, without current (§13.4.1).
 
     tr A = −α' γ' tr K/(1 + α'²), det A = γ'² det K/(1 + α'²), λ = tr/2 + sqrt(tr²/4 − det), with
     γ' = γ/(1 − α_i), α' = α/(1 − α_i).  Overdamped or unstable equilibria give a real λ (the larger root).
@@ -340,7 +362,7 @@ def linearized_eigenvalue_per_s(params: MacrospinParameters, m0) -> complex:
 def kittel_thin_film(
     b_t: float, b_k_t: float, mu0_ms_t: float, alpha: float, gamma_rad_per_s_t: float = GAMMA_E_RAD_PER_S_T
 ) -> tuple[float, float]:
-    """(f in GHz, Γ in 1/s) of the ringdown of an in-plane film (§4.1).
+    """(f in GHz, Γ in 1/s) of the ringdown of an in-plane film (§13.4.1).
 
     Geometry: film in the xy plane (N = (0, 0, 1)), B and the easy axis both along the in-plane m0.
     K = diag(B + B_K, B + B_K + μ0Ms); ω² = γ² (B+B_K)(B+B_K+μ0Ms)/(1+α²) − Γ², Γ = αγ(2B + 2B_K + μ0Ms)/(2(1+α²)).
@@ -353,7 +375,7 @@ def kittel_thin_film(
 
 
 def slonczewski_threshold_a_j_t(alpha: float, b_t: float, b_k_t: float, mu0_ms_t: float) -> float:
-    """a_J,c = α (B + B_K + μ0Ms/2) (T) at which the in-plane state m0 loses stability (§4.2).
+    """a_J,c = α (B + B_K + μ0Ms/2) (T) at which the in-plane state m0 loses stability (§13.4.2).
 
     Geometry: film in the xy plane, B and the easy axis along m0 = +x̂, polarizer p = −x̂ (a_J > 0 pushes m
     toward p).  Exact for the linearized LLG (no small-α approximation): tr A changes sign at a_J = α tr K/2.
@@ -362,12 +384,12 @@ def slonczewski_threshold_a_j_t(alpha: float, b_t: float, b_k_t: float, mu0_ms_t
 
 
 def lee_switching_threshold_b_dl_t(b_k_eff_t: float, b_x_t: float) -> float:
-    """Lee et al., APL 102, 112410 (2013): |B_DL,c| = B_K,eff/2 − B_x/√2 (T), the first order in B_x (§4.3)."""
+    """Lee et al., APL 102, 112410 (2013): |B_DL,c| = B_K,eff/2 − B_x/√2 (T), the first order in B_x (§13.4.3)."""
     return 0.5 * b_k_eff_t - b_x_t / math.sqrt(2.0)
 
 
 def static_switching_threshold_b_dl_t(b_k_eff_t: float, b_x_t: float) -> float:
-    """The exact macrospin (saddle-node) threshold |B_DL,c| (T) of a perpendicular magnet (§4.3).
+    """The exact macrospin (saddle-node) threshold |B_DL,c| (T) of a perpendicular magnet (§13.4.3).
 
     Equilibria in the xz plane satisfy B_DL = g(θ) = cos θ (B_x − B_K sin θ); the up state disappears at the
     extremum sin θ* = (B_x + √(B_x² + 8B_K²))/(4B_K): |B_DL,c| = cos θ* (B_K sin θ* − B_x).  Valid for

@@ -1,11 +1,12 @@
 """Spin pumping, charge pumping and damping of a precessing magnetization (paper Sec. VI).
 
 numpy/scipy only (the ``physics/`` layer).  The derivations are in
-``docs/dynamics.md``; this module implements them:
+``docs/model.md`` §12; this module implements them:
 
-* the equilibrium spin density s0 for each polarization rule
-  (:func:`equilibrium_spin_per_nm2`; ``"hamiltonian"`` is S0 = −nΔxc/(4εF) m,
-  the sign and size that follow from H ∋ +(Δxc/2)σ·m);
+* the equilibrium spin density s0 = n PF of the film's polarization rule
+  (``Coefficients.s0_per_nm2``; the default ``"hamiltonian"`` is S0 = −nΔxc/(4εF) m,
+  the sign and size that follow from H ∋ +(Δxc/2)σ·m) and its check against the
+  Stoner bands of the Hamiltonian (:func:`band_equilibrium_spin_per_nm2`);
 * :class:`PumpingModel` (the coefficients of Eqs. 15-17 plus s0, optionally
   the paper's Sec. VI assumptions) and :class:`Precession` (a prescribed
   m(x, t) = cosθ n̂ + sinθ(cosφ e1 + sinφ e2), φ = ωt − kx, turning about n̂ in
@@ -40,7 +41,7 @@ from ..errors import ParameterError
 from ..units import FS, GAMMA_E_RAD_PER_S_T, HBAR2_OVER_2ME_EV_NM2, NM
 from ..validation import check_finite, check_positive, unit_vector
 from .bulk import relaxation_matrix
-from .rashba import Coefficients, Film
+from .rashba import LLG_TORQUE_SIGN, Coefficients, Film
 from .torque import torque_from_spin
 from .vectors import Z_HAT, cross
 
@@ -56,8 +57,6 @@ PARTICLE_SHEET_CURRENT_TO_A_PER_M = sc.elementary_charge / (NM * FS)
 AXIS_TOLERANCE = 1e-12
 Y_HAT = np.array([0.0, 1.0, 0.0])
 
-PumpingPolarizationRule = Literal["hamiltonian", "eq17", "eq38", "film"]
-POLARIZATION_RULES = ("hamiltonian", "eq17", "eq38", "film")
 Texture = Literal["uniform", "helix"]
 TEXTURES = ("uniform", "helix")
 
@@ -80,60 +79,13 @@ def _transverse(v: np.ndarray, m: np.ndarray) -> np.ndarray:
     return v - np.sum(v * m, axis=0) * m
 
 
-# --- equilibrium spin (EQUATIONS.md item 11) -------------------------------------------
-def polarization_for_rule(film: Film, rule: PumpingPolarizationRule = "hamiltonian") -> float:
-    """The signed PF with S0 = n PF m for a polarization rule.
-
-    Parameters
-    ----------
-    film
-        The material (Δxc and εF are taken from it).
-    rule
-        ``"hamiltonian"``: PF = −Δxc/(4εF) (Stoner bands of H ∋ +(Δxc/2)σ·m,
-        docs/dynamics.md §D2); ``"eq17"``: +Δxc/εF (the paper, as printed);
-        ``"eq38"``: +Δxc/(2εF); ``"film"``: whatever ``film`` selects (its
-        ``polarization`` override or its own ``polarization_rule``).
-
-    Returns
-    -------
-    float
-        PF (dimensionless).
-    """
-    if rule not in POLARIZATION_RULES:
-        raise ParameterError(f"polarization_rule = {rule!r} is invalid; valid values: {POLARIZATION_RULES}")
-    c = film.coefficients()
-    if rule == "film":
-        return c.PF
-    delta = film.exchange_ev
-    return {"hamiltonian": -delta / (4.0 * c.eps_F), "eq17": delta / c.eps_F, "eq38": delta / (2.0 * c.eps_F)}[rule]
-
-
-def equilibrium_spin_per_nm2(film: Film, rule: PumpingPolarizationRule = "hamiltonian") -> float:
-    """s0 in ħ/nm², the equilibrium spin density along m (S0 = s0 m, s0 = n PF).
-
-    With the default ``"hamiltonian"`` rule s0 = −nΔxc/(4εF) < 0: the
-    itinerant spin points against m (its magnetic moment along m).
-    """
-    c = film.coefficients()
-    return c.n * polarization_for_rule(film, rule)
-
-
-def coefficients_with_rule(film: Film, rule: PumpingPolarizationRule = "hamiltonian") -> Coefficients:
-    """``film.coefficients()`` with PF replaced by the rule's PF.
-
-    This is what ``Coefficients.from_film`` will do once ``Film`` accepts
-    ``polarization_rule="hamiltonian"`` (the change proposed in the report):
-    the E-driven sources of Eq. 33 then use the same S0 as the pumping source.
-    """
-    return dataclasses.replace(film.coefficients(), PF=polarization_for_rule(film, rule))
-
-
+# --- equilibrium spin (docs/model.md §9 item 11) ----------------------------------------
 def band_equilibrium_spin_per_nm2(
     film: Film, m, *, n_angles: int = 256, n_radial: int = 192
 ) -> np.ndarray:
     """The T = 0 equilibrium spin density of H = ħ²k²/2m* + α σ·(k×ẑ) + (Δxc/2) σ·m.
 
-    An independent check of the polarization rule (EQUATIONS.md item 11): the
+    An independent check of the polarization rule (docs/model.md §9 item 11): the
     two bands are filled up to the chemical potential μ that gives the
     density n = kF²/2π, and S = ½ Σ_bands ∫ d²k/(2π)² ⟨σ⟩ (S in units of ħ,
     ρ = n/2 + S·σ).  Band ± has energy ħ²k²/2m* ± |h(k)| and spin ⟨σ⟩ = ±ĥ,
@@ -204,8 +156,8 @@ def band_equilibrium_spin_per_nm2(
 def sec6_coefficients(c: Coefficients) -> Coefficients:
     """The paper's Sec. VI assumptions: no D'yakonov-Perel relaxation, B = Γ = R = 0.
 
-    C, D, τΔ, τφ and τsf are kept.  EQUATIONS.md item 15 and
-    docs/dynamics.md §D6 explain why dropping DP is unsafe (negative
+    C, D, τΔ, τφ and τsf are kept.  docs/model.md §9 item 15 and
+    docs/model.md §12.6 explain why dropping DP is unsafe (negative
     damping of spin waves with κ ≳ 5e7 1/m for the paper's film).
     """
     return dataclasses.replace(c, inv_tau_dp=0.0, B=0.0, Gamma=0.0, R=0.0)
@@ -224,7 +176,8 @@ class PumpingModel:
         Equilibrium spin density along m, ħ/nm² (S0 = s0 m; negative for the
         ``"hamiltonian"`` rule).
     polarization_rule, sec6_model
-        How the model was built (reported with the results).
+        How the model was built (reported with the results): the film's polarization rule (``"override"``
+        for an explicit ``polarization``) and whether the Sec. VI assumptions apply.
     """
 
     coefficients: Coefficients
@@ -249,14 +202,12 @@ class PumpingModel:
             )
 
     @classmethod
-    def from_film(
-        cls, film: Film, *, polarization_rule: PumpingPolarizationRule = "hamiltonian", sec6_model: bool = False
-    ) -> PumpingModel:
-        """Build the model of ``film`` (default: Hamiltonian s0, full model with DP)."""
-        c = coefficients_with_rule(film, polarization_rule)
-        if sec6_model:
-            c = sec6_coefficients(c)
-        return cls(c, equilibrium_spin_per_nm2(film, polarization_rule), polarization_rule, bool(sec6_model))
+    def from_film(cls, film: Film, *, sec6_model: bool = False) -> PumpingModel:
+        """The model of ``film``: its coefficients and s0 = n PF (its polarization rule or override), the full
+        model with DP unless ``sec6_model``."""
+        c = film.coefficients()
+        rule = film.polarization_rule if film.polarization is None else "override"
+        return cls(sec6_coefficients(c) if sec6_model else c, c.s0_per_nm2, rule, bool(sec6_model))
 
     def with_coefficients(self, **changes: float) -> PumpingModel:
         """A copy with some coefficients replaced (e.g. ``inv_tau_dp=0.0``)."""
@@ -434,7 +385,7 @@ def _local_matrix(c: Coefficients, m: np.ndarray) -> np.ndarray:
     """A_Q(m), shape (N, 4, 4): the local terms Q = A_Q (s; ν) of Eq. 17 (no ν part).
 
     Q = −s/τsf − (s + s_z ẑ)/τdp − (1/τΔ) s×m − (1/τφ)[s − (m·s)m]: relaxation
-    acts on the non-equilibrium s only (docs/dynamics.md §D1).
+    acts on the non-equilibrium s only (docs/model.md §12.1).
     """
     m = np.asarray(m, dtype=float).reshape(3, -1)
     n = m.shape[1]
@@ -470,7 +421,7 @@ def spin_wave_rates(c: Coefficients, m, wavevector_per_nm: float) -> np.ndarray:
 
     The eigenvalues λ of ∂t U = (−Dκ² − iκ A_F(m) + A_Q(m)) U; returns −Re λ
     sorted ascending.  A negative entry is a growing mode: the linearized
-    equations are unstable (EQUATIONS.md item 15: the Sec. VI model without
+    equations are unstable (docs/model.md §9 item 15: the Sec. VI model without
     DP, m ∥ ŷ, κ ≳ 5e7 1/m).
     """
     m = np.asarray(unit_vector("m", m))
@@ -567,7 +518,7 @@ class PeriodicSolution:
 
 
 def _assemble(model: PumpingModel, precession: Precession, P: int, quasi_static: bool):
-    """Sparse matrix and right-hand side of the Fourier system (docs/dynamics.md §D4)."""
+    """Sparse matrix and right-hand side of the Fourier system (docs/model.md §12.4)."""
     c = model.coefficients
     w = 0.0 if quasi_static else precession.omega_per_fs
     k = precession.wavevector_per_nm
@@ -622,7 +573,7 @@ def solve_periodic(
 ) -> PeriodicSolution:
     """The exact periodic state for a magnetization that depends on ψ = ωt − kx only.
 
-    Solves, with ∂t → ω∂ψ and ∂x → −k∂ψ (docs/dynamics.md §D4),
+    Solves, with ∂t → ω∂ψ and ∂x → −k∂ψ (docs/model.md §12.4),
 
         ω δS' = Dk² δS'' + k (F_x)' + Q(δS) − s0 ω m'
         ω ν'  = Dk² ν''  + k (f_x)'                           (⟨ν⟩ = 0)
@@ -733,7 +684,7 @@ class RotatingFrameSolution:
 def rotating_frame_solution(
     model: PumpingModel, precession: Precession, *, quasi_static: bool = False
 ) -> RotatingFrameSolution:
-    """The closed 3x3 problem for precession about ẑ (docs/dynamics.md §D3, §D5).
+    """The closed 3x3 problem for precession about ẑ (docs/model.md §12.3, §12.5).
 
     (M0 + ω[ẑ]× + Dk²(1 − ẑẑ)) u = −s0 ω ẑ × m0,
 
@@ -770,7 +721,7 @@ def rotating_frame_solution(
     )
 
 
-# --- corrected closed forms of Sec. VI (docs/dynamics.md §D2, §D6) ----------------------
+# --- corrected closed forms of Sec. VI (docs/model.md §12.2, §12.6) ----------------------
 def eq25_pumping_coefficients(c: Coefficients) -> tuple[float, float]:
     """(a, b) = (−(1 − ξβ̃), β̃): T = s0(a ṁ + b m×ṁ), the quasi-static, isotropic, uniform limit."""
     xi, _, bt = isotropic_rates(c)
@@ -860,7 +811,7 @@ def eq46_coefficients(c: Coefficients, precession: Precession) -> tuple[float, f
     """(Δa, Δb) of the diffusion (Eq. 46) torque for a spiral, any ξ, to order k².
 
     Δa = τΔDk²[(1 − ξβ̃)ξ + β̃cos²θ]/(1 + ξ²), Δb = τΔDk²[(1 − ξβ̃)cos²θ − ξβ̃]/(1 + ξ²)
-    (docs/dynamics.md §D6); the paper's limit is Δb = τΔDk²cos²θ > 0.
+    (docs/model.md §12.6); the paper's limit is Δb = τΔDk²cos²θ > 0.
     """
     k = precession.wavevector_per_nm
     return _texture_coefficients(c, precession.theta_rad, c.D * k * k)
@@ -905,7 +856,8 @@ class MagnetLayer:
         )
 
     def coupling(self, s0_per_nm2: float) -> float:
-        """γħ s0/(Ms t) (dimensionless): ṁ gains −(γħ/(Ms t)) T from the torque T."""
+        """κ = γħ s0/(Ms t) (dimensionless): the torque T = s0(a ṁ + b m×ṁ) enters the LLG equation as
+        ṁ ∋ σγħT/(Ms t) = σκ(a ṁ + b m×ṁ), σ = ``rashba.LLG_TORQUE_SIGN`` = −1 (docs/model.md §7, §12.2)."""
         return (
             self.gyromagnetic_ratio_rad_per_s_t
             * sc.hbar
@@ -916,16 +868,17 @@ class MagnetLayer:
 
 
 def gilbert_damping_enhancement(s0_per_nm2: float, b: float, magnet: MagnetLayer) -> float:
-    """Δα = −γħ s0 b/(Ms t) (docs/dynamics.md §D2).  > 0 (damping) needs s0 b < 0."""
-    return -magnet.coupling(s0_per_nm2) * b
+    """Δα = σκb = −γħ s0 b/(Ms t) (docs/model.md §12.2): ṁ = −γ m×B + α m×ṁ + σκ(a ṁ + b m×ṁ) collects
+    (α + σκb) m×ṁ.  > 0 (damping) needs s0 b < 0."""
+    return LLG_TORQUE_SIGN * magnet.coupling(s0_per_nm2) * b
 
 
 def gyromagnetic_ratio_factor(s0_per_nm2: float, a: float, magnet: MagnetLayer) -> float:
-    """γ_eff/γ = 1/(1 + γħ s0 a/(Ms t)): the renormalization of γ by the in-phase torque s0 a ṁ.
+    """γ_eff/γ = 1/(1 − σκa) = 1/(1 + γħ s0 a/(Ms t)): the renormalization of γ by the in-phase torque s0 a ṁ.
 
     The full LLG then reads ṁ = −γ_eff m×B + (α + Δα)(γ_eff/γ) m×ṁ.
     """
-    return 1.0 / (1.0 + magnet.coupling(s0_per_nm2) * a)
+    return 1.0 / (1.0 - LLG_TORQUE_SIGN * magnet.coupling(s0_per_nm2) * a)
 
 
 # --- one call for the command's physics keys --------------------------------------------
@@ -941,7 +894,8 @@ def conventions(model: PumpingModel, precession: Precession) -> dict:
         "e1": [float(v) for v in e1],
         "e2": [float(v) for v in e2],
         "torque": "T = -(1/tau_Delta) m x dS + (1/tau_phi) dS (Eq. 24); T = s0 (a dm/dt + b m x dm/dt)",
-        "llg": "dm/dt = -gamma m x B + alpha m x dm/dt - (gamma hbar/(Ms t)) T",
+        "llg": "dm/dt = -gamma m x B + alpha m x dm/dt - (gamma hbar/(Ms t)) T (T: spin angular momentum "
+               "handed to the magnet)",
         "charge_current": "electric sheet current -e <j>, j the particle flux of Eq. 16 (short-circuited film)",
     }
 

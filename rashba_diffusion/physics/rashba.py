@@ -33,9 +33,32 @@ MAX_EFIELD_V_PER_M = 1e10
 #: ς² above this leaves the dirty limit the diffusion equations are derived in (ς ≪ 1): a warning
 VARSIGMA2_VALID = 1.0
 
-PolarizationRule = Literal["eq17", "eq38"]
+PolarizationRule = Literal["hamiltonian", "eq17", "eq38"]
+#: the polarization rules, the default first (docs/model.md §1, §9 items 4 and 11)
+POLARIZATION_RULES = ("hamiltonian", "eq17", "eq38")
 PrecessionRule = Literal["eq17", "eq15"]
 ChargeCoupling = Literal["projected", "printed"]
+
+#: how the film's torque T (Eq. 24) enters the LLG equation: ṁ = LLG_TORQUE_SIGN · γħT/(Ms t).
+#: T is the spin angular momentum (units ħ) the conduction electrons hand to the magnet per area and
+#: time, and m is the magnetization direction (Eq. 17's precession sign fixes H ∋ +(Δxc/2)σ·m); the
+#: magnet's angular momentum per area is −(Ms t/γ) m, so −(Ms t/γ) ṁ = ħT (docs/model.md §7, §10).
+LLG_TORQUE_SIGN = -1
+
+
+def polarization_for_rule(rule: PolarizationRule, delta_xc_ev: float, eps_f_ev: float) -> float:
+    """PF of a polarization rule (S0 = n PF m; docs/model.md §1 and §9 items 4, 11).
+
+    ``"hamiltonian"``: −Δxc/(4εF) (the Stoner bands of H ∋ +(Δxc/2)σ·m; exact for any α with both bands
+    occupied); ``"eq17"``: +Δxc/εF (as printed); ``"eq38"``: +Δxc/(2εF).
+    """
+    if rule == "hamiltonian":
+        return -delta_xc_ev / (4.0 * eps_f_ev)
+    if rule == "eq17":
+        return delta_xc_ev / eps_f_ev
+    if rule == "eq38":
+        return delta_xc_ev / (2.0 * eps_f_ev)
+    raise ParameterError(f"polarization_rule = {rule!r} is invalid; valid values: {POLARIZATION_RULES}")
 
 
 @dataclass(frozen=True)
@@ -62,9 +85,13 @@ class Film:
         Override of the spin polarization PF (dimensionless, in [-1, 1]).
         ``None`` applies ``polarization_rule``.
     polarization_rule
-        ``"eq17"``: PF = Δxc/εF (as printed with Eq. 38, default);
-        ``"eq38"``: PF = Δxc/(2εF), the choice that reproduces Eq. 38
-        (docs/model.md §9 item 4).
+        The equilibrium spin S0 = n PF m (docs/model.md §1, §9 items 4 and 11):
+        ``"hamiltonian"`` (default): PF = −Δxc/(4εF), the Stoner bands of
+        H ∋ +(Δxc/2)σ·m (the Hamiltonian whose precession term is Eq. 17's):
+        S0 points against m and is 4× smaller than printed; the only rule with
+        which spin pumping damps.  ``"eq17"``: PF = +Δxc/εF, as printed with
+        Eq. 38 (reproduces the paper's Figs. 2-3); ``"eq38"``: PF = Δxc/(2εF),
+        the choice that reproduces Eq. 38.
     precession_rule
         ``"eq17"``: 1/τΔ = Δxc/ħ (default); ``"eq15"``: 1/τΔ = 2Δ̃xc/ħ =
         Δxc/(ħ(4ς²+1)) (docs/model.md §9 item 7).
@@ -86,7 +113,7 @@ class Film:
     tau_delta_s: float | None = None
     mass_ratio: float = 1.0
     polarization: float | None = None
-    polarization_rule: PolarizationRule = "eq17"
+    polarization_rule: PolarizationRule = "hamiltonian"
     precession_rule: PrecessionRule = "eq17"
     charge_coupling: ChargeCoupling = "projected"
     charge_gamma: bool = False
@@ -123,7 +150,7 @@ class Film:
             raise ParameterError("alpha_ev_nm = 0.0 eV·nm with tau_sf_s = inf s leaves no relaxation of the spin along "
                                  "m: the equations are singular; valid: alpha_ev_nm > 0 or a finite tau_sf_s")
         for name, allowed in (
-            ("polarization_rule", ("eq17", "eq38")),
+            ("polarization_rule", POLARIZATION_RULES),
             ("precession_rule", ("eq17", "eq15")),
             ("charge_coupling", ("projected", "printed")),
         ):
@@ -233,12 +260,8 @@ class Coefficients:
             inv_tau_delta = dx
         else:
             inv_tau_delta = dx / q
-        if film.polarization is not None:
-            pf = film.polarization
-        elif film.polarization_rule == "eq17":
-            pf = delta / eps_f
-        else:
-            pf = delta / (2.0 * eps_f)
+        pf = film.polarization if film.polarization is not None else polarization_for_rule(
+            film.polarization_rule, delta, eps_f)
         projected = film.charge_coupling == "projected"
         return cls(
             D=tau * v_f**2 / 2.0,
@@ -260,6 +283,12 @@ class Coefficients:
             charge_R_factor=8.0 if projected else 1.0,
             charge_G_factor=1.0 if film.charge_gamma else 0.0,
         )
+
+    @property
+    def s0_per_nm2(self) -> float:
+        """s0 = n PF in ħ/nm²: the equilibrium spin density S0 = s0 m (negative with the ``"hamiltonian"`` rule:
+        the conduction spin points against m, its magnetic moment along m)."""
+        return self.n * self.PF
 
     def lengths_nm(self) -> dict[str, float]:
         """Diffusion/precession lengths sqrt(D τ_i) in nm (inf where a rate is 0)."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import ParameterError
 from ..units import EV_PER_NM2_TO_J_PER_M2, HBAR_EV_FS, NM
 from .rashba import Coefficients
 from .vectors import PARALLEL_TOLERANCE, cross
@@ -62,19 +63,23 @@ MAX_MS_A_PER_M = 1e7
 
 
 def effective_fields_tesla(
-    t_perp_j_per_m2: float, t_par_j_per_m2: float, ms_a_per_m: float, thickness_nm: float
+    t_perp_j_per_m2: float, t_par_j_per_m2: float, ms_a_per_m: float, thickness_nm: float, *, llg_sign: int
 ) -> tuple[float, float]:
-    """Equivalent effective fields (T) of the two torque components.
+    """The fields (T) that act on m like the two torque components.
 
-    Both torque terms are written as T = −m × B: the field-like term
-    T⊥ û×m = −m×(T⊥ û) and the damping-like term T∥ m×(û×m) = −m×(T∥ m×û).
-    A torque per area τ (J/m²) on a film of magnetization Ms (A/m) and
-    thickness t corresponds to |B| = τ/(Ms t), so with the LLG equation
-    dm/dt = −γ m×B the current acts like B_FL û + B_DL m×û.
+    A model's torque per area τ (J/m²) enters the LLG equation as ṁ ∋ llg_sign·γτ/(Ms t) (Ms in A/m, t the
+    film thickness): ``llg_sign`` is the model's own mapping, ``physics.rashba.LLG_TORQUE_SIGN`` (−1) for the
+    Rashba film and ``physics.bilayer.LLG_TORQUE_SIGN`` (+1) for the bilayer (docs/model.md §7, §10).  With
+    τ = τ⊥ û×m + τ∥ m×(û×m) and −γ m×(B_FL û + B_DL m×û) = γ[B_FL û×m + B_DL m×(û×m)], the current then
+    acts like the field B = B_FL û + B_DL m×û in dm/dt = −γ m×B, with
+
+        B_FL = llg_sign·τ⊥/(Ms t),    B_DL = llg_sign·τ∥/(Ms t).
 
     Returns
     -------
     (B_FL, B_DL) in tesla.
     """
-    denom = ms_a_per_m * thickness_nm * NM
+    if llg_sign not in (1, -1):
+        raise ParameterError(f"llg_sign = {llg_sign!r} is invalid; valid values: 1, -1")
+    denom = ms_a_per_m * thickness_nm * NM / llg_sign
     return t_perp_j_per_m2 / denom, t_par_j_per_m2 / denom

@@ -18,6 +18,7 @@ from ..models.bilayer import BilayerModel
 from ..models.charge import current_shape
 from ..physics.bilayer import (
     CURRENT_DIRECTION,
+    LLG_TORQUE_SIGN,
     SIGMA_HAT,
     BilayerPoint,
     Ferromagnet,
@@ -30,10 +31,16 @@ from ..physics.bilayer import (
     spin_hall_source,
     structure_key,
 )
+from ..physics.bilayer_pumping import check_pumping, pumping_battery_v, spin_pumping_alpha
 from ..physics.torque import effective_fields_tesla
-from ..units import HBAR_OVER_2E
+from ..physics.vectors import cross
+from ..units import GAMMA_E_RAD_PER_S_T, HBAR_OVER_2E, NM
+from ..validation import check_positive
 from .base import Result, SessionBase
 from .specs import BilayerSpec, bilayer_stripe_spec, default_bilayer_cell_nm, default_bilayer_width_nm
+
+#: ω of the unit precession of :meth:`BilayerSession.pumping` (rad/s): 2π × 10 GHz, a typical FMR frequency
+PUMPING_ANGULAR_RATE_RAD_PER_S = 2.0 * math.pi * 10e9
 
 
 class BilayerSession(SessionBase[BilayerPoint]):
@@ -139,6 +146,50 @@ class BilayerSession(SessionBase[BilayerPoint]):
         model.solution.x.array[:] = main
         return float(Tp @ p), float(Tp @ np.cross(p, m))
 
+    def pumping(self, gamma_rad_per_s_t: float = GAMMA_E_RAD_PER_S_T) -> dict:
+        """Spin pumping of the current point: α' + iα'_i from the same drift-diffusion solve (docs/model.md §13.5).
+
+        The solve has no spin Hall source and the spin battery b = (ħ/e) m×ṁ in the mixing law (quasi-static:
+        the HM follows ṁ instantly), for the point's m and ṁ = ω p (p a unit vector ⟂ m, ω = 2π × 10 GHz: the
+        result is linear in ṁ, so ω only sets the scale).  From the interface torque T (J/m², HM -> FM, the
+        package's ṁ ∋ +γT/(Ms d_F)): α' = γ T·(m×ṁ)/(Ms d_F |ṁ|²), α'_i = γ T·ṁ/(Ms d_F |ṁ|²); they enter the
+        LLG as + α' m×ṁ + α'_i ṁ.  The model's sources, current and solution are restored afterwards.
+
+        Raises
+        ------
+        ParameterError
+            Without Ms and d_F on the ferromagnet, or for an interface other than mixing with an ideal sink.
+        """
+        point, model = self.point, self.model
+        ms, d_f = check_pumping(point.fm, point.interface)
+        gamma = check_positive("gamma_rad_per_s_t", gamma_rad_per_s_t, "rad/(s·T)")
+        m = np.asarray(point.m)
+        mdot = PUMPING_ANGULAR_RATE_RAD_PER_S * probe_polarization(m)
+        main = model.solution.x.array.copy()
+        t0 = time.perf_counter()
+        model.set_sources({})
+        model.set_current(0.0)
+        model.set_battery(pumping_battery_v(m, mdot))
+        try:
+            self.solver.solve(out=model.solution)
+            T, _ = model.torque_vector_j_per_m2()
+        finally:
+            model.set_battery(np.zeros(3))
+            model.set_sources(self._sources(point))
+            model.set_current(point.j_a_per_m2)
+            model.solution.x.array[:] = main
+        k = gamma / (ms * d_f * NM) / float(mdot @ mdot)
+        alpha, alpha_i = k * float(T @ cross(m, mdot)), k * float(T @ mdot)
+        ref = spin_pumping_alpha(point.hm, point.interface, ms, d_f, gamma)
+        return {
+            "gilbert_damping_enhancement": alpha,
+            "pumping_reactive_coefficient": alpha_i,
+            "gyromagnetic_ratio_factor": 1.0 / (1.0 - alpha_i),
+            "gilbert_damping_enhancement_analytic_1d": ref.real,
+            "pumping_reactive_coefficient_analytic_1d": ref.imag,
+            "pumping_solve_seconds": time.perf_counter() - t0,
+        }
+
     def solve(self, params: BilayerPoint | None = None, *, profile: bool = False) -> Result:
         """Solve for ``params`` (``None``: the current point); see :func:`solve_bilayer` (``profile`` is ignored).
 
@@ -188,7 +239,7 @@ class BilayerSession(SessionBase[BilayerPoint]):
             "total_seconds": time.perf_counter() - t_start,
         }
         if fm.ms_a_per_m is not None and fm.thickness_nm is not None:
-            b_fl, b_dl = effective_fields_tesla(t_fl, t_dl, fm.ms_a_per_m, fm.thickness_nm)
+            b_fl, b_dl = effective_fields_tesla(t_fl, t_dl, fm.ms_a_per_m, fm.thickness_nm, llg_sign=LLG_TORQUE_SIGN)
             summary["B_FL_T"], summary["B_DL_T"] = b_fl, b_dl
         timings = {**self.setup_timings, **solver_timings, "postprocess": t_post}
         return Result(summary=summary, solution=model.solution, model=model, timings=timings, torque_vector=T)
@@ -196,7 +247,8 @@ class BilayerSession(SessionBase[BilayerPoint]):
 
 def solve_bilayer(hm: HeavyMetal, fm: Ferromagnet, interface: Interface, m, j_a_per_m2: float,
                   spec: BilayerSpec | None = None, comm: MPI.Comm | None = None, geometry: Geometry | None = None,
-                  extra_sources: dict[str, np.ndarray] | None = None, petsc_options: dict | None = None) -> Result:
+                  extra_sources: dict[str, np.ndarray] | None = None, petsc_options: dict | None = None,
+                  pumping: bool = False) -> Result:
     """Solve the bilayer and report torques and efficiencies ξ = (2e/ħ) T / j_N (validated before any solve).
 
     ``geometry`` (a tagged :class:`Geometry`: :func:`~rashba_diffusion.meshing.gmsh_build.bilayer_cross_section`
@@ -216,10 +268,17 @@ def solve_bilayer(hm: HeavyMetal, fm: Ferromagnet, interface: Interface, m, j_a_
     the result: ``mesh`` (0 for a given geometry), ``charge_current`` (the contacts' potential solve; ~0 for a
     uniform current), ``forms``, ``matrix_create``, the solver's phases of the spin solve and ``postprocess``
     (interface torque; in 1D with m ∥ σ̂ also the probe solve).
+
+    ``pumping``: also the spin-pumping damping of :meth:`BilayerSession.pumping` (needs ``fm.ms_a_per_m`` and
+    ``fm.thickness_nm``, a mixing interface and an ideal sink; checked before any mesh).
     """
     t_start = time.perf_counter()
     point = BilayerPoint(hm, fm, interface, j_a_per_m2, m)
+    if pumping:
+        check_pumping(fm, interface)
     with BilayerSession(point, spec, comm, geometry, extra_sources, petsc_options) as session:
         result = session.solve()
+        if pumping:
+            result.summary.update(session.pumping())
     result.summary["total_seconds"] = time.perf_counter() - t_start
     return result

@@ -33,6 +33,13 @@ BILAYER_2D = ["bilayer", "--width-nm", "10", "--hm-thickness-nm", "3", "--fm-thi
 SMALL_WIRE = ["--width-nm", "10"]
 MESH_WIRE = ["mesh", "wire", "--length-nm", "20", "--width-nm", "5", "--cell-nm", "1"]
 
+#: the macrospin command's smallest valid run, and an llg sweep of it (the TOML's [run] table last)
+MACROSPIN = ["macrospin", "--ms-a-per-m", "8e5", "--alpha-gilbert", "0.02", "--b-ext-t", "0.05,0,0", "--t-end-ns",
+             "0.1"]
+LLG = ("problem = \"llg\"\n[magnet]\nms_a_per_m = 8e5\nalpha_gilbert = 0.02\nb_ext_t = [0.05, 0, 0]\n[run]\n"
+       "t_end_ns = 0.1\n")
+LLG_AXIS = "[sweep.axes]\nalpha_gilbert = [0.01]\n"
+
 #: TOML files of the fixture folder
 TOMLS = {
     "ok.toml": "[geometry]\nwidth_nm = 10\n[sweep.axes]\nalpha_ev_nm = [0.01, 0.02]\n",
@@ -55,6 +62,14 @@ TOMLS = {
                         "2e-12, num = 1000}\n",
     "points_range.toml": "[sweep.axes]\nalpha_ev_nm = {start = 0.01, stop = 0.05, num = 2000000}\n",
     "tiny_cell.toml": "[geometry]\nwidth_nm = 50\n[mesh]\ncell_nm = 1e-7\n",
+    "llg_ms_huge.toml": LLG.replace("8e5", "1e300") + LLG_AXIS,
+    "llg_t_end_huge.toml": LLG.replace("t_end_ns = 0.1", "t_end_ns = 1e300") + LLG_AXIS,
+    "llg_steps.toml": LLG.replace("t_end_ns = 0.1", "t_end_ns = 1e8") + LLG_AXIS,
+    "llg_axis_alpha.toml": LLG + "[sweep.axes]\nalpha_gilbert = [0.01, 1e300]\n",
+    "llg_axis_t_end.toml": LLG + "[sweep.axes]\nt_end_ns = [0.1, 1e300]\n",
+    "llg_rtol.toml": LLG + "rtol = 1e300\n" + LLG_AXIS,
+    "llg_max_steps.toml": LLG + "max_steps = 0\n" + LLG_AXIS,
+    "llg_unknown_key.toml": LLG + "t_end_s = 1e-10\n" + LLG_AXIS,
     "film_no_sinks.toml": "problem = \"film\"\n[mesh]\nfile = \"hb.xdmf\"\ndegree = 1\n[sweep.axes]\n"
                           "alpha_ev_nm = [0.01]\n",
 }
@@ -230,6 +245,42 @@ CATALOGUE = [
     E("J-ranks-negative", ["bench", "--ranks=1,-1"], ["--ranks", "-1", "[1, 1024]"]),
     E("J-only-bogus", ["bench", "--only", "bogus"], ["--only", "'bogus'", "wire2d"]),
     E("J-baseline-negative", ["bench", "--baseline-max-s=-1"], ["--baseline-max-s", "-1"]),
+    # -- L. the macrospin command and the llg sweep ---------------------------------------------------------------
+    E("L-ms-huge", [*MACROSPIN, "--ms-a-per-m", "1e300"], ["ms_a_per_m", "1e+300", "A/m", "(0, 1e+07]"]),
+    E("L-alpha-huge", [*MACROSPIN, "--alpha-gilbert", "1e300"],
+      ["alpha_gilbert", "1e+300", "(dimensionless)", "[0, 100]"]),
+    E("L-alpha-negative", [*MACROSPIN, "--alpha-gilbert=-0.1"], ["alpha_gilbert", "-0.1", "[0, 100]"]),
+    E("L-gamma-huge", [*MACROSPIN, "--gamma-rad-per-s-t", "1e300"], ["gamma_rad_per_s_t", "rad/(s·T)", "1e+13]"]),
+    E("L-field-huge", [*MACROSPIN, "--b-ext-t", "1e300,0,0"], ["b_ext_t", "1e+300", "T", "[-10000, 10000]"]),
+    E("L-torque-field-huge", [*MACROSPIN, "--b-dl-t", "1e9"], ["b_dl_t", "T", "[-10000, 10000]"]),
+    E("L-t-end-huge", [*MACROSPIN, "--t-end-ns", "1e300"], ["t_end_ns", "1e+300", "ns", "(0, 1e+09]"]),
+    E("L-t-end-zero", [*MACROSPIN, "--t-end-ns", "0"], ["t_end_ns", "0", "ns", "(0, 1e+09]"]),
+    E("L-steps", [*MACROSPIN, "--t-end-ns", "1e8"], ["time steps (estimated)", "--max-steps = 1e+07"]),
+    E("L-midpoint-tiny-step", [*MACROSPIN, "--method", "midpoint", "--dt-ps", "1e-300"],
+      ["time steps (estimated)", "--max-steps"]),
+    E("L-midpoint-no-step", [*MACROSPIN, "--method", "midpoint"], ["dt_ps", "midpoint"]),
+    E("L-rtol", [*MACROSPIN, "--rtol", "1e300"], ["rtol", "1e+300", "[1e-14, 0.1]"]),
+    E("L-max-steps", [*MACROSPIN, "--max-steps", "0"], ["--max-steps", "0", "(0, inf]"]),
+    E("L-out-file", [*MACROSPIN, "--out", "{F}/afile"], ["--out", "existing file"]),
+    E("L-out-unwritable", [*MACROSPIN, "--out", "/proc/rashba/x"], ["--out", "not writable"]),
+    E("L-petsc-unused", [*MACROSPIN, "--petsc-option", "ksp_type=cg"], ["--petsc-option", "--torque prescribed"]),
+    E("L-rashba-flag-unused", [*MACROSPIN, "--width-nm", "10"], ["--width-nm", "--torque rashba"]),
+    E("L-rashba-thickness", [*MACROSPIN, "--torque", "rashba", "--thickness-nm", "1e300"],
+      ["thickness_nm", "1e+300", "nm", "1e+09]"]),
+    E("L-rashba-dofs", [*MACROSPIN, "--torque", "rashba", "--thickness-nm", "1", "--cell-nm", "1e-6"],
+      ["degrees of freedom", "--max-dofs"]),
+    E("L-bilayer-current", [*MACROSPIN, "--torque", "bilayer", "--fm-thickness-nm", "1", "--j-a-per-m2", "1e300"],
+      ["j_a_per_m2", "1e+300", "A/m²", "1e+15]"]),
+    E("L-sweep-ms", ["sweep", "{F}/llg_ms_huge.toml", "--out", "out"], ["magnet", "ms_a_per_m", "(0, 1e+07]"]),
+    E("L-sweep-t-end", ["sweep", "{F}/llg_t_end_huge.toml", "--out", "out"], ["run.t_end_ns", "1e+300", "ns"]),
+    E("L-sweep-steps", ["sweep", "{F}/llg_steps.toml", "--out", "out"], ["time steps", "run.max_steps = 1e+07"]),
+    E("L-sweep-axis", ["sweep", "{F}/llg_axis_alpha.toml", "--out", "out"],
+      ["sweep point 1", "alpha_gilbert", "1e+300", "[0, 100]"]),
+    E("L-sweep-axis-t-end", ["sweep", "{F}/llg_axis_t_end.toml", "--out", "out"],
+      ["sweep point 1", "t_end_ns = 1e+300", "run.max_steps"]),
+    E("L-sweep-rtol", ["sweep", "{F}/llg_rtol.toml", "--out", "out"], ["rtol", "1e+300", "[1e-14, 0.1]"]),
+    E("L-sweep-max-steps", ["sweep", "{F}/llg_max_steps.toml", "--out", "out"], ["run.max_steps", "(0, inf]"]),
+    E("L-sweep-unknown-key", ["sweep", "{F}/llg_unknown_key.toml", "--out", "out"], ["t_end_s"]),
     # -- K. a failed solve -----------------------------------------------------------------------------------
     E("K-not-converged", ["wire", *SMALL_WIRE, "--out", "out", "--petsc-option", "ksp_type=gmres", "--petsc-option",
                           "pc_type=none", "--petsc-option", "ksp_max_it=2"],
@@ -328,7 +379,7 @@ def test_catalogue_size():
     assert len(CATALOGUE) >= 80
     assert sum(p.values[4] for p in CATALOGUE) == 14  # cases that import DOLFINx (the rest fail before)
     assert counts == {"A": 11, "B": 31, "C": 13, "D": 10, "E": 12, "F": 15, "G": 8, "H": 11, "I": 16, "J": 5,
-                      "K": 1}
+                      "K": 1, "L": 28}
 
 
 def test_debug_shows_the_traceback(tmp_path, cli_env):

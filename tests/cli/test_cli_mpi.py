@@ -53,3 +53,21 @@ def test_same_numbers_on_one_and_two_ranks(extra, cli_env, tmp_path):
     csv1 = (tmp_path / "r1" / "profile.csv").read_text()
     csv2 = (tmp_path / "r2" / "profile.csv").read_text()
     assert csv1.splitlines()[:2] == csv2.splitlines()[:2]
+
+
+MACROSPIN = ["macrospin", "--ms-a-per-m", "8e5", "--alpha-gilbert", "0.1", "--b-ext-t", "0.05,0,0", "--easy-axis",
+             "1,0,0", "--demag-factors", "0,0,1", "--m0", "0.6,0.8,0", "--t-end-ns", "0.03", "--rtol", "1e-7", "--json"]
+
+
+@pytest.mark.mpi
+@pytest.mark.skipif(mpiexec() is None, reason="no mpiexec")
+@pytest.mark.parametrize("torque", [["--torque", "rashba", "--thickness-nm", "5", "--width-nm", "20", "--cell-nm",
+                                     "0.5", "--efield-v-per-m", "5e6"],
+                                    ["--torque", "bilayer", "--fm-thickness-nm", "1", "--j-a-per-m2", "1e13",
+                                     "--pumping"]], ids=["rashba", "bilayer"])
+def test_self_consistent_macrospin_is_the_same_on_one_and_two_ranks(torque, cli_env):
+    one = run([*MACROSPIN, *torque], cli_env, ranks=1)
+    two = run([*MACROSPIN, *torque], cli_env, ranks=2)
+    assert (one["ranks"], two["ranks"]) == (1, 2)
+    assert one["time_steps"] == two["time_steps"] and one["torque_solves"] == two["torque_solves"]
+    assert two["m_final"] == pytest.approx(one["m_final"], abs=1e-12)

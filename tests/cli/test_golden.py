@@ -3,14 +3,17 @@
 What is pinned (fixtures in ``tests/cli/golden/``):
 
 * ``cli_json.json``: the ``--json`` output (every key, values to 1e-12 relative) of ``wire`` (1d, 2d, ``--mesh``
-  on a generated Hall bar and notch), ``bulk``, ``bilayer`` (1d, 2d) and ``mesh`` (``--json``);
+  on a generated Hall bar and notch), ``bulk``, ``bilayer`` (1d, 2d, ``--pumping``), ``macrospin`` (prescribed,
+  pulse, ``--torque bilayer --pumping``, ``--torque rashba``) and ``mesh`` (``--json``);
 * ``sweeps.json``: the header of ``sweep.csv`` (and ``profiles.csv``) and the whole ``sweep.json`` of a one-point
-  sweep of each problem (wire, film, bilayer);
+  sweep of each problem (wire, film, bilayer, llg);
 * ``digests.json``: ``sweep.json``'s config digest of every ``examples/*.toml`` (existing result folders must
-  still resume);
+  still resume; those that reproduce the paper's figures name ``polarization_rule = "eq17"``, the former default,
+  and keep their digests);
 * ``help.json``: the ``--help`` text of every subcommand (80 columns);
 * ``resume/``: a sweep with m from angles, half done (``sweep.csv``, ``sweep.json``), written by the code before
-  the package was split into layers: the current code must resume it (its input columns must match bit for bit).
+  the package was split into layers and while the default polarization rule was eq17: the current code must
+  refuse it as it stands and resume it once the config names eq17 (its input columns must match bit for bit).
   This one is a record of files users have, so it is never regenerated.
 
 Keys that measure the run rather than the physics (wall times, the number of ranks) are excluded by name
@@ -44,7 +47,8 @@ RESUME_DONE = 3
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 RELATIVE_TOLERANCE = 1e-12
 #: keys that measure this run (timings, parallel layout), not the result: excluded by name
-MEASURED_KEYS = frozenset({"solve_seconds", "total_seconds", "point_seconds", "ranks"})
+MEASURED_KEYS = frozenset({"solve_seconds", "total_seconds", "point_seconds", "ranks", "torque_solve_seconds",
+                           "pumping_solve_seconds"})
 #: argparse wraps help text to the terminal width: fix it
 HELP_COLUMNS = "80"
 
@@ -56,6 +60,10 @@ NOTCH = ["notch", "--length-nm", "30", "--width-nm", "10", "--notch-depth-nm", "
          "--cell-nm", "1.0"]
 FINITE_FM = ["--fm-thickness-nm", "1", "--fm-lambda-j-nm", "1", "--fm-lambda-phi-nm", "1.5", "--fm-lambda-sf-nm",
              "5", "--fm-sigma-s-per-m", "2e7"]
+
+#: an in-plane film's ringdown
+MACROSPIN = ["--ms-a-per-m", "8e5", "--alpha-gilbert", "0.02", "--b-ext-t", "0.05,0,0", "--easy-axis", "1,0,0",
+             "--b-k-t", "0.01", "--demag-factors", "0,0,1", "--m0", "0.99,0.1,0.0994987437106620", "--t-end-ns", "0.5"]
 
 #: name -> argv; run in this order in one temporary working directory (the meshes come first)
 CLI_CASES: dict[str, list[str]] = {
@@ -78,6 +86,14 @@ CLI_CASES: dict[str, list[str]] = {
     "bilayer_1d_continuous": ["bilayer", *FINITE_FM, "--interface", "continuous", "--m", "0,0,1", "--json"],
     "bilayer_2d": ["bilayer", *FINITE_FM, "--geometry", "2d", "--width-nm", "12", "--cell-nm", "0.25", "--m",
                    "0.6,0,0.8", "--json"],
+    "bilayer_1d_pumping": ["bilayer", "--ms-a-per-m", "8e5", "--fm-thickness-nm", "2", "--pumping", "--json"],
+    "macrospin": ["macrospin", *MACROSPIN, "--json"],
+    "macrospin_pulse": ["macrospin", "--ms-a-per-m", "8e5", "--alpha-gilbert", "1", "--b-ext-t", "0.05,0,0",
+                        "--b-k-t", "0.5", "--b-dl-t=-0.3", "--t-end-ns", "0.3", "--pulse-ns", "0.2", "--json"],
+    "macrospin_bilayer": ["macrospin", *MACROSPIN, "--torque", "bilayer", "--fm-thickness-nm", "2",
+                          "--j-a-per-m2", "1e11", "--pumping", "--json"],
+    "macrospin_rashba": ["macrospin", *MACROSPIN, "--t-end-ns", "0.02", "--torque", "rashba", "--thickness-nm", "5",
+                         "--width-nm", "10", "--cell-nm", "0.5", "--json"],
 }
 
 #: one-point sweeps of each problem: name -> TOML text
@@ -120,6 +136,21 @@ cell_nm = 0.1
 [sweep.axes]
 hm_thickness_nm = [3.0]
 """,
+    "llg": """
+problem = "llg"
+[magnet]
+ms_a_per_m = 8e5
+alpha_gilbert = 1.0
+b_k_t = 0.5
+[torque]
+sigma = [0, 1, 0]
+[run]
+t_end_ns = 0.3
+pulse_ns = 0.2
+[sweep.axes]
+b_dl_t = [-0.3]
+b_ext_x_t = [0.05]
+""",
     "bilayer_angles": """
 problem = "bilayer"
 [ferromagnet]
@@ -137,6 +168,7 @@ HELP_CASES: dict[str, list[str]] = {
     "wire": ["wire"],
     "bulk": ["bulk"],
     "bilayer": ["bilayer"],
+    "macrospin": ["macrospin"],
     "mesh": ["mesh"],
     **{f"mesh {k}": ["mesh", k] for k in ("wire", "hall-bar", "notch", "bilayer", "bilayer-3d")},
     "sweep": ["sweep"],
@@ -249,18 +281,45 @@ def test_example_config_digests():
     assert example_digests() == load("digests.json")
 
 
+#: digests of the examples that reproduce the paper's figures, recorded while the default polarization rule was eq17
+#: (a record of result folders users have, never regenerated): they name the rule now and keep these digests
+PAPER_FIGURE_DIGESTS = {
+    "fig2_profiles.toml": "6196f237acd622d74e44af16e9e80083633a0786cba4fb0a1436e043ba7f409c",
+    "fig3_torque_vs_alpha.toml": "d634c479fb9512887ef5d4945ca4b4d3dc0c8b29155c0842b7d621d80a39619a",
+}
+
+
+def test_paper_figure_examples_keep_their_digests_across_the_default_change():
+    digests = example_digests()
+    assert {k: digests[k] for k in PAPER_FIGURE_DIGESTS} == PAPER_FIGURE_DIGESTS
+
+
 def test_help_texts():
     assert help_texts() == load("help.json")
 
 
-def test_a_sweep_written_before_resumes(tmp_path):
+def test_a_sweep_written_before_resumes_once_it_names_the_former_default_rule(tmp_path):
+    """The fixture was made when the default polarization rule was eq17: its config, run again unchanged, now
+    means the hamiltonian rule and must not resume into the old rows (it would mix conventions); with
+    ``polarization_rule = "eq17"`` added it is the same config (same digest) and resumes bit for bit."""
+    from rashba_diffusion.errors import SweepStateError
     from rashba_diffusion.studies.sweep.engine import run_sweep
     from rashba_diffusion.studies.sweep.registry import load_config
 
     out = tmp_path / "resume"
     shutil.copytree(RESUME, out)
     before = (out / "sweep.csv").read_text().splitlines()
-    res = run_sweep(load_config(out / "angles.toml"), out)
+    sidecar = (out / "sweep.json").read_text()
+    with pytest.raises(SweepStateError, match=r"film\.polarization_rule: 'eq17' there, 'hamiltonian' here.*"
+                                              r'add polarization_rule = "eq17" to \[material\]'):
+        run_sweep(load_config(out / "angles.toml"), out)
+    assert (out / "sweep.csv").read_text().splitlines() == before  # refused: nothing touched
+    assert (out / "sweep.json").read_text() == sidecar
+    explicit = out / "angles_eq17.toml"
+    explicit.write_text((out / "angles.toml").read_text() + '\n[material]\npolarization_rule = "eq17"\n')
+    cfg = load_config(explicit)
+    assert cfg.digest() == json.loads(sidecar)["config_sha256"]
+    res = run_sweep(cfg, out)
     assert (res.solved, res.skipped) == (len(res.rows) - RESUME_DONE, RESUME_DONE)
     assert (out / "sweep.csv").read_text().splitlines()[: RESUME_DONE + 1] == before
 

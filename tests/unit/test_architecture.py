@@ -35,6 +35,7 @@ LIGHT = ("rashba_diffusion", "rashba_diffusion.cli", *(f"rashba_diffusion.{m}" f
     *PURE, "physics.rashba", "physics.bulk", "physics.torque", "physics.bilayer", "physics.asot", "physics.angular",
     "physics.vectors", "fem.solver_options", "meshing.tags", "meshing.specs", "meshing.gmsh_tools", "problems.specs",
     "studies.sweep.toml", "studies.sweep.config", "studies.sweep.wire", "studies.sweep.film", "studies.sweep.bilayer",
+    "studies.sweep.llg", "physics.llg", "physics.macrospin", "physics.bilayer_pumping",
     "studies.sweep.registry", "studies.bench.registry", "studies.bench.report")))
 
 

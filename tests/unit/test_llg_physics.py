@@ -1,6 +1,6 @@
-"""Macrospin LLG, spin pumping and the 1D wall model against independent references (docs/llg.md).
+"""Macrospin LLG, spin pumping and the 1D wall model against independent references (docs/model.md §13).
 
-numpy/scipy only, no DOLFINx.  Each test names its reference: a closed form derived by hand in docs/llg.md
+numpy/scipy only, no DOLFINx.  Each test names its reference: a closed form derived by hand in docs/model.md §13
 (written out again here where it is short, not taken from the module under test), a discrete invariant of the
 scheme, a symmetry, or an independent integrator (scipy's DOP853).
 """
@@ -15,7 +15,17 @@ from scipy import constants as sc
 from scipy.integrate import solve_ivp
 
 from rashba_diffusion.errors import ParameterError
+from rashba_diffusion.physics.bilayer import LLG_TORQUE_SIGN as BILAYER_LLG_TORQUE_SIGN
 from rashba_diffusion.physics.bilayer import Ferromagnet, HeavyMetal, Interface, analytic_efficiencies
+from rashba_diffusion.physics.bilayer_pumping import (
+    bilayer_sot_fields_t,
+    hm_spin_conductance_s_per_m2,
+    interface_spin_current_a_per_m2,
+    pumping_battery_v,
+    pumping_prefactor,
+    spin_pumping_alpha,
+    spin_pumping_alpha_formula,
+)
 from rashba_diffusion.physics.domain_wall import (
     WallParameters,
     run_wall,
@@ -38,15 +48,6 @@ from rashba_diffusion.physics.llg import (
     torque_from_fields,
 )
 from rashba_diffusion.physics.macrospin import run_macrospin
-from rashba_diffusion.physics.bilayer_pumping import (
-    bilayer_sot_fields_t,
-    hm_spin_conductance_s_per_m2,
-    interface_spin_current_a_per_m2,
-    pumping_battery_v,
-    pumping_prefactor,
-    spin_pumping_alpha,
-    spin_pumping_alpha_formula,
-)
 
 MS = 8.0e5  # A/m (permalloy-like; μ0Ms = 1.005 T)
 GAMMA = GAMMA_E_RAD_PER_S_T
@@ -65,7 +66,7 @@ def _tilted(theta: float) -> np.ndarray:
     return np.array([math.cos(theta), 0.6 * math.sin(theta), 0.8 * math.sin(theta)])
 
 
-# --------------------------------------------------------------------------- ringdown (docs/llg.md §4.1)
+# --------------------------------------------------------------------------- ringdown (docs/model.md §13.4.1)
 def test_ringdown_of_in_plane_film_is_the_kittel_eigenvalue():
     """Reference: the Kittel eigenvalue ω² = γ²k1k2/(1+α²) − Γ², Γ = αγ(k1+k2)/(2(1+α²)), written out here."""
     alpha, b, bk = 0.01, 0.05, 0.01
@@ -121,7 +122,7 @@ def test_no_ringdown_at_equilibrium_and_when_overdamped():
     assert r.ringdown_frequency_ghz is None and r.ringdown_decay_rate_per_s is None
 
 
-# --------------------------------------------------------------------------- norm, order, energy (§6)
+# --------------------------------------------------------------------------- norm, order, energy (§13.6)
 def test_norm_is_kept_by_both_schemes():
     p = _film(0.1, b_dl_t=0.02)
     rk = run_macrospin(p, _tilted(1.0), 1e-9)
@@ -150,7 +151,7 @@ def test_dp45_has_order_5_and_midpoint_order_2():
 
 
 def test_energy_never_increases_without_current():
-    """Reference: the discrete energy law of the midpoint rule, E₁ − E₀ = −h αγ|m×B|²/(1+α²) ≤ 0 (§6.2)."""
+    """Reference: the discrete energy law of the midpoint rule, E₁ − E₀ = −h αγ|m×B|²/(1+α²) ≤ 0 (§13.6.2)."""
     p = _film(0.05, b_hard_t=0.1, hard_axis=(0, 1, 0))
     scale = MS * 1.0  # J/m³ per tesla
     mid = run_macrospin(p, _tilted(1.2), 1e-9, method="midpoint", dt_s=0.5e-12)
@@ -163,7 +164,7 @@ def test_energy_never_increases_without_current():
     assert np.ptp(cons.energy_density_j_per_m3) <= 1e-12 * scale
 
 
-# --------------------------------------------------------------------------- thresholds (§4.2, §4.3)
+# --------------------------------------------------------------------------- thresholds (§13.4.2, §13.4.3)
 def _bisect(unstable, lo: float, hi: float, iterations: int) -> float:
     assert not unstable(lo) and unstable(hi)
     for _ in range(iterations):
@@ -173,7 +174,7 @@ def _bisect(unstable, lo: float, hi: float, iterations: int) -> float:
 
 
 def test_slonczewski_threshold_by_bisection():
-    """Reference: a_J,c = α(B + B_K + μ0Ms/2) from the trace of the linearized LLG (§4.2), written out here."""
+    """Reference: a_J,c = α(B + B_K + μ0Ms/2) from the trace of the linearized LLG (§13.4.2), written out here."""
     alpha, b = 0.05, 0.02
     p = MacrospinParameters(ms_a_per_m=MS, alpha_gilbert=alpha, b_ext_t=(b, 0, 0), demag_factors=(0, 0, 1),
                             p=(-1, 0, 0))
@@ -203,7 +204,8 @@ def _switches(b_x: float, b_dl: float, rtol: float = 1e-8) -> bool:
 
 
 def test_sot_switching_threshold_of_perpendicular_magnet_at_high_damping():
-    """Reference: Lee et al., APL 102, 112410 (2013): B_DL,c = B_K/2 − B_x/√2; and its exact macrospin form (§4.3)."""
+    """Reference: Lee et al., APL 102, 112410 (2013): B_DL,c = B_K/2 − B_x/√2; and its exact macrospin form
+    (§13.4.3)."""
     bk, bx = 0.5, 0.05
     found = _bisect(lambda b: _switches(bx, -b), 0.0, 0.8 * bk, 12)
     assert lee_switching_threshold_b_dl_t(bk, bx) == pytest.approx(bk / 2 - bx / math.sqrt(2), rel=1e-14)
@@ -214,7 +216,7 @@ def test_sot_switching_threshold_of_perpendicular_magnet_at_high_damping():
 
 
 def test_switching_phase_diagram_shape():
-    """Reference: the static thresholds (§4.3) and the C2 symmetry about ẑ: (B_x, B_DL) → (−B_x, −B_DL)."""
+    """Reference: the static thresholds (§13.4.3) and the C2 symmetry about ẑ: (B_x, B_DL) → (−B_x, −B_DL)."""
     bk = 0.5
     b_c = static_switching_threshold_b_dl_t(bk, 0.2 * bk)  # 0.364 B_K
     grid = {}
@@ -229,12 +231,12 @@ def test_switching_phase_diagram_shape():
     assert not any(_switches(0.0, s * 0.45 * bk, rtol=1e-7) for s in (-1, 1))
 
 
-# --------------------------------------------------------------------------- domain wall (§8)
+# --------------------------------------------------------------------------- domain wall (§13.8)
 WALL = dict(ms_a_per_m=MS, a_ex_j_per_m=1.3e-11, k_u_j_per_m3=5e5, k_perp_j_per_m3=5e4, alpha_gilbert=0.02)
 
 
 def test_wall_below_walker_moves_at_beta_over_alpha_u():
-    """Reference: v = (β/α)u (steady state of the collective-coordinate equations, §8.2)."""
+    """Reference: v = (β/α)u (steady state of the collective-coordinate equations, §13.8.2)."""
     p = WallParameters(beta=0.04, u_m_per_s=1.0, **WALL)
     u_w = walker_current_m_per_s(p)
     assert u_w == pytest.approx(0.02 * math.sqrt(1.3e-11 / 5e5) * GAMMA * 5e4 / MS / 0.02, rel=1e-14)
@@ -252,7 +254,7 @@ def test_wall_with_beta_equal_alpha_moves_at_u():
 
 
 def test_wall_above_walker_mean_velocity():
-    """Reference: ⟨v⟩ = βu/α − Δ sgn(a)√(a² − (αω_K)²)/(α(1+α²)), a = (β − α)u/Δ (§8.2), written out here."""
+    """Reference: ⟨v⟩ = βu/α − Δ sgn(a)√(a² − (αω_K)²)/(α(1+α²)), a = (β − α)u/Δ (§13.8.2), written out here."""
     u_w = walker_current_m_per_s(WallParameters(beta=0.04, u_m_per_s=1.0, **WALL))
     for beta, factor in ((0.04, 2.0), (0.0, 3.0), (0.1, 1.5)):
         p = WallParameters(beta=beta, u_m_per_s=factor * u_w * abs(0.04 - 0.02) / abs(beta - 0.02), **WALL)
@@ -279,7 +281,7 @@ def test_field_driven_wall_direction_depends_on_wall_type():
         assert v == pytest.approx(q * GAMMA * 1e-3 * p.width_m / 0.02, rel=1e-8)
 
 
-# --------------------------------------------------------------------------- the Rashba spin-diffusion wall (§9)
+# --------------------------------------------------------------------------- the Rashba spin-diffusion wall (§13.9)
 def test_spin_diffusion_torque_is_zhang_li_with_renormalized_parameters():
     """Reference: solve the implicit LLG with the package's torque (Eq. 25 + pumping) for ṁ directly (3×3)."""
     rng = np.random.default_rng(3)
@@ -305,7 +307,7 @@ def test_spin_diffusion_torque_is_zhang_li_with_renormalized_parameters():
     assert spin_diffusion_zhang_li(xi, bt, eta, 0.0, 7.0).wall_velocity_m_per_s == pytest.approx(7.0, rel=1e-14)
 
 
-# --------------------------------------------------------------------------- spin pumping (§5)
+# --------------------------------------------------------------------------- spin pumping (§13.5)
 HM = HeavyMetal(thickness_nm=3.0, lambda_nm=1.5, sigma_s_per_m=5e6, theta_sh=0.1)
 D_F = 5.0
 
@@ -341,7 +343,7 @@ def test_complex_pumping_reduces_to_the_real_formula():
 
 def test_pumping_is_reciprocal_to_the_packages_spin_orbit_torque():
     """Reference: ``bilayer.analytic_efficiencies`` (the SOT closed form, separate code): Onsager reciprocity
-    α' + iα'_i = K g_N (ξ_DL + iξ_FL)/(θ_SH(1 − sech(d_N/λ_N))) (docs/llg.md §5.3)."""
+    α' + iα'_i = K g_N (ξ_DL + iξ_FL)/(θ_SH(1 − sech(d_N/λ_N))) (docs/model.md §13.5.3)."""
     for g in (5e14 + 0j, 3e14 + 4e14j, 1e15 - 2e14j):
         iface = Interface(g_mix_real_s_per_m2=g.real, g_mix_imag_s_per_m2=g.imag)
         xi_dl, xi_fl = analytic_efficiencies(HM, Ferromagnet(), iface)
@@ -373,7 +375,7 @@ def test_pumping_with_backflow_from_the_vector_interface_law():
 
 
 def test_ringdown_with_pumping_decays_faster_by_the_enhancement():
-    """Reference: the Kittel decay rate with α = α0 + α', γ and α divided by (1 − α'_i) (§5.4)."""
+    """Reference: the Kittel decay rate with α = α0 + α', γ and α divided by (1 − α'_i) (§13.5.4)."""
     a0 = 0.005
     pump = spin_pumping_alpha(HM, Interface(g_mix_real_s_per_m2=5e14, g_mix_imag_s_per_m2=1e14), MS, D_F)
     bare = run_macrospin(_film(a0), _tilted(1e-3), 3e-9, rtol=1e-10, atol=1e-12)
@@ -403,7 +405,7 @@ def test_bilayer_fields_drive_the_same_torque_as_the_package_mapping():
     expected = GAMMA * t_vec / (MS * D_F * 1e-9)
     assert p.prescribed_torque_per_s(m) == pytest.approx(expected, rel=1e-12)
     hook = torque_from_areal_torque(lambda mm: t_dl * np.cross(mm, np.cross(sig, mm)) + t_fl * np.cross(sig, mm),
-                                    MS, D_F)
+                                    MS, D_F, sign=BILAYER_LLG_TORQUE_SIGN)
     assert hook(m, 0.0) == pytest.approx(expected, rel=1e-12)
     assert torque_from_fields(lambda mm: (b_dl, b_fl), sig)(m, 0.0) == pytest.approx(expected, rel=1e-12)
 

@@ -87,7 +87,18 @@ def test_coefficients_against_hand_values():
 
 
 def test_polarization_rules():
+    """PF = −Δxc/(4εF) (hamiltonian, the default), Δxc/εF (eq17), Δxc/(2εF) (eq38), written out here with
+    εF = ħ²kF²/2mₑ and Δxc = ħ/τΔ in SI; S0 = s0 m with s0 = n PF, n = kF²/2π."""
     f = paper_film()
-    c17, c38 = f.coefficients(), f.replace(polarization_rule="eq38").coefficients()
-    assert math.isclose(c17.PF, 2 * c38.PF, rel_tol=1e-14)
+    assert f.polarization_rule == "hamiltonian"
+    hbar, me, ev = 1.054571817e-34, 9.1093837015e-31, 1.602176634e-19
+    eps_f = (hbar * 4.3e9) ** 2 / (2 * me) / ev
+    delta = hbar / 1e-14 / ev
+    expected = {"hamiltonian": -delta / (4 * eps_f), "eq17": delta / eps_f, "eq38": delta / (2 * eps_f)}
+    for rule, pf in expected.items():
+        c = f.replace(polarization_rule=rule).coefficients()
+        assert math.isclose(c.PF, pf, rel_tol=1e-7), rule
+        assert math.isclose(c.s0_per_nm2, 4.3**2 / (2 * math.pi) * pf, rel_tol=1e-7), rule
     assert f.replace(polarization=0.3).coefficients().PF == 0.3
+    with pytest.raises(ParameterError, match="polarization_rule"):
+        f.replace(polarization_rule="eq99")

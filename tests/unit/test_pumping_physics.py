@@ -1,6 +1,6 @@
 """Spin and charge pumping, damping (paper Sec. VI): the physics layer against independent references.
 
-Every test names its reference: a closed form derived by hand in docs/dynamics.md
+Every test names its reference: a closed form derived by hand in docs/model.md §12
 (and written out again here where short), the rotating-frame 3x3 problem
 (bulk.relaxation_matrix, not the spectral operator), a scipy ODE integration of
 Eq. 17 written out in this file, the Stoner bands of the Hamiltonian, or a
@@ -9,6 +9,7 @@ symmetry.  numpy/scipy only.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -19,13 +20,14 @@ from scipy.integrate import solve_ivp
 from rashba_diffusion.errors import ParameterError
 from rashba_diffusion.physics import pumping as pp
 from rashba_diffusion.physics.bulk import relaxation_matrix
-from rashba_diffusion.physics.rashba import paper_film
+from rashba_diffusion.physics.rashba import LLG_TORQUE_SIGN, paper_film
+from rashba_diffusion.physics.torque import decompose, effective_fields_tesla, torque_from_spin, torque_to_j_per_m2
 
 FILM = paper_film(5e-2)
 
 
-def model(alpha=5e-2, **kw) -> pp.PumpingModel:
-    return pp.PumpingModel.from_film(paper_film(alpha), **kw)
+def model(alpha=5e-2, polarization_rule="hamiltonian", **kw) -> pp.PumpingModel:
+    return pp.PumpingModel.from_film(paper_film(alpha, polarization_rule=polarization_rule), **kw)
 
 
 def rel(x, y) -> float:
@@ -165,7 +167,7 @@ def test_helix_about_z_alpha0_matches_corotating_frame(k):
 
 def test_small_k_slope_is_corrected_eq46():
     """Reference: corrected Eq. 46 at any ξ, Δb = τΔDk²[(1−ξβ̃)cos²θ − ξβ̃]/(1+ξ²) (and Δa), derived in
-    docs/dynamics.md §D6: positive (more damping), opposite to the printed sign.  Quasi-static, and exact
+    docs/model.md §12.6: positive (more damping), opposite to the printed sign.  Quasi-static, and exact
     at 0.1 GHz (the exact slope differs by O(ωτsf): the texture pumps a longitudinal spin, §D6)."""
     mod = model(0.0)
     c = mod.coefficients
@@ -252,7 +254,7 @@ def test_charge_pumping_eq44_scaling_and_zero_about_z():
 
 
 def test_charge_current_hides_factor_b_alpha_cubed():
-    """Reference: B = (α/ħ) τ/τdp (EQUATIONS.md item 14), checked on the coefficients; at fixed s0 and ξ the
+    """Reference: B = (α/ħ) τ/τdp (docs/model.md §9 item 14), checked on the coefficients; at fixed s0 and ξ the
     pumped current then scales as α³ (weak coupling, 4α²kF²τ²/ħ² ~ 2e-6 here): J(2α)/J(α) → 8."""
     c = paper_film(1e-3).coefficients()
     hbar = sc.hbar / sc.electron_volt / 1e-15
@@ -265,8 +267,10 @@ def test_charge_current_hides_factor_b_alpha_cubed():
 
 # --- damping and the equilibrium spin ---------------------------------------------------------------
 def test_gilbert_enhancement_sign_by_polarization_rule():
-    """Reference: Δα = −γħ s0 β̃/(Ms t) with s0 = −nΔxc/(4εF) written out (no DP, quasi-static);
-    sign: > 0 (damping) for the Hamiltonian s0 < 0, < 0 (anti-damping) for eq17/eq38 (s0 > 0)."""
+    """Reference: Δα = −γħ s0 β̃/(Ms t) with s0 = −nΔxc/(4εF) written out (no DP, quasi-static), the film's
+    mapping ṁ ∋ −γħT/(Ms t) (LLG_TORQUE_SIGN, tied to the s-d field above) collecting the m×ṁ part of the
+    pumping torque; sign: > 0 (damping) for the Hamiltonian s0 < 0, < 0 (anti-damping) for eq17/eq38
+    (s0 > 0): the second law selects the hamiltonian rule."""
     magnet = pp.MagnetLayer(ms_a_per_m=1.0e6, thickness_nm=2.0)
     pr = pp.Precession(10.0, 30.0)
     signs = {}
@@ -290,25 +294,65 @@ def test_gilbert_enhancement_sign_by_polarization_rule():
     assert pp.gyromagnetic_ratio_factor(mod.s0_per_nm2, a, magnet) < 1  # s0 a > 0: the spin that follows m adds
 
 
+def test_film_llg_mapping_is_the_sd_exchange_field():
+    """Reference: the s-d energy per area E = Tr[ρ (Δxc/2)σ·m] = Δxc S·m (ρ = n/2 + S·σ) written as
+    −Ms t m·B_sd gives B_sd = −Δxc S/(Ms t), and the LLG equation ṁ = −γ m×B_sd.  The film's mapping
+    ṁ = LLG_TORQUE_SIGN·γħT/(Ms t) applied to the precession part of Eq. 24 (1/τφ = 0) must give the same ṁ:
+    this fixes LLG_TORQUE_SIGN = −1 independently of the torque code."""
+    rng = np.random.default_rng(11)
+    c = dataclasses.replace(FILM.coefficients(), inv_tau_phi=0.0)
+    ms, t_nm, gamma = 8e5, 2.0, 1.76e11
+    delta_j = FILM.exchange_ev * sc.electron_volt
+    for _ in range(5):
+        m = rng.normal(size=3)
+        m /= np.linalg.norm(m)
+        s = rng.normal(size=3)  # ħ/nm²
+        mapped = LLG_TORQUE_SIGN * gamma * torque_to_j_per_m2(torque_from_spin(c, m, s)) / (ms * t_nm * 1e-9)
+        b_sd = -delta_j * (s * 1e18) / (ms * t_nm * 1e-9)  # T
+        np.testing.assert_allclose(mapped, -gamma * np.cross(m, b_sd), rtol=1e-9, atol=0)
+
+
+@pytest.mark.parametrize("sign", [-1, 1])
+def test_effective_fields_act_like_the_mapped_torque(sign):
+    """Reference: the LLG term −γ m×B of B = B_FL û + B_DL m×û (û = ẑ×Ê) written out here must equal the
+    mapped torque sign·γτ/(Ms t) for τ = τ⊥ û×m + τ∥ m×(û×m); sign = −1 is the film's, +1 the bilayer's."""
+    rng = np.random.default_rng(5)
+    ms, t_nm, gamma = 1e6, 1.5, 1.76e11
+    for _ in range(5):
+        m = rng.normal(size=3)
+        m /= np.linalg.norm(m)
+        u = np.array([rng.normal(), rng.normal(), 0.0])
+        u /= np.linalg.norm(u)
+        tau = np.cross(m, rng.normal(size=3)) * 1e-7  # J/m², ⟂ m
+        t_perp, t_par = decompose(tau, m, u)
+        b_fl, b_dl = effective_fields_tesla(t_perp, t_par, ms, t_nm, llg_sign=sign)
+        field = b_fl * u + b_dl * np.cross(m, u)
+        np.testing.assert_allclose(-gamma * np.cross(m, field), sign * gamma * tau / (ms * t_nm * 1e-9),
+                                   rtol=1e-12, atol=1e-12 * gamma * 1e-7 / (ms * t_nm * 1e-9))
+    with pytest.raises(ParameterError, match="llg_sign"):
+        effective_fields_tesla(1.0, 1.0, ms, t_nm, llg_sign=0)
+
+
 @pytest.mark.parametrize("m", [(0, 0, 1), (1, 0, 0), (0.6, 0.0, 0.8)])
 def test_equilibrium_spin_from_stoner_bands(m):
     """Reference: the Hamiltonian's bands filled to n = kF²/2π (band_equilibrium_spin_per_nm2):
     S0 = −nΔxc/(4εF) m (antiparallel to m, 4x smaller than PF = Δxc/εF), exactly for any α
-    (docs/dynamics.md §D2).  For in-plane m at α = 5e-2 the bands touch at k = Δxc/2α inside the Fermi
+    (docs/model.md §12.2).  For in-plane m at α = 5e-2 the bands touch at k = Δxc/2α inside the Fermi
     sea and the quadrature converges slowly (1.8e-5 with the default nodes, 9e-7 with 8x more)."""
     m = np.asarray(m, float)
     for alpha, tol in ((0.0, 1e-12), (5e-2, 1e-12 if m[2] != 0 else 1e-4)):
         f = paper_film(alpha)
         s = pp.band_equilibrium_spin_per_nm2(f, m)
-        s0 = pp.equilibrium_spin_per_nm2(f, "hamiltonian")
+        s0 = f.coefficients().s0_per_nm2  # the default rule: hamiltonian
         c = f.coefficients()
         assert s0 == pytest.approx(-c.n * f.exchange_ev / (4 * c.eps_F), rel=1e-14)
         np.testing.assert_allclose(s, s0 * m, rtol=0, atol=tol * abs(s0))
-    assert pp.equilibrium_spin_per_nm2(FILM, "eq17") == pytest.approx(-4 * pp.equilibrium_spin_per_nm2(FILM))
+    eq17 = paper_film(5e-2, polarization_rule="eq17").coefficients().s0_per_nm2
+    assert eq17 == pytest.approx(-4 * FILM.coefficients().s0_per_nm2, rel=1e-14)
 
 
 def test_sec6_model_without_dp_is_unstable_above_kappa_c():
-    """Reference: EQUATIONS.md item 15's rate 1/τsf + 1/τφ + Dκ² − 2Cκ, its root κc (m ∥ ŷ, where the
+    """Reference: docs/model.md §9 item 15's rate 1/τsf + 1/τφ + Dκ² − 2Cκ, its root κc (m ∥ ŷ, where the
     Rashba rotation commutes with the precession); with DP every plane wave decays (C²/D = 1/(τdp q³))."""
     c = FILM.coefficients()
     c6 = pp.sec6_coefficients(c)
@@ -377,7 +421,7 @@ def test_other_validation():
     with pytest.raises(ParameterError, match="thickness_nm"):
         pp.MagnetLayer(ms_a_per_m=1e6, thickness_nm=0.0)
     with pytest.raises(ParameterError, match="polarization_rule"):
-        pp.PumpingModel.from_film(FILM, polarization_rule="eq99")
+        pp.PumpingModel.from_film(paper_film(5e-2, polarization_rule="eq99"))
     with pytest.raises(ParameterError, match="inv_tau_sf"):
         pp.PumpingModel.from_film(paper_film(5e-2, tau_sf_s=math.inf), sec6_model=True)
     with pytest.raises(ParameterError, match="unknown coefficient"):

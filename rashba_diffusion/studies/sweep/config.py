@@ -327,7 +327,7 @@ class ProblemKind(Generic[P, C]):  # noqa: UP046
         The CSV columns of a row after ``index`` (and θ, φ when m comes from angles): inputs (matched when a
         sweep resumes), then outputs; the engine adds ``point_seconds``'s value.
     column_types
-        ``str`` or ``bool`` for the columns that are not numbers (how a resumed CSV is read back).
+        ``str``, ``bool`` or ``int`` for the columns that are not floats (how a resumed CSV is read back).
     input_row
         ``(config, point) -> {input column: value}``.
     output_row

@@ -13,7 +13,7 @@ Python API
     for row in res.rows:                     # one dict per point, index order
         print(row["theta_deg"], row["m_x"], row["T_perp_J_per_m2"], row["T_par_J_per_m2"])
 
-The problem (``config.problem``: wire, film, bilayer) is looked up in
+The problem (``config.problem``: wire, film, bilayer, llg) is looked up in
 :data:`~rashba_diffusion.studies.sweep.registry.PROBLEMS`; its module has the schema, the axes and the
 columns (e.g. :mod:`.wire`).  Several axes form a grid (outer product, first axis outermost) or, with
 ``mode="zip"``, are paired.  ``res.rows`` holds, per point, every input (``theta_deg``/``phi_deg`` too when m
@@ -146,7 +146,7 @@ def fmt(v) -> str:
 
 
 def parse(column: str, text: str, column_types: Mapping[str, type]):
-    """Inverse of :func:`fmt` for the sweep columns (``column_types``: the problem's non-numeric columns)."""
+    """Inverse of :func:`fmt` for the sweep columns (``column_types``: the problem's non-float columns)."""
     kind = column_types.get(column)
     if kind is str:
         return text
@@ -154,7 +154,7 @@ def parse(column: str, text: str, column_types: Mapping[str, type]):
         return text == "true"
     if text == "":
         return None
-    if column in INT_COLUMNS:
+    if kind is int or column in INT_COLUMNS:
         return int(text)
     return float(text)
 
@@ -226,6 +226,36 @@ def _read_done_rows(path: Path, columns: tuple[str, ...], expected: list[dict], 
     return done
 
 
+#: the polarization rule that configs without ``polarization_rule`` meant before the default became "hamiltonian"
+FORMER_DEFAULT_POLARIZATION_RULE = "eq17"
+
+
+def _differences(old, new, where: str = "") -> list[str]:
+    """The dotted keys at which two canonical configs differ, with both values."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        out = []
+        for k in sorted(set(old) | set(new)):
+            out += _differences(old.get(k), new.get(k), f"{where}.{k}" if where else str(k))
+        return out
+    return [] if old == new else [f"{where}: {old!r} there, {new!r} here"]
+
+
+def _differences_note(old, new) -> str:
+    """What a refused resume tells the user: the differing keys, and what to add when the only difference is
+    the change of the default polarization rule (a folder of the former default must not silently resume)."""
+    if not isinstance(old, dict):
+        return ""
+    diffs = _differences(old, new)
+    note = "; differs in " + ", ".join(diffs[:4]) + (f" and {len(diffs) - 4} more" if len(diffs) > 4 else "")
+    film = old.get("film") if isinstance(old.get("film"), dict) else {}
+    if (len(diffs) == 1 and diffs[0].startswith("film.polarization_rule:")
+            and film.get("polarization_rule") == FORMER_DEFAULT_POLARIZATION_RULE):
+        note += (f" (the default polarization_rule is now {new['film']['polarization_rule']!r}; this folder was made "
+                 f"with {FORMER_DEFAULT_POLARIZATION_RULE!r}: add polarization_rule = "
+                 f'"{FORMER_DEFAULT_POLARIZATION_RULE}" to [material] to resume it)')
+    return note
+
+
 def _json_safe(obj):
     """``sweep.json``'s content as strict JSON: a non-finite number (τsf = inf) is written as its name."""
     if isinstance(obj, float) and not math.isfinite(obj):
@@ -252,8 +282,9 @@ def _check_out_dir(out: Path, config: SweepConfigBase, kind: ProblemKind, expect
         if old.get("config_sha256") != config.digest():
             raise SweepStateError(
                 f"{out} holds a sweep of a different config (sha256 {str(old.get('config_sha256'))[:12]}…, "
-                f"this one {config.digest()[:12]}…; a replaced mesh file counts as a different config); use "
-                "another --out, or --force to discard it"
+                f"this one {config.digest()[:12]}…"
+                f"{_differences_note(old.get('config'), _json_safe(config.canonical()))}; a replaced mesh file "
+                "counts as a different config); use another --out, or --force to discard it"
             )
         if old.get("package_version") != __version__:
             raise SweepStateError(

@@ -16,10 +16,11 @@ from ...validation import DEFAULT_MAX_POINTS
 from .bilayer import BILAYER
 from .config import ProblemKind, SweepConfigBase
 from .film import FILM
+from .llg import LLG
 from .toml import error
 from .wire import WIRE
 
-PROBLEMS: dict[str, ProblemKind] = {kind.name: kind for kind in (WIRE, BILAYER, FILM)}
+PROBLEMS: dict[str, ProblemKind] = {kind.name: kind for kind in (WIRE, BILAYER, FILM, LLG)}
 #: the problem of a TOML file without a ``problem`` key
 DEFAULT_PROBLEM = "wire"
 
