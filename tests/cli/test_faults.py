@@ -30,12 +30,13 @@ from ..conftest import mpiexec
 
 SCRIPT = str(Path(sys.executable).parent / "rashba-diffusion")
 TMP_PREFIX = ".rashba-tmp-"
-#: a sweep of a few seconds: 40 points of a fine 1D wire
+#: a sweep of ten seconds or more (long enough for the second sweeps of test_two_sweeps_into_one_folder to find it
+#: running): 40 points of a fine 1D wire
 SLOW_SWEEP = """
 [geometry]
 width_nm = 10
 [mesh]
-cell_nm = 0.002
+cell_nm = 0.0005
 [sweep.axes]
 alpha_ev_nm = {start = 0.01, stop = 0.05, num = 40}
 """
