@@ -5,5 +5,5 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 bash "$root/scripts/bootstrap.sh"
 cd "$root"
 export PATH="$root/.venv/bin:$PATH"
-ruff check rashba_diffusion tests benchmarks notebooks
+ruff check rashba_diffusion tests benchmarks notebooks scripts meshes
 exec python -m pytest -q "$@"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up (if needed) and solve the paper's wire (Fig. 2 parameters, α = 5e-2 eV·nm, and the paper's
 # PF = Δxc/εF: --polarization-rule eq17; the package's default is the Hamiltonian's, README "Sign conventions").
-# Results: results/paper_wire/{summary.json,profile.csv,profile.png,spin.bp,charge.bp}
+# Results: results/paper_wire/{summary.json,profile.csv,profile.png,fields.vtu} (README "Output files")
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 bash "$root/scripts/bootstrap.sh"

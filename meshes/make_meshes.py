@@ -17,7 +17,7 @@ import json
 import sys
 from pathlib import Path
 
-from rashba_diffusion.meshing.gmsh_build import write_msh
+from rashba_diffusion.meshing.gmsh_tools import write_msh
 from rashba_diffusion.meshing.specs import (
     BilayerCrossSectionMesh,
     BilayerStripeMesh,

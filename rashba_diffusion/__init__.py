@@ -24,13 +24,20 @@ API: dict[str, str] = {
     "solve_bulk": "physics.bulk", "BulkResult": "physics.bulk",
     "MacrospinParameters": "physics.llg", "MacrospinPoint": "physics.macrospin", "run_macrospin": "physics.macrospin",
     "fit_angular": "physics.angular", "bulk_torques": "physics.angular",
+    "MicromagneticParameters": "physics.micromagnetics", "ZhangLiDrive": "physics.micromagnetics",
+    "SpinDiffusionDrive": "physics.micromagnetics", "WallParameters": "physics.domain_wall",
+    "run_wall": "physics.domain_wall",
+    "Precession": "physics.pumping", "PumpingPoint": "physics.pumping", "MagnetLayer": "physics.pumping",
+    "PumpingModel": "physics.pumping", "solve_periodic": "physics.pumping",
     # geometry and discretization (light)
-    "WireSpec": "problems.specs", "BilayerSpec": "problems.specs",
+    "WireSpec": "problems.specs", "BilayerSpec": "problems.specs", "DomainWallSpec": "problems.specs",
+    "PumpingSpec": "problems.specs",
     "WireMesh": "meshing.specs", "HallBarMesh": "meshing.specs", "NotchedWireMesh": "meshing.specs",
     "BilayerCrossSectionMesh": "meshing.specs", "BilayerStripeMesh": "meshing.specs",
     # sweeps: configuration (light) and engine (heavy when run)
     "Axis": "studies.sweep.config", "WireSweepConfig": "studies.sweep.wire", "FilmSweepConfig": "studies.sweep.film",
     "FilmMesh": "studies.sweep.film", "BilayerSweepConfig": "studies.sweep.bilayer",
+    "PumpingSweepConfig": "studies.sweep.pumping",
     "LLGSweepConfig": "studies.sweep.llg",
     "load_config": "studies.sweep.registry", "config_from_dict": "studies.sweep.registry",
     "run_sweep": "studies.sweep.engine",
@@ -39,11 +46,15 @@ API: dict[str, str] = {
     "solve_film": "problems.film", "FilmSession": "problems.film",
     "solve_bilayer": "problems.bilayer", "BilayerSession": "problems.bilayer",
     "solve_ferromagnet_film": "problems.ferromagnet_film",
+    "solve_pumping": "problems.pumping", "PumpingSession": "problems.pumping",
+    "solve_bulk_pumping": "problems.pumping_bulk",
     "RashbaTorque": "problems.macrospin", "BilayerTorque": "problems.macrospin",
     "run_self_consistent": "problems.macrospin",
+    "run_domain_wall": "problems.domain_wall", "DomainWallSession": "problems.domain_wall",
+    "LLGModel": "models.llg", "TextureDynamics": "problems.llg", "SpinDiffusionTorque": "problems.spin_torque",
     "write_outputs": "problems.outputs",
     "wire_torques": "studies.angular",
-    "load_mesh": "meshing.files", "generate": "meshing.gmsh_build", "write_msh": "meshing.gmsh_build",
+    "load_mesh": "meshing.files", "generate": "meshing.gmsh_build", "write_msh": "meshing.gmsh_tools",
 }  # fmt: skip
 __all__ = [*API, "__version__"]
 

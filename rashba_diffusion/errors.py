@@ -25,6 +25,17 @@ class SweepStateError(ConfigError):
     holds its lock."""
 
 
+class MissingDependencyError(ParameterError, ImportError):
+    """A library a command needs is not installed (DOLFINx for a solve, the ``bench`` extra for ``bench``); the
+    message says in one line how to install it.  A :class:`ParameterError` (the command line exits with status
+    2) and an :class:`ImportError`."""
+
+
+#: how to install DOLFINx, in one line (the PyPI wheel or conda-forge)
+DOLFINX_INSTALL_HINT = ("pip install 'dolfinx-solver-real==0.11.*' (the PyPI wheel, bundles PETSc and MPI), or "
+                        "conda install -c conda-forge fenics-dolfinx=0.11 (see README, Install)")
+
+
 class SolveError(RuntimeError):
     """The solve failed: KSP not converged, NaN/Inf in the solution (exit status 3)."""
 

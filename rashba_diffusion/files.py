@@ -253,6 +253,7 @@ class OutputSet:
         self.names: list[str] = []
         self.committed = False
         self._created: list[Path] = []  # folders this set created (removed again by discard)
+        self._staging: list[Path] = []  # private folders of :meth:`staging_dir`
         if owner:
             self._make_directory()
             remove_stale_temporaries(self.directory)
@@ -286,6 +287,22 @@ class OutputSet:
         """Stage ``name`` with a writer that only takes a file name (its suffix is ``name``'s)."""
         tmp = self.path(name)
         write(str(tmp))
+        _finish_writer(tmp)
+
+    def staging_dir(self, name: str = "stage") -> Path:
+        """A private folder for a writer that writes several files which name each other (an XDMF file and the
+        HDF5 file it points to): write them there under their final names, then :meth:`adopt` each.  Removed
+        at :meth:`commit` or :meth:`discard`; a SIGKILLed run's is removed by the next set (its temporary name)."""
+        d = self.directory / _staged_name(self.token, f"dir.{name}")
+        if self.owner:
+            d.mkdir(exist_ok=True)
+        self._staging.append(d)
+        return d
+
+    def adopt(self, name: str, source: str | os.PathLike) -> None:
+        """Stage the file ``source`` (in this folder's file system: a :meth:`staging_dir`) as ``name``."""
+        tmp = self.path(name)
+        os.replace(source, tmp)
         _finish_writer(tmp)
 
     def _previous(self) -> list[str]:
@@ -334,6 +351,8 @@ class OutputSet:
                     with contextlib.suppress(OSError):
                         os.replace(old, final)
             _remove(manifest)
+            for d in self._staging:
+                _remove(d)
         self.committed = True
         return [self.directory / n for n in self.names]
 
@@ -344,6 +363,8 @@ class OutputSet:
         with deferred_signals():
             for name in self.names:
                 _remove(self.directory / _staged_name(self.token, name))
+            for d in self._staging:
+                _remove(d)
             for d in self._created:
                 with contextlib.suppress(OSError):
                     d.rmdir()

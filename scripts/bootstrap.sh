@@ -34,9 +34,9 @@ if [ ! -f "$stamp" ]; then
     rm -rf "$venv"
     "$py" -m venv "$venv"
   fi
-  echo "bootstrap: installing rashba_diffusion, dolfinx-solver-real and test tools into $venv" >&2
+  echo "bootstrap: installing rashba_diffusion (with dolfinx-solver-real) and the test tools into $venv" >&2
   "$venv/bin/python" -m pip install --quiet --upgrade pip >&2
-  "$venv/bin/python" -m pip install --quiet -e "$root[wheel,test]" >&2
+  "$venv/bin/python" -m pip install --quiet -e "$root[test]" >&2
   rm -f "$venv"/.rashba-installed-*
   touch "$stamp"
 fi

@@ -6,9 +6,10 @@ The parent process never imports DOLFINx: each job runs in its own process (:mod
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 
-from ..errors import ParameterError
+from ..errors import MissingDependencyError, ParameterError
 from ..fem.solver_options import parse_petsc_option_args
 from ..files import strict_json
 from ..studies.bench.registry import BASELINE_MAX_S, REGISTRY, run_suite
@@ -27,9 +28,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tiny", action="store_true", help=argparse.SUPPRESS)  # seconds; for the tests
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     p.add_argument("--ranks", default=None, help="comma-separated rank counts (default: 1,2 full; 1 quick)")
-    p.add_argument("--only", default=None, help=f"comma-separated registry entries ({', '.join(REGISTRY)})")
+    p.add_argument("--only", default=None, help=f"comma-separated registry entries ({', '.join(REGISTRY)}; the "
+                   "studies precond3d, mumps2d, scaling run only when named)")
     add_out_arg(p, "directory for <timestamp>.json/.csv/.md reports")
-    add_petsc_option_arg(p, "PETSc option for the wire and 3D solves (repeatable; preset=iterative|direct|asm)")
+    add_petsc_option_arg(p, "PETSc option for the wire and 3D solves (repeatable; e.g. preset=direct|direct_large|"
+                         "multigrid|iterative)")
     p.add_argument("--baseline-max-s", type=float, default=BASELINE_MAX_S,
                    help="skip the SciPy baseline of a wire size whose time, extrapolated from this run's smaller "
                    f"baselines, exceeds this (s; default {BASELINE_MAX_S:g}; inf: never skip)")
@@ -75,8 +78,16 @@ def _check(a: argparse.Namespace) -> None:
     parse_petsc_option_args(a.petsc_option)
 
 
+#: what ``bench`` imports beyond the core dependencies (the ``bench`` extra): psutil, scikit-fem
+BENCH_MODULES = ("psutil", "skfem")
+
+
 def cmd_bench(a: argparse.Namespace) -> int:
     """Run a suite, optionally write the reports, print the summary."""
+    missing = [m for m in BENCH_MODULES if importlib.util.find_spec(m) is None]
+    if missing:
+        raise MissingDependencyError(f"rashba-diffusion bench needs {', '.join(missing)}: install the bench extra, "
+                                     "pip install 'rashba_diffusion[bench]'")
     suite = "tiny" if a.tiny else "quick" if a.quick else "full"
     ranks = parse_ranks(a.ranks)
     opts = parse_petsc_option_args(a.petsc_option) or None

@@ -54,7 +54,7 @@ def add_parser(sub) -> None:
     g = p.add_argument_group("drive, magnetization, discretization")
     g.add_argument("--j-a-per-m2", type=float, default=d["j_a_per_m2"], help="charge current density j_N in the HM "
                    "along x̂ (A/m²)")
-    g.add_argument("--m", type=vector_arg, default=DEFAULT_M, help="unit magnetization (default 0,1,0)")
+    g.add_argument("--m", type=vector_arg, default=DEFAULT_M, help="unit magnetization (default 0,0,1)")
     g.add_argument("--geometry", choices=("1d", "2d", "3d"), default=None,
                    help="1d: film infinite in-plane (default); 2d: (y, z) cross-section of a stripe; 3d: the gmsh "
                    "stripe (x, y, z) with contacts at x = 0, L")
@@ -70,7 +70,8 @@ def add_parser(sub) -> None:
                    help="uniform j_N x̂ in the HM, or solved between contact_left/right (3D only); default contacts "
                    "on a 3D mesh that has them, else uniform")
     g.add_argument("--degree", type=int, choices=(1, 2, 3), default=2, help="Lagrange degree")
-    add_out_arg(p, "directory for summary.json (replaced as a set)")
+    add_out_arg(p, "directory for summary.json, fields.vtu (SI) and, for an ideal-sink FM in 2D/3D, interface.vtu, "
+                "with PNGs beside them (README, Output files; replaced as a set)")
     add_petsc_option_arg(p, "PETSc option of both linear solves, repeatable (e.g. preset=iterative for large 3D "
                          "meshes)")
     add_max_dofs_arg(p)
@@ -140,4 +141,5 @@ def cmd_bilayer(a: argparse.Namespace) -> int:
     if a.mesh is not None:
         result.summary["mesh"] = str(a.mesh)
     return finish(a, result.summary, comm.rank,
-                  write=(lambda: write_outputs(a.out, result, fields=False)) if a.out else None)
+                  write=(lambda: write_outputs(a.out, result, f"bilayer, {result.summary['geometry']}",
+                                               command=a.command_line)) if a.out else None)

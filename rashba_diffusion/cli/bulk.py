@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 
 from ..physics.bulk import solve_bulk
-from ..physics.rashba import validity_warnings
+from ..physics.rashba import LLG_TORQUE_SIGN, validity_warnings
+from ..physics.torque import add_film_dl_fl
 from .common import add_effective_fields, add_material_args, film_inputs, finish, warn
 
 
@@ -28,6 +29,8 @@ def cmd_bulk(a: argparse.Namespace) -> int:
         "T_par_J_per_m2": r.T_par_j_per_m2,
         "s_hbar_per_m2": r.s_per_m2.tolist(),
         "m": list(m),
+        "j_sheet_A_per_m": film.coefficients().sheet_conductance_s * drive.efield_v_per_m,
     }
+    add_film_dl_fl(summary, llg_sign=LLG_TORQUE_SIGN)
     add_effective_fields(summary, fields)
     return finish(a, summary)

@@ -18,15 +18,19 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import logging
+import platform
 from collections.abc import Callable, Iterable, Mapping
+from importlib import metadata
 
+from .. import __version__
 from ..errors import ParameterError
 from ..fem.solver_options import parse_petsc_option_args
 from ..files import check_output_dir, check_output_file, finite_summary, strict_json
+from ..launch import PROG
 from ..physics.bilayer import DEFAULTS as BILAYER_DEFAULTS
 from ..physics.bilayer import HeavyMetal, Interface
-from ..physics.rashba import LLG_TORQUE_SIGN, POLARIZATION_RULES, Drive, Film, paper_film
-from ..physics.torque import MAX_MS_A_PER_M, effective_fields_tesla
+from ..physics.rashba import DEFAULT_EFIELD_V_PER_M, LLG_TORQUE_SIGN, POLARIZATION_RULES, Drive, Film, paper_film
+from ..physics.torque import MAX_MS_A_PER_M, add_film_efficiencies, check_efficiency_inputs
 from ..validation import (
     DEFAULT_MAX_DOFS,
     DEFAULT_MAX_POINTS,
@@ -130,6 +134,33 @@ def numbers_arg(example: str) -> Callable[[str], tuple[float, ...]]:
 vector_arg = numbers_arg("1,0,0")
 
 
+#: the distributions that provide DOLFINx, in the order :func:`version_text` looks for them
+DOLFINX_DISTRIBUTIONS = ("dolfinx-solver-real", "fenics-dolfinx")
+
+
+def version_text() -> str:
+    """``--version``: the package's version, Python's and DOLFINx's (from the installed metadata; DOLFINx is
+    not imported)."""
+    found = "not installed"
+    for dist in DOLFINX_DISTRIBUTIONS:
+        try:
+            found = f"{metadata.version(dist)} ({dist})"
+            break
+        except metadata.PackageNotFoundError:
+            continue
+    return f"{PROG} {__version__} (Python {platform.python_version()}; DOLFINx {found})"
+
+
+def add_logging_args(p: argparse.ArgumentParser) -> None:
+    """``-v/--verbose`` (repeatable) and ``-q/--quiet``, on every (sub)parser; absent unless given, so that a
+    subcommand's default does not undo the top level's."""
+    g = p.add_argument_group("messages (stderr)")
+    g.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS,
+                   help="more messages: -v what is done, -vv debugging detail")
+    g.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                   help="errors only (no warnings, no progress bar)")
+
+
 def add_json_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
 
@@ -144,17 +175,25 @@ def add_material_args(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("drive and magnetization")
     add_drive_args(g)
     g.add_argument("--m", type=vector_arg, default=(1.0, 0.0, 0.0), help="unit magnetization mx,my,mz (default 1,0,0)")
+    g.add_argument("--thickness-nm", type=float, default=None,
+                   help="film thickness t (nm): adds the current density j_A_per_m2 and the efficiencies xi_DL, xi_FL")
     g.add_argument("--ms-a-per-m", type=float, default=None,
-                   help="saturation magnetization Ms (A/m), for effective fields")
-    g.add_argument("--thickness-nm", type=float, default=None, help="film thickness (nm), for effective fields")
+                   help="saturation magnetization Ms (A/m), with --thickness-nm: adds the effective fields B_DL_T, "
+                        "B_FL_T")
     add_json_arg(p)
 
 
 def add_drive_args(g) -> None:
     """The film's drive flags ``--efield-v-per-m`` and ``--e-direction`` (on a parser or an argument group)."""
-    g.add_argument("--efield-v-per-m", type=float, default=1e5, help="electric field |E| (V/m)")
+    g.add_argument("--efield-v-per-m", type=float, default=DEFAULT_EFIELD_V_PER_M, help="electric field |E| (V/m)")
     g.add_argument("--e-direction", type=vector_arg, default=(1.0, 0.0, 0.0),
                    help="in-plane unit vector Ê (default 1,0,0)")
+
+
+def add_magnet_args(g, purpose: str) -> None:
+    """``--ms-a-per-m`` and ``--thickness-nm`` of the magnet (on a parser or an argument group)."""
+    g.add_argument("--ms-a-per-m", type=float, default=None, help=f"saturation magnetization Ms (A/m), {purpose}")
+    g.add_argument("--thickness-nm", type=float, default=None, help=f"film thickness (nm), {purpose}")
 
 
 def add_film_args(p: argparse.ArgumentParser) -> None:
@@ -226,28 +265,32 @@ def film_inputs(a: argparse.Namespace) -> tuple[Film, Drive, tuple[float, float,
     return film, drive, unit_vector("m", a.m), effective_field_inputs(a)
 
 
-def effective_field_inputs(a: argparse.Namespace) -> tuple[float, float] | None:
-    """(Ms in A/m, thickness in nm) if effective fields were asked for, validated."""
+def effective_field_inputs(a: argparse.Namespace) -> tuple[float | None, float | None]:
+    """(thickness in nm, Ms in A/m), each ``None`` when not given, validated (Ms needs the thickness)."""
+    if a.ms_a_per_m is not None and a.thickness_nm is None:
+        raise ParameterError(f"--ms-a-per-m = {a.ms_a_per_m!r} A/m needs --thickness-nm (nm, > 0): the effective "
+                             "fields are hbar*T/(Ms t)")
+    return check_efficiency_inputs(a.thickness_nm, a.ms_a_per_m)
+
+
+def magnet_inputs(a: argparse.Namespace, purpose: str) -> tuple[float, float] | None:
+    """(Ms in A/m, thickness in nm) of the magnet of :func:`add_magnet_args` if given (both or neither), validated."""
     if (a.ms_a_per_m is None) != (a.thickness_nm is None):
         given = "--ms-a-per-m" if a.thickness_nm is None else "--thickness-nm"
         raise ParameterError(f"{given} alone is not used; valid: give both --ms-a-per-m (A/m, > 0) and "
-                             "--thickness-nm (nm, > 0) for effective fields")
+                             f"--thickness-nm (nm, > 0) {purpose}")
     if a.ms_a_per_m is None:
         return None
     return (check_positive("ms_a_per_m", a.ms_a_per_m, "A/m", upper=MAX_MS_A_PER_M),
             check_length("thickness_nm", a.thickness_nm))
 
 
-def add_effective_fields(summary: dict, inputs: tuple[float, float] | None) -> None:
-    """Add ``B_FL_T``, ``B_DL_T`` (and their ``_bulk`` twins) to a film summary when ``inputs`` are given."""
-    if inputs is None:
-        return
-    for suffix in ("", "_bulk"):
-        b_fl, b_dl = effective_fields_tesla(
-            summary[f"T_perp{suffix}_J_per_m2"], summary[f"T_par{suffix}_J_per_m2"], *inputs,
-            llg_sign=LLG_TORQUE_SIGN,
-        )
-        summary[f"B_FL{suffix}_T"], summary[f"B_DL{suffix}_T"] = b_fl, b_dl
+def add_effective_fields(summary: dict, inputs: tuple[float | None, float | None]) -> None:
+    """Add what ``--thickness-nm`` (and ``--ms-a-per-m``) give to a film summary: ``j_A_per_m2``, ``xi_DL``,
+    ``xi_FL`` (and ``B_FL_T``, ``B_DL_T``), with their ``_bulk`` twins."""
+    thickness_nm, ms_a_per_m = inputs
+    if thickness_nm is not None:
+        add_film_efficiencies(summary, thickness_nm, ms_a_per_m, llg_sign=LLG_TORQUE_SIGN)
 
 
 def emit(a: argparse.Namespace, summary: Mapping, rank: int = 0) -> None:

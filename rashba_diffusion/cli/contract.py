@@ -115,8 +115,10 @@ def job_rank_size() -> tuple[int, int]:
 
 
 class _RankZero(logging.Filter):
+    """Rank 0 says everything; the other ranks only errors (the failure lines are :func:`terminate`'s)."""
+
     def filter(self, record: logging.LogRecord) -> bool:
-        return job_rank_size()[0] == 0
+        return record.levelno >= logging.ERROR or job_rank_size()[0] == 0
 
 
 class _Format(logging.Formatter):
@@ -135,18 +137,21 @@ class _Stderr(logging.Handler):
             self.handleError(record)
 
 
-def configure_logging() -> None:
-    """Warnings of the ``rashba_diffusion`` logger go to stderr, once (rank 0), as ``rashba-diffusion: warning:``."""
+def configure_logging(verbose: int = 0, quiet: bool = False) -> None:
+    """The ``rashba_diffusion`` logger's messages go to stderr, once, as ``rashba-diffusion: warning: ...``:
+    warnings by default, ``verbose`` 1 info, 2 debug, ``quiet`` errors only; under MPI, ranks other than 0 say
+    errors only.  A later call changes the level (the command line calls it again with ``-v``/``-q``)."""
+    level = logging.ERROR if quiet else {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
     logger = logging.getLogger(LOGGER)
-    if not any(getattr(h, "_rashba_cli", False) for h in logger.handlers):
-        h = _Stderr()
-        h._rashba_cli = True  # type: ignore[attr-defined]
-        h.setFormatter(_Format())
-        h.addFilter(_RankZero())
-        h.setLevel(logging.WARNING)
-        logger.addHandler(h)
-    if logger.level == logging.NOTSET or logger.level > logging.WARNING:
-        logger.setLevel(logging.WARNING)
+    handler = next((h for h in logger.handlers if getattr(h, "_rashba_cli", False)), None)
+    if handler is None:
+        handler = _Stderr()
+        handler._rashba_cli = True  # type: ignore[attr-defined]
+        handler.setFormatter(_Format())
+        handler.addFilter(_RankZero())
+        logger.addHandler(handler)
+    handler.setLevel(level)
+    logger.setLevel(level)
 
 
 @contextlib.contextmanager
@@ -181,9 +186,15 @@ def startup_guard() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def process_setup() -> Iterator[None]:
+def process_setup(final: bool = False) -> Iterator[None]:
     """SIGTERM raises :class:`Interrupted` and SIGINT ``KeyboardInterrupt`` (restored afterwards, for in-process
-    callers), PETSc leaves the signals to Python, warnings go to stderr."""
+    callers), PETSc leaves the signals to Python, warnings go to stderr.
+
+    ``final``: this command is the whole process (the ``rashba-diffusion`` script, ``python -m``): the handlers
+    are not restored, so that the signals stay ignored once the command has ended (:func:`run`,
+    :func:`terminate`).  Python's shutdown resets every signal it handles to the default action, and libraries
+    finalize after it (MPI, PETSc): a signal then would kill the process (status -2 or -15, no line) although
+    its work and outputs were complete."""
     opts = os.environ.get("PETSC_OPTIONS", "")
     if PETSC_NO_SIGNAL_HANDLER not in opts.split():
         os.environ["PETSC_OPTIONS"] = f"{opts} {PETSC_NO_SIGNAL_HANDLER}".strip()
@@ -199,8 +210,18 @@ def process_setup() -> Iterator[None]:
     try:
         yield
     finally:
-        for s, h in old.items():
-            signal.signal(s, h if h is not None else signal.SIG_DFL)
+        if final:
+            _ignore_signals()
+        else:
+            for s, h in old.items():
+                signal.signal(s, h if h is not None else signal.SIG_DFL)
+
+
+def _ignore_signals() -> None:
+    """SIGINT and SIGTERM are ignored from now on (main thread only: elsewhere Python cannot set handlers)."""
+    if threading.current_thread() is threading.main_thread():
+        for s in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(s, signal.SIG_IGN)
 
 
 # -- the outcome of a command ----------------------------------------------------------------------------
@@ -244,9 +265,7 @@ def terminate(status: int, line: str) -> int:
 
     A second SIGINT or SIGTERM is ignored from here on: the process is ending, and its clean-up is done.
     """
-    if threading.current_thread() is threading.main_thread():
-        for s in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(s, signal.SIG_IGN)
+    _ignore_signals()
     _, size = job_rank_size()
     if size > 1:
         try:
@@ -278,14 +297,20 @@ def inject_fault(where: str) -> None:
         raise OSError(f"injected fault on rank {rank} ({FAULT_ENV}={spec})")
 
 
-def run(a: argparse.Namespace) -> int:
-    """Run the command of the parsed arguments ``a`` under the contract; the exit status."""
+def run(a: argparse.Namespace, final: bool = False) -> int:
+    """Run the command of the parsed arguments ``a`` under the contract; the exit status.
+
+    ``final`` (the command is the whole process, :func:`process_setup`): once it has ended, SIGINT and SIGTERM
+    are ignored, so that one arriving while the process shuts down cannot turn a finished run into a killed one.
+    """
     debug = bool(getattr(a, "debug", False)) or os.environ.get(DEBUG_ENV, "") not in ("", "0")
     try:
         inject_fault("start")
         for check in getattr(a, "_checks", None) or ():  # declared by the parser (cli.common.declare_check)
             check(a)
         status = a.func(a)
+        if final:  # the work is done and its outputs are in place: the process only ends from here
+            _ignore_signals()
         return EXIT_OK if status is None else int(status)
     except SystemExit as e:
         return e.code if isinstance(e.code, int) else EXIT_FAILED

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..errors import ParameterError
 from ..files import OutputSet, summary_json
+from ..launch import run_record
 from ..physics.bilayer import MAX_CURRENT_A_PER_M2, Ferromagnet, check_combination
 from ..physics.bilayer_pumping import check_pumping
 from ..physics.llg import MacrospinParameters
@@ -158,13 +159,15 @@ def cmd_macrospin(a: argparse.Namespace) -> int:
     summary.update(t_end_s=point.t_end_s, method=point.method, torque=a.torque,
                    gilbert_damping=summary.get("gilbert_damping", point.params.alpha_gilbert),
                    conventions=CONVENTIONS, total_seconds=time.perf_counter() - t_start)
-    write = (lambda: _write_outputs(Path(a.out), result, summary)) if a.out and rank == 0 else None
+    write = (lambda: _write_outputs(Path(a.out), result, summary, a.command_line)) if a.out and rank == 0 else None
     return finish(a, summary, rank, write=write)
 
 
-def _write_outputs(out: Path, result, summary: dict) -> None:
-    """``--out``: the time series and the summary, replacing the folder's previous set as one."""
-    summary_text = summary_json(summary)  # a non-finite value fails before any file
+def _write_outputs(out: Path, result, summary: dict, command: str | None = None) -> None:
+    """``--out``: the time series and the summary (with its provenance), replacing the folder's previous set as
+    one."""
+    record = {**summary, "provenance": {**run_record(command), "files": [SUMMARY_NAME, TIME_SERIES_NAME]}}
+    summary_text = summary_json(record)  # a non-finite value fails before any file
     try:
         with OutputSet(out) as files:
             files.write_text(TIME_SERIES_NAME, result.time_series_csv())

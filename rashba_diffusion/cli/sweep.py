@@ -1,4 +1,5 @@
-"""``rashba-diffusion sweep CONFIG.toml [--out DIR] [--quiet] [--force]``: a resumable parameter sweep."""
+"""``rashba-diffusion sweep CONFIG.toml [--out DIR] [--force] [-q]``: a resumable parameter sweep (``-q``: no
+progress bar)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,7 @@ import sys
 from pathlib import Path
 
 from ..files import check_output_dir
-from ..studies.sweep.engine import check_sweep_size
-from ..studies.sweep.registry import load_config
+from ..studies.sweep.registry import check_sweep_size, load_config
 from .common import add_max_dofs_arg, add_max_points_arg, declare_check
 
 
@@ -18,7 +18,6 @@ def add_parser(sub) -> None:
     s.add_argument("config", help="TOML sweep configuration")
     s.add_argument("--out", default=None, metavar="DIR",
                    help="output directory (default: results/<config name>); one sweep at a time (locked)")
-    s.add_argument("--quiet", action="store_true", help="no progress bar")
     s.add_argument("--force", action="store_true", help="discard results of a different config in --out")
     add_max_points_arg(s)
     add_max_dofs_arg(s)
@@ -40,7 +39,8 @@ def cmd_sweep(a: argparse.Namespace) -> int:
     from ..studies.sweep.engine import CSV_NAME, run_sweep
 
     comm = MPI.COMM_WORLD
-    res = run_sweep(config, out, comm=comm, quiet=a.quiet, force=a.force, max_dofs=a.max_dofs, argv=sys.argv)
+    res = run_sweep(config, out, comm=comm, quiet=getattr(a, "quiet", False), force=a.force, max_dofs=a.max_dofs,
+                    argv=sys.argv, command=a.command_line)
     if comm.rank == 0:
         mesh = f", cell_nm {res.cell_nm:.6g}, {res.dofs} dofs" if res.cell_nm is not None else ""
         print(f"sweep: {len(config)} points, solved {res.solved}, skipped {res.skipped} (already in "

@@ -6,7 +6,13 @@ import argparse
 
 from ..meshing.tags import SPIN_SINK_NAMES, parse_tag_map
 from ..physics.rashba import Drive, Film, validity_warnings
-from ..problems.specs import RASHBA_COMPONENTS, WireSpec, default_wire_cell_nm, estimate_wire_dofs
+from ..problems.specs import (
+    DEFAULT_WIRE_WIDTH_NM,
+    RASHBA_COMPONENTS,
+    WireSpec,
+    default_wire_cell_nm,
+    estimate_wire_dofs,
+)
 from ..validation import check_size
 from .common import (
     add_effective_fields,
@@ -22,7 +28,7 @@ from .common import (
     warn,
 )
 
-DEFAULT_WIDTH_NM = 50.0
+DEFAULT_WIDTH_NM = DEFAULT_WIRE_WIDTH_NM
 #: the geometry flags a mesh file replaces (dest -> flag)
 MESH_FIXES = {"width_nm": "--width-nm", "geometry": "--geometry", "length_nm": "--length-nm", "cell_nm": "--cell-nm"}
 
@@ -43,7 +49,8 @@ def add_parser(sub) -> None:
                    "it fixes the geometry (--width-nm, --geometry, --length-nm, --cell-nm are then errors)")
     g.add_argument("--tag-map", default=None, help="JSON (or .json file) mapping our tag names to the mesh's tags "
                    "(with --mesh)")
-    add_out_arg(w, "directory for fields (VTX .bp), profile.csv, profile.png, summary.json (replaced as a set)")
+    add_out_arg(w, "directory for summary.json, fields.vtu (SI; PNG beside it in 2D), profile.csv and profile.png "
+                "(README, Output files; replaced as a set)")
     add_petsc_option_arg(w, "PETSc option of the linear solve, repeatable (e.g. preset=iterative, ksp_rtol=1e-10)")
     add_max_dofs_arg(w)
     w.set_defaults(func=cmd_wire)
@@ -78,7 +85,8 @@ def cmd_wire(a: argparse.Namespace) -> int:
     add_effective_fields(result.summary, fields)
     title = f"α = {film.alpha_ev_nm:g} eV·nm, W = {spec.width_nm:g} nm, m = {tuple(round(x, 3) for x in m)}"
     return finish(a, result.summary, comm.rank,
-                  write=(lambda: write_outputs(a.out, result, title, plot=True)) if a.out else None)
+                  write=(lambda: write_outputs(a.out, result, title, plot=True, command=a.command_line))
+                  if a.out else None)
 
 
 def _film_on_mesh(a: argparse.Namespace, film: Film, drive: Drive, m, fields, petsc_options: dict) -> int:
@@ -98,4 +106,6 @@ def _film_on_mesh(a: argparse.Namespace, film: Film, drive: Drive, m, fields, pe
     result = solve_film(film, drive, m, geometry, degree=a.degree, petsc_options=petsc_options)
     result.summary["mesh"] = str(a.mesh)
     add_effective_fields(result.summary, fields)
-    return finish(a, result.summary, comm.rank, write=(lambda: write_outputs(a.out, result)) if a.out else None)
+    return finish(a, result.summary, comm.rank,
+                  write=(lambda: write_outputs(a.out, result, f"the film on {a.mesh}", command=a.command_line))
+                  if a.out else None)

@@ -1,6 +1,7 @@
-"""DOLFINx plumbing (layer 2), physics-agnostic: the compatibility seam, geometries, the linear solver and its
-options, compiled post-processing, field export.
+"""DOLFINx plumbing (layer 2), physics-agnostic: the compatibility seam, geometries, the linear solvers (direct or
+Krylov; Newton with a reused LU) and their options, compiled post-processing, field export, time stepping helpers,
+the moving window.
 
-Importing this package loads nothing heavy; :mod:`.solver_options` stays DOLFINx-free (the command line
-validates PETSc options with it before DOLFINx is imported).
+Importing this package loads nothing heavy; :mod:`.solver_options` and :mod:`.time` stay DOLFINx-free (the command
+line validates PETSc options with the first before DOLFINx is imported).
 """

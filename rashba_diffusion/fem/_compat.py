@@ -11,20 +11,25 @@ from __future__ import annotations
 
 import importlib.util
 
+from ..errors import DOLFINX_INSTALL_HINT, MissingDependencyError
 from ..files import deferred_signals
 
 # SIGINT/SIGTERM wait until the libraries are loaded: one that interrupts the loading of DOLFINx's extension
 # crashes the process (SIGSEGV) instead of ending it cleanly
 with deferred_signals(block=True):
-    if importlib.util.find_spec("dolfinx_solver") is not None:  # PyPI wheel: load bundled PETSc first
-        import dolfinx_solver  # noqa: F401
+    try:
+        if importlib.util.find_spec("dolfinx_solver") is not None:  # PyPI wheel: load bundled PETSc first
+            import dolfinx_solver  # noqa: F401
 
-    import dolfinx
-    import dolfinx.fem.petsc as fem_petsc
-    import ufl
-    from dolfinx import fem, geometry, io, mesh
-    from mpi4py import MPI
-    from petsc4py import PETSc
+        import dolfinx
+        import dolfinx.fem.petsc as fem_petsc
+        import ufl
+        from dolfinx import fem, geometry, io, mesh
+        from mpi4py import MPI
+        from petsc4py import PETSc
+    except ImportError as e:  # a solve needs DOLFINx: say how to get it, in one line
+        raise MissingDependencyError(f"DOLFINx is needed for this and could not be imported ({e}); install it: "
+                                     f"{DOLFINX_INSTALL_HINT}") from e
 
 DOLFINX_VERSION = dolfinx.__version__
 #: a facet of a conforming simplex mesh borders at most two cells
@@ -45,6 +50,7 @@ __all__ = [
     "mesh_from_arrays",
     "assemble_rhs",
     "lift_and_set_bc",
+    "has_external_package",
 ]
 
 
@@ -122,3 +128,13 @@ def assemble_rhs(L_form, a_form, bcs, b: PETSc.Vec | None = None) -> PETSc.Vec:
 def function_vector(u: fem.Function) -> PETSc.Vec:
     """The PETSc vector that shares memory with ``u`` (0.10+: ``u.x.petsc_vec``)."""
     return u.x.petsc_vec
+
+
+def has_external_package(name: str) -> bool:
+    """Whether this PETSc was built with the external package ``name`` (e.g. ``"hypre"``, ``"mumps"``).
+
+    The PyPI wheel has MUMPS, SuperLU_dist, METIS, PT-Scotch and ScaLAPACK but no hypre, ML, HPDDM or
+    ParMETIS; conda-forge's and Spack's PETSc have hypre.  Code that can use such a package asks here
+    instead of assuming either build.
+    """
+    return bool(PETSc.Sys.hasExternalPackage(name))

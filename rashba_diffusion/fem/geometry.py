@@ -33,6 +33,10 @@ class Geometry:
     cell_tags, cell_tag_names
         Material (subdomain) tags of the cells and their names, e.g.
         ``{"hm": 2, "fm": 3}``; ``None``/empty for a single-material film.
+    coarse_meshes
+        Coarser meshes of ``msh``, finest first, each refined uniformly into the previous one (the finest
+        into ``msh``): the levels of geometric multigrid
+        (:func:`rashba_diffusion.meshing.refine.refine_geometry` builds them); empty for a mesh made directly.
     """
 
     msh: mesh.Mesh
@@ -46,6 +50,7 @@ class Geometry:
     tag_names: dict[str, int] = field(default_factory=dict)
     cell_tags: mesh.MeshTags | None = None
     cell_tag_names: dict[str, int] = field(default_factory=dict)
+    coarse_meshes: tuple = ()
 
     @property
     def comm(self) -> MPI.Comm:

@@ -1,7 +1,8 @@
 """Reading mesh files and mapping their tags to our names.
 
 :func:`load_mesh` accepts a gmsh ``.msh`` file (read by gmsh, physical
-groups with or without names) or anything meshio reads (``.xdmf``,
+groups with or without names), a mesh XDMF file of DOLFINx's layout (``mesh --xdmf``,
+:func:`write_mesh_xdmf`: read by DOLFINx, tag names kept) or anything meshio reads (other ``.xdmf``,
 ``.vtu``, ``.med``, ...; linear triangles or tetrahedra, with an integer
 cell-data array that tags the cells and the facets).  A *tag map*
 ``{our name: file tag(s)}`` says which of the file's tags carry which of our
@@ -19,18 +20,20 @@ message lists the tags found in the file (numbers and names).
 from __future__ import annotations
 
 import contextlib
-import io
+import json
 import logging
 import os
+import xml.etree.ElementTree as ET
 from collections.abc import Iterable
+from io import StringIO
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import ParameterError
-from ..fem._compat import MPI, mesh, mesh_from_arrays, model_to_mesh
+from ..fem._compat import MPI, io, mesh, mesh_from_arrays, model_to_mesh
 from ..fem.geometry import Geometry
-from ..files import atomic_write_with
+from ..files import OutputSet, deferred_signals, new_token
 from .gmsh_tools import gmsh_model
 from .tags import CELL_NAMES, CONTACT_NAMES, SPIN_SINK_NAMES
 
@@ -46,35 +49,92 @@ TagSpec = int | str | list[int | str]
 LOG = logging.getLogger("rashba_diffusion")
 
 
-def convert_msh(msh_path: str | os.PathLike, out_path: str | os.PathLike) -> None:
-    """Write a gmsh ``.msh`` file in another meshio format (atomically), tags as cell data ``"tags"``.
+#: the grids and the information of a mesh XDMF file (``mesh --xdmf``, :func:`write_mesh_xdmf`), which DOLFINx's own
+#: ``XDMFFile`` reads: ``read_mesh(name="mesh")``, ``read_meshtags(mesh, name="cell_tags")``,
+#: ``read_meshtags(mesh, name="facet_tags")``, and ``read_information("tag_names")``: JSON
+#: ``{"cell": {name: tag}, "facet": {name: tag}}``
+XDMF_MESH, XDMF_CELL_TAGS, XDMF_FACET_TAGS, XDMF_TAG_NAMES = "mesh", "cell_tags", "facet_tags", "tag_names"
 
-    Cells and facets of one type are merged into one block each; XDMF is
-    written with inline (XML) data so that it is one self-contained file.
-    Physical names are not kept: load the result with a numeric tag map.
+
+def write_mesh_xdmf(geometry: Geometry, path: str | os.PathLike, files: OutputSet | None = None) -> list[Path]:
+    """Write a tagged mesh as ``path`` (.xdmf) and its HDF5 data (``path`` with ``.h5``) in DOLFINx's format.
+
+    The grids :data:`XDMF_MESH`, :data:`XDMF_CELL_TAGS`, :data:`XDMF_FACET_TAGS` and the information
+    :data:`XDMF_TAG_NAMES` (the tag names) let DOLFINx's ``XDMFFile`` read it back with its names, and
+    :func:`load_mesh` reads it like a ``.msh`` file.  Both files are written under their final names in a
+    private folder of an :class:`~rashba_diffusion.files.OutputSet` of ``path``'s folder and staged in it:
+    ``files`` (the caller commits it, with its other files) or a set of their own, committed here (so the pair
+    appears together or not at all; mode 0o666 & ~umask).  Collective.
     """
-    import meshio
+    path = Path(path)
+    if path.suffix.lower() != ".xdmf":
+        raise ParameterError(f"XDMF file = {str(path)!r} is invalid; valid values: a path ending in .xdmf")
+    msh, comm = geometry.msh, geometry.comm
+    tdim = msh.topology.dim
+    owner = comm.rank == 0
+    names = [path.name, path.with_suffix(".h5").name]
+    own = files is None
+    if own:
+        token = comm.bcast(new_token() if owner else None, root=0)
+        files = OutputSet(path.parent, token=token, owner=owner, replace_previous=False)
+    try:
+        staging = files.staging_dir("xdmf")
+        comm.barrier()  # rank 0 made the folder
+        msh.topology.create_connectivity(tdim - 1, tdim)
+        with deferred_signals(block=True), io.XDMFFile(comm, str(staging / path.name), "w") as f:  # HDF5 in C
+            f.write_mesh(msh)
+            for tags, name in ((geometry.cell_tags, XDMF_CELL_TAGS), (geometry.facet_tags, XDMF_FACET_TAGS)):
+                if tags is not None:
+                    tags.name = name
+                    f.write_meshtags(tags, msh.geometry)
+            f.write_information(XDMF_TAG_NAMES, json.dumps({"cell": geometry.cell_tag_names,
+                                                            "facet": geometry.tag_names}, sort_keys=True))
+        comm.barrier()
+        if owner:
+            for name in names:
+                files.adopt(name, staging / name)
+            if own:
+                files.commit()
+        comm.barrier()
+    finally:
+        if own:
+            files.discard()
+    return [path.parent / n for n in names]
 
-    said = io.StringIO()  # meshio prints (a blank line on reading .msh): keep stdout for the command's output
-    with contextlib.redirect_stdout(said):
-        m = meshio.read(str(msh_path))
-    tdim = 3 if any(b.type == "tetra" for b in m.cells) else 2
-    types = (MESHIO_CELLS[tdim], MESHIO_FACETS[tdim])
-    blocks, tags = [], []
-    for kind in types:
-        pairs = [(b.data, d) for b, d in zip(m.cells, m.cell_data["gmsh:physical"], strict=True) if b.type == kind]
-        if pairs:
-            blocks.append((kind, np.concatenate([c for c, _ in pairs])))
-            tags.append(np.concatenate([d for _, d in pairs]).astype(np.int32))
-    out = meshio.Mesh(m.points[:, :tdim], blocks, cell_data={"tags": tags})
-    with contextlib.redirect_stdout(said):
-        if Path(out_path).suffix.lower() == ".xdmf":
-            atomic_write_with(out_path, lambda p: meshio.xdmf.write(p, out, data_format="XML"))
-        else:
-            atomic_write_with(out_path, lambda p: meshio.write(p, out))
-    for ln in said.getvalue().splitlines():
-        if ln.strip():
-            LOG.warning(f"meshio, converting {msh_path}: {ln.strip()}")
+
+def _xdmf_grids(path: Path) -> set[str]:
+    """The names of the top-level grids of an XDMF file (empty if it is not XML)."""
+    try:
+        root = ET.parse(path).getroot()
+    except (ET.ParseError, OSError):
+        return set()
+    return {g.get("Name", "") for g in root.iter("Grid")}
+
+
+def _is_dolfinx_xdmf(path: Path) -> bool:
+    """Whether ``path`` is a mesh XDMF file of DOLFINx's layout (:func:`write_mesh_xdmf`)."""
+    return path.suffix.lower() == ".xdmf" and XDMF_MESH in _xdmf_grids(path)
+
+
+def _read_dolfinx_xdmf(path: Path, comm: MPI.Comm):
+    """(mesh, cell tags, facet tags, groups) of a DOLFINx mesh XDMF file, ghosted by shared facets."""
+    grids = _xdmf_grids(path)
+    try:
+        with io.XDMFFile(comm, str(path), "r") as f:
+            msh = f.read_mesh(ghost_mode=mesh.GhostMode.shared_facet, name=XDMF_MESH)
+            tdim = msh.topology.dim
+            msh.topology.create_connectivity(tdim - 1, tdim)
+            ct = f.read_meshtags(msh, name=XDMF_CELL_TAGS) if XDMF_CELL_TAGS in grids else None
+            ft = f.read_meshtags(msh, name=XDMF_FACET_TAGS) if XDMF_FACET_TAGS in grids else None
+            try:
+                names = json.loads(f.read_information(XDMF_TAG_NAMES))
+            except (RuntimeError, ValueError):  # no information: numbers only, as a meshio file
+                names = {}
+    except RuntimeError as e:
+        raise ParameterError(f"mesh file {str(path)!r} could not be read by DOLFINx's XDMF reader: {e}") from None
+    groups = {str(n): (tdim, int(t)) for n, t in names.get("cell", {}).items()}
+    groups |= {str(n): (tdim - 1, int(t)) for n, t in names.get("facet", {}).items()}
+    return msh, ct, ft, groups
 
 
 def _bcast_error(comm: MPI.Comm, error: str | None) -> None:
@@ -106,7 +166,7 @@ def _meshio_arrays(path: Path, cell_data_key: str | None):
     """(cells, x, gdim, cell values, facets, facet values, groups) from a meshio-readable file (rank 0)."""
     import meshio
 
-    said = io.StringIO()  # meshio prints its errors and warnings itself: they go into our message or log
+    said = StringIO()  # meshio prints its errors and warnings itself: they go into our message or log
     try:
         with contextlib.redirect_stderr(said), contextlib.redirect_stdout(said):
             m = meshio.read(str(path))
@@ -301,6 +361,8 @@ def load_mesh(path: str | os.PathLike, comm: MPI.Comm = MPI.COMM_WORLD, tag_map:
     _bcast_error(comm, None if comm.rank != 0 or path.is_file() else f"mesh file {str(path)!r} does not exist")
     if path.suffix.lower() == ".msh":
         msh, ct, ft, groups = _read_msh(path, comm)
+    elif _is_dolfinx_xdmf(path):
+        msh, ct, ft, groups = _read_dolfinx_xdmf(path, comm)
     else:
         msh, ct, ft, groups = _read_meshio(path, comm, cell_data_key)
     tdim = msh.topology.dim

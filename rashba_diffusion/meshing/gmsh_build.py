@@ -1,21 +1,17 @@
 """Generate meshes with gmsh: on rank 0, distributed over the communicator, as a tagged
 :class:`~rashba_diffusion.fem.geometry.Geometry` in ``"plane"`` mode; or saved as a ``.msh`` file.
 
-``rashba-diffusion mesh KIND ... -o FILE`` is the command line of :func:`write_msh`.
+``rashba-diffusion mesh KIND ... -o FILE`` writes the ``.msh`` file with
+:func:`~rashba_diffusion.meshing.gmsh_tools.write_msh` (no DOLFINx needed).
 """
 
 from __future__ import annotations
 
-import dataclasses
-import errno
 import os
-from pathlib import Path
 
-from ..errors import ParameterError
 from ..fem._compat import MPI, model_to_mesh
 from ..fem.geometry import Geometry
-from ..files import atomic_write_with
-from .gmsh_tools import gmsh_model
+from .gmsh_tools import check_msh_path, gmsh_model, save_model
 from .specs import (
     LAYER_GROWTH,
     BilayerCrossSectionMesh,
@@ -32,12 +28,12 @@ def generate(spec: MeshSpec, comm: MPI.Comm = MPI.COMM_WORLD, msh_path: str | os
 
     ``msh_path`` also saves the gmsh model there (atomically, by rank 0).
     """
-    _check_msh_path(msh_path)
+    check_msh_path(msh_path)
     with gmsh_model(spec.kind) as gmsh:
         if comm.rank == 0:
             spec.build(gmsh)
             if msh_path is not None:
-                _save_model(gmsh, msh_path)
+                save_model(gmsh, msh_path)
         msh, ct, ft, groups = model_to_mesh(gmsh.model, comm, 0, gdim=spec.gdim)
     tdim = msh.topology.dim
     return Geometry(
@@ -49,58 +45,6 @@ def generate(spec: MeshSpec, comm: MPI.Comm = MPI.COMM_WORLD, msh_path: str | os
         cell_tag_names={n: t for n, (d, t) in groups.items() if d == tdim},
         **spec.roles(),
     )
-
-
-def _check_msh_path(path: str | os.PathLike | None) -> None:
-    """Checked on every rank before gmsh runs, so that no rank waits for a failed one."""
-    if path is not None and Path(path).suffix != ".msh":
-        raise ParameterError(f"mesh file = {str(path)!r} is invalid; valid values: a path ending in .msh")
-
-
-def check_msh_complete(path: str | os.PathLike) -> None:
-    """gmsh does not report a failed write (a full disk leaves a truncated file): the file must end with the
-    end of a section (``$End...``); else OSError (ENOSPC when the disk has no free block)."""
-    with open(path, "rb") as f:
-        f.seek(0, os.SEEK_END)
-        f.seek(max(0, f.tell() - 64))
-        tail = f.read().rstrip(b"\n").rsplit(b"\n", 1)[-1]
-    if not tail.startswith(b"$End"):
-        st = os.statvfs(Path(path).parent)
-        code = errno.ENOSPC if st.f_bavail == 0 else errno.EIO
-        raise OSError(code, f"{os.strerror(code)}: gmsh wrote an incomplete file", str(path))
-
-
-def _save_model(gmsh, path: str | os.PathLike) -> None:
-    def write(tmp: str) -> None:
-        gmsh.write(tmp)
-        check_msh_complete(tmp)
-
-    atomic_write_with(path, write)
-
-
-def write_msh(spec: MeshSpec, path: str | os.PathLike, comm: MPI.Comm = MPI.COMM_WORLD) -> dict:
-    """Save the gmsh model of ``spec`` as ``path`` (.msh) on rank 0; return a summary (rank 0) or ``{}``."""
-    _check_msh_path(path)
-    info: dict = {}
-    if comm.rank == 0:
-        with gmsh_model(spec.kind) as gmsh:
-            spec.build(gmsh)
-            _save_model(gmsh, path)
-            tdim = gmsh.model.getDimension()
-            groups = {gmsh.model.getPhysicalName(d, t): (d, t) for d, t in gmsh.model.getPhysicalGroups()}
-            types, tags, _ = gmsh.model.mesh.getElements(tdim)
-            info = {
-                "kind": spec.kind,
-                "path": str(path),
-                "dim": tdim,
-                "nodes": int(len(gmsh.model.mesh.getNodes()[0])),
-                "cells": int(sum(len(t) for t in tags)),
-                "cell_tags": {n: t for n, (d, t) in groups.items() if d == tdim},
-                "facet_tags": {n: t for n, (d, t) in groups.items() if d == tdim - 1},
-                "parameters": dataclasses.asdict(spec),
-            }
-    comm.barrier()
-    return info
 
 
 # --- public generator functions ------------------------------------------------

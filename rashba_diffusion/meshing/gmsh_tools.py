@@ -1,16 +1,22 @@
-"""gmsh helpers of the mesh specifications: each acts on the ``gmsh`` module it is given (the specs stay light).
+"""gmsh helpers of the mesh specifications: each acts on the ``gmsh`` module it is given (the specs stay light),
+and :func:`write_msh`, which saves a spec's mesh as a ``.msh`` file without DOLFINx.
 
 :func:`gmsh_model` imports gmsh when it is entered.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import errno
+import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import numpy as np
 
-from ..files import deferred_signals
+from ..errors import ParameterError
+from ..files import atomic_write_with, deferred_signals
 from .tags import CONTACT_LEFT, CONTACT_RIGHT, FILM
 
 
@@ -117,3 +123,61 @@ def extrude_layers(gmsh, dimtags, axis: int, thickness_nm: float, heights_nm: li
     cumulative[-1] = 1.0
     return gmsh.model.geo.extrude(dimtags, *shift, numElements=[1] * len(heights_nm),
                                   heights=cumulative.tolist(), recombine=False)
+
+
+def check_msh_path(path: str | os.PathLike | None) -> None:
+    """A ``.msh`` path (or ``None``); checked on every rank before gmsh runs, so that no rank waits for a failed one."""
+    if path is not None and Path(path).suffix != ".msh":
+        raise ParameterError(f"mesh file = {str(path)!r} is invalid; valid values: a path ending in .msh")
+
+
+def check_msh_complete(path: str | os.PathLike) -> None:
+    """gmsh does not report a failed write (a full disk leaves a truncated file): the file must end with the
+    end of a section (``$End...``); else OSError (ENOSPC when the disk has no free block)."""
+    with open(path, "rb") as f:
+        f.seek(0, os.SEEK_END)
+        f.seek(max(0, f.tell() - 64))
+        tail = f.read().rstrip(b"\n").rsplit(b"\n", 1)[-1]
+    if not tail.startswith(b"$End"):
+        st = os.statvfs(Path(path).parent)
+        code = errno.ENOSPC if st.f_bavail == 0 else errno.EIO
+        raise OSError(code, f"{os.strerror(code)}: gmsh wrote an incomplete file", str(path))
+
+
+def save_model(gmsh, path: str | os.PathLike) -> None:
+    """Save the current gmsh model as ``path``, atomically; a truncated file (a full disk) is an OSError."""
+    def write(tmp: str) -> None:
+        gmsh.write(tmp)
+        check_msh_complete(tmp)
+
+    atomic_write_with(path, write)
+
+
+def write_msh(spec, path: str | os.PathLike, comm=None) -> dict:
+    """Save the gmsh model of the mesh spec ``spec`` (:mod:`.specs`) as ``path`` (.msh); return a summary.
+
+    Needs gmsh only (no DOLFINx, no MPI).  With an MPI communicator ``comm`` rank 0 writes and returns the
+    summary, the other ranks return ``{}`` after it is written.
+    """
+    check_msh_path(path)
+    info: dict = {}
+    if comm is None or comm.rank == 0:
+        with gmsh_model(spec.kind) as gmsh:
+            spec.build(gmsh)
+            save_model(gmsh, path)
+            tdim = gmsh.model.getDimension()
+            groups = {gmsh.model.getPhysicalName(d, t): (d, t) for d, t in gmsh.model.getPhysicalGroups()}
+            types, tags, _ = gmsh.model.mesh.getElements(tdim)
+            info = {
+                "kind": spec.kind,
+                "path": str(path),
+                "dim": tdim,
+                "nodes": int(len(gmsh.model.mesh.getNodes()[0])),
+                "cells": int(sum(len(t) for t in tags)),
+                "cell_tags": {n: t for n, (d, t) in groups.items() if d == tdim},
+                "facet_tags": {n: t for n, (d, t) in groups.items() if d == tdim - 1},
+                "parameters": dataclasses.asdict(spec),
+            }
+    if comm is not None:
+        comm.barrier()
+    return info

@@ -1,5 +1,6 @@
 """Structured meshes built by DOLFINx directly (no gmsh): the wire's 1D cross-section, the layered bilayer
-(1D or 2D), the two halves of a single film, and a rectangle graded toward its edges.  Tags and names from
+(1D or 2D), the two halves of a single film, a rectangle graded toward its edges and the wire along its axis (the
+LLG's 1D wire).  Tags and names from
 :mod:`.tags`.
 """
 
@@ -16,6 +17,7 @@ from ..validation import check_length
 from .tags import (
     BILAYER_FACETS,
     BOTTOM_HALF,
+    CONTACT_FACETS,
     CONTACT_LEFT,
     CONTACT_RIGHT,
     EDGE_HIGH,
@@ -161,6 +163,79 @@ def graded_strip(comm: MPI.Comm, length_nm: float, width_nm: float, cell_x_nm: f
     return Geometry(msh=msh, facet_tags=ft, mode="plane", width_nm=w, length_nm=lx,
                     spin_sinks=(EDGE_LOW, EDGE_HIGH), contacts=(CONTACT_LEFT, CONTACT_RIGHT),
                     tag_names=dict(WIRE_FACETS))
+
+
+# -- the wire along its axis (the 1D LLG, a domain wall) ----------------------------------
+
+
+def wire_along_x(comm: MPI.Comm, length_nm: float, cell_nm: float) -> Geometry:
+    """Uniform 1D mesh of a wire 0 ≤ x ≤ L (nm) along its axis (the LLG's 1D wire; "plane" mode: ∂x is the mesh
+    derivative).  Both ends are contacts (ν = 0) and spin sinks (s = 0): a current flows through the wire and the
+    spin current leaves it there, so a uniform end region carries no boundary layer."""
+    length = check_length("length_nm", length_nm)
+    h = check_length("cell_nm", cell_nm)
+    if h > length / 2:
+        raise ParameterError(f"cell_nm = {cell_nm!r} nm is invalid; valid range: (0, length_nm/2 = {length / 2:g}]")
+    n = max(2, math.ceil(length / h))
+    msh = mesh.create_interval(comm, n, [0.0, length])
+    msh.topology.create_connectivity(0, 1)
+    tol = 1e-9 * length
+    lo = mesh.locate_entities_boundary(msh, 0, lambda x: np.abs(x[0]) < tol)
+    hi = mesh.locate_entities_boundary(msh, 0, lambda x: np.abs(x[0] - length) < tol)
+    ents = np.concatenate([lo, hi]).astype(np.int32)
+    vals = np.concatenate([np.full(lo.size, CONTACT_LEFT), np.full(hi.size, CONTACT_RIGHT)]).astype(np.int32)
+    order = np.argsort(ents)
+    ft = mesh.meshtags(msh, 0, ents[order], vals[order])
+    return Geometry(msh=msh, facet_tags=ft, mode="plane", width_nm=length, length_nm=length,
+                    spin_sinks=(CONTACT_LEFT, CONTACT_RIGHT), contacts=(CONTACT_LEFT, CONTACT_RIGHT),
+                    tag_names=dict(CONTACT_FACETS))
+
+
+def pumping_line(comm: MPI.Comm, length_nm: float, cell_nm: float) -> Geometry:
+    """The line 0 ≤ x ≤ L (nm) with uniform cells, for textures along x: mode ``"plane"`` (the coordinate is x,
+    the film is infinite and uniform along y), contacts (ν = 0) at x = 0 and x = L, no spin sinks."""
+    lx = check_length("length_nm", length_nm)
+    h = check_length("cell_nm", cell_nm)
+    n = max(4, math.ceil(lx / h))
+    msh = mesh.create_interval(comm, n, [0.0, lx])
+    msh.topology.create_connectivity(0, 1)
+    tol = 1e-9 * lx
+    lo = mesh.locate_entities_boundary(msh, 0, lambda x: np.abs(x[0]) < tol)
+    hi = mesh.locate_entities_boundary(msh, 0, lambda x: np.abs(x[0] - lx) < tol)
+    ents = np.concatenate([lo, hi]).astype(np.int32)
+    vals = np.concatenate([np.full(lo.size, CONTACT_LEFT), np.full(hi.size, CONTACT_RIGHT)]).astype(np.int32)
+    order = np.argsort(ents)
+    ft = mesh.meshtags(msh, 0, ents[order], vals[order])
+    return Geometry(msh=msh, facet_tags=ft, mode="plane", width_nm=lx, length_nm=lx,
+                    contacts=(CONTACT_LEFT, CONTACT_RIGHT), tag_names=dict(CONTACT_FACETS))
+
+
+def pumping_rectangle(comm: MPI.Comm, length_nm: float, width_nm: float, edge_cell_nm: float) -> Geometry:
+    """The rectangle [0, L] × [0, W] (nm), cells graded toward all four edges: each coordinate t ∈ [0, 1] is mapped
+    to t − g sin(2πt)/2π (g = :data:`EDGE_GRADING`), so the cells are ``edge_cell_nm`` at the edges and
+    (1 + g)/(1 − g) times that in the middle.  The whole boundary is a contact (ν = 0: the film is
+    short-circuited in both directions, as the infinite film is), tagged ``contact_left``/``contact_right``
+    (x = 0, L) and ``edge_low``/``edge_high`` (y = 0, W); spin is natural everywhere (no sinks)."""
+    lx = check_length("length_nm", length_nm)
+    w = check_length("width_nm", width_nm)
+    h = check_length("edge_cell_nm", edge_cell_nm)
+    nx, ny = (max(4, math.ceil((1.0 - EDGE_GRADING) * size / h)) for size in (lx, w))
+    msh = mesh.create_rectangle(comm, [np.array([0.0, 0.0]), np.array([lx, w])], [nx, ny])
+    x = msh.geometry.x
+    for axis, size in ((0, lx), (1, w)):
+        t = x[:, axis] / size
+        x[:, axis] = size * (t - EDGE_GRADING * np.sin(2 * np.pi * t) / (2 * np.pi))
+    msh.topology.create_connectivity(1, 2)
+    tol = 1e-9 * max(lx, w)
+    ents, vals = [], []
+    for tag, axis, value in ((EDGE_LOW, 1, 0.0), (EDGE_HIGH, 1, w), (CONTACT_LEFT, 0, 0.0), (CONTACT_RIGHT, 0, lx)):
+        found = mesh.locate_entities_boundary(msh, 1, lambda p, a=axis, v=value: np.abs(p[a] - v) < tol)
+        ents.append(found)
+        vals.append(np.full(found.size, tag, dtype=np.int32))
+    e, first = np.unique(np.concatenate(ents), return_index=True)  # corners: one tag each
+    ft = mesh.meshtags(msh, 1, e.astype(np.int32), np.concatenate(vals)[first])
+    return Geometry(msh=msh, facet_tags=ft, mode="plane", width_nm=w, length_nm=lx,
+                    contacts=(CONTACT_LEFT, CONTACT_RIGHT, EDGE_LOW, EDGE_HIGH), tag_names=dict(WIRE_FACETS))
 
 
 # -- α = 0: domain wall and Eq. 25 ------------------------------------------------

@@ -72,6 +72,9 @@ class BilayerModel:
         self._structure = structure_key(fm, interface)
         self.set_parameters(hm, fm, interface)
         self.set_sources(sources)
+        #: the spin-polarization map P applied to the HM's source, J0[a][d] -> P[a, b] J0[b][d] (identity, except
+        #: while :class:`~rashba_diffusion.problems.bilayer.BilayerSession` probes the linear response for m ∥ σ̂)
+        self.polarization_map = fem.Constant(msh, np.eye(3, dtype=scalar))
         self.current_shape = current_shape
         #: θ_SH j_N / σ_N in V/nm: the amplitude of the spin Hall source of ``current_shape``
         self.current_amplitude = fem.Constant(msh, scalar(0.0))
@@ -86,7 +89,7 @@ class BilayerModel:
         self._build_forms()
         self._build_bcs()
         #: the compiled forms and boundary data the solver solves
-        self.system = LinearSystem(self.a, self.L, self.bcs, self.V)
+        self.system = LinearSystem(self.a, self.L, self.bcs, self.V, coarse_meshes=geometry.coarse_meshes)
         #: the solution the torque integrals read (solve into it)
         self.solution = fem.Function(self.V, name="mu")
         #: the interface measure A (nm^(tdim−1)): the torque is per interface area
@@ -131,14 +134,21 @@ class BilayerModel:
         """Set j_N (A/m²), the HM mean of j_x, of the ``current_shape`` spin Hall source; no recompilation."""
         self.current_amplitude.value = self.hm.theta_sh * j_a_per_m2 / self.hm.sigma_s_per_m * NM
 
+    def set_polarization_map(self, p_map: np.ndarray) -> None:
+        """Set the map P of the HM source's polarization, J0[a][d] -> P[a, b] J0[b][d] (3×3; no recompilation)."""
+        self.polarization_map.value[:] = np.asarray(p_map, dtype=float)
+
     def _hm_source(self):
-        """J0[a][d]/σ_N (V/nm) in the HM: the constant part plus that of ``current_shape``."""
+        """P·J0/σ_N (V/nm) in the HM: the constant part plus that of ``current_shape``, polarization mapped by P."""
         src = self.source["hm"]
         if self.current_shape is None:
-            return [[src[a, d] for d in range(3)] for a in range(3)]
-        js = self.current_shape
-        return [[src[a, d] + self.current_amplitude * sum(EPS[a, d, k] * js[k] for k in range(3) if EPS[a, d, k])
-                 for d in range(3)] for a in range(3)]
+            bare = [[src[a, d] for d in range(3)] for a in range(3)]
+        else:
+            js = self.current_shape
+            bare = [[src[a, d] + self.current_amplitude * sum(EPS[a, d, k] * js[k] for k in range(3) if EPS[a, d, k])
+                     for d in range(3)] for a in range(3)]
+        P = self.polarization_map
+        return [[sum(P[a, b] * bare[b][d] for b in range(3)) for d in range(3)] for a in range(3)]
 
     def grad3(self, f) -> list:
         """(∂x, ∂y, ∂z) of a scalar; mesh axes are the last tdim physical axes."""

@@ -70,7 +70,7 @@ def current_shape(geometry: Geometry, sigma_fm_over_hm: float, petsc_options: di
         facets = geometry.facet_tags.find(geometry.tag_names[name])
         dofs = fem.locate_dofs_topological(V, tdim - 1, facets)
         bcs.append(fem.dirichletbc(PETSc.ScalarType(value), dofs, V))
-    with LinearSolver(LinearSystem(a, L, bcs, V), petsc_options) as solver:
+    with LinearSolver(LinearSystem(a, L, bcs, V, coarse_meshes=geometry.coarse_meshes), petsc_options) as solver:
         phi_h = solver.solve()
 
     j = -sigma * ufl.grad(phi_h)

@@ -13,6 +13,7 @@ B∇z·S, Γ∇z·(mn), R∇z·m(S·m)  :meth:`RashbaModel.rashba_charge_flux`
 S/τsf, (S+Sz ẑ)/τdp         :meth:`RashbaModel.local_spin_terms`
 S×m/τΔ, m×(S×m)/τφ          :meth:`RashbaModel.local_spin_terms`
 X (Eq. 33)                  :meth:`RashbaModel.field_source` (from the fluxes)
+−s0 ∂t m (pumping, opt-in)   :attr:`RashbaModel.texture_mdot` (ṁ of a quasi-static moving texture, docs/model.md §14.4)
 Eq. 24 torque               :func:`torque_ufl` (pointwise; averaged in :mod:`rashba_diffusion.problems.wire`)
 ==========================  ===========================================
 
@@ -55,7 +56,8 @@ COEFFICIENT_NAMES = (
 )  # fmt: skip
 
 
-def _sum(terms):
+def sum_terms(terms):
+    """The UFL sum of ``terms``, skipping ``None`` (a derivative direction the geometry lacks); 0 if none."""
     terms = [t for t in terms if t is not None]
     if not terms:
         return ufl.as_ufl(0.0)
@@ -67,7 +69,7 @@ def _sum(terms):
 
 def _lin(coeffs: np.ndarray, vec) -> ufl.core.expr.Expr:
     """Σ_i coeffs[i] vec[i], skipping structural zeros."""
-    return _sum([float(c) * vec[i] for i, c in enumerate(coeffs) if c != 0.0])
+    return sum_terms([float(c) * vec[i] for i, c in enumerate(coeffs) if c != 0.0])
 
 
 class RashbaModel:
@@ -78,18 +80,24 @@ class RashbaModel:
     geometry
         Mesh, tags and boundary roles (:class:`~rashba_diffusion.fem.geometry.Geometry`).
     film, drive
-        Material and applied field.
+        Material and applied field.  ``film = None`` with ``coefficients`` given: the coefficients directly
+        (e.g. with some terms switched off).
     m
         Magnetization: a unit 3-vector (constant) or a DOLFINx ``Function``
         with 3 components (a texture, |m| = 1 at every dof), see :class:`Magnetization`.
     degree
         Lagrange degree of the 4-component unknown.
+    mdot
+        ``None`` (default), or a 3-component ``fem.Function`` ṁ (1/fs) of a moving texture: adds the pumping
+        source −s0 ṁ of the moving equilibrium spin S0 = s0 m to the spin equation (quasi-static response,
+        docs/model.md §13.9.1, §14.4); its values may change between solves (no recompilation).
 
     Every coefficient is a ``fem.Constant`` and m a :class:`Magnetization`: changing the film, the drive or
     m (:meth:`update`) does not recompile the forms.  :attr:`system` is what the solver solves.
     """
 
-    def __init__(self, geometry: Geometry, film: Film, drive: Drive, m, degree: int = 2):
+    def __init__(self, geometry: Geometry, film: Film | None, drive: Drive, m, degree: int = 2, *,
+                 coefficients: Coefficients | None = None, mdot: fem.Function | None = None):
         self.degree = check_degree(degree)
         self.geometry = geometry
         msh = geometry.msh
@@ -99,12 +107,17 @@ class RashbaModel:
         #: û = ẑ × Ê, the torque decomposition's axis (post-processing forms use it)
         self.transverse = fem.Constant(msh, np.zeros(3, dtype=PETSc.ScalarType))
         self.magnetization = Magnetization(msh, m)
-        self.update(film=film, drive=drive)
+        #: s0 = n PF (ħ/nm²), the equilibrium spin S0 = s0 m; read by the texture's pumping source (not
+        #: ``s0``/``mdot``: those are :class:`~rashba_diffusion.models.pumping.TransientRashbaModel`'s own)
+        self.texture_s0 = fem.Constant(msh, PETSc.ScalarType(0.0))
+        #: ṁ (1/fs) of the pumping source −s0 ṁ of a moving texture, or None (no source)
+        self.texture_mdot = mdot
+        self.update(film=film, drive=drive, coefficients=coefficients)
         self._build_forms()
         self._build_bcs()
         #: the compiled forms and boundary data the solver solves
         self.system = LinearSystem(self.a, self.L, self.bcs, self.V, self.pin_bc,
-                                   None if self.pin_bc is None else self.unit_pin_bc)
+                                   None if self.pin_bc is None else self.unit_pin_bc, geometry.coarse_meshes)
 
     # -- parameters ---------------------------------------------------------
     def update(self, film: Film | None = None, drive: Drive | None = None, m=None,
@@ -117,6 +130,7 @@ class RashbaModel:
             self.coefficients = coefficients
             for name in COEFFICIENT_NAMES:
                 self.const[name].value = getattr(coefficients, name)
+            self.texture_s0.value = coefficients.s0_per_nm2
         if drive is not None:
             self.drive = drive
             self.eE.value[:] = drive.e_field_ev_per_nm
@@ -152,19 +166,19 @@ class RashbaModel:
                 kc = _lin(KC[a, d, :], s)  # 2C ∇z × S
                 terms.append(-2.0 * c["C"] * kc)
                 terms.append(-2.0 * c["R"] * m[a] * mdotEz[d] * nu)  # 2R (m·∇z n) m
-                g1 = _sum([float(KG1[a, d, f, e]) * m[f] * s[e] for f in range(3) for e in range(3)
+                g1 = sum_terms([float(KG1[a, d, f, e]) * m[f] * s[e] for f in range(3) for e in range(3)
                            if KG1[a, d, f, e] != 0.0])
-                g2 = _sum([float(KG2[a, d, f, g]) * m[f] * s[g] for f in range(3) for g in range(3)
+                g2 = sum_terms([float(KG2[a, d, f, g]) * m[f] * s[g] for f in range(3) for g in range(3)
                            if KG2[a, d, f, g] != 0.0])
                 terms.append(-c["Gamma"] * (g1 + g2))  # Γ [m×(∇z×S) + ∇z×(m×S)]
-                row.append(_sum(terms))
+                row.append(sum_terms(terms))
             F.append(row)
         return F
 
     def rashba_charge_flux(self, s, nu) -> list:
         """f[d] with (first-order terms of Eq. 16)_d = −∂_d f[d]."""
         c, m = self.const, self.magnetization.ufl
-        mds = _sum([m[i] * s[i] for i in range(3)])
+        mds = sum_terms([m[i] * s[i] for i in range(3)])
         out = []
         for d in range(3):
             sEz = _lin(EZ[:, d], s)
@@ -179,7 +193,7 @@ class RashbaModel:
     def local_spin_terms(self, s) -> list:
         """Q_a: relaxation, dephasing and precession of Eq. 17 (no derivatives)."""
         c, m = self.const, self.magnetization.ufl
-        mds = _sum([m[i] * s[i] for i in range(3)])
+        mds = sum_terms([m[i] * s[i] for i in range(3)])
         sxm = [s[1] * m[2] - s[2] * m[1], s[2] * m[0] - s[0] * m[2], s[0] * m[1] - s[1] * m[0]]
         out = []
         for a in range(3):
@@ -197,7 +211,7 @@ class RashbaModel:
         c = self.const
         s0 = [c["NF"] * c["PF"] * self.magnetization.ufl[i] for i in range(3)]
         F0 = self.rashba_spin_flux(s0, c["NF"])
-        return [-_sum([F0[a][d] * self.eE[d] for d in range(3)]) for a in range(3)]
+        return [-sum_terms([F0[a][d] * self.eE[d] for d in range(3)]) for a in range(3)]
 
     def spin_current(self, s, nu) -> list[list]:
         """J[a][d] = −D(∂_d s_a + NF PF m_a eE_d) + F[a][d]."""
@@ -207,7 +221,7 @@ class RashbaModel:
         for a in range(3):
             gs = self.grad3(s[a])
             J.append([
-                _sum([-c["D"] * gs[d] if gs[d] is not None else None,
+                sum_terms([-c["D"] * gs[d] if gs[d] is not None else None,
                       -c["D"] * c["NF"] * c["PF"] * self.magnetization.ufl[a] * self.eE[d], F[a][d]])
                 for d in range(3)
             ])
@@ -219,7 +233,7 @@ class RashbaModel:
         c = self.const
         gn = self.grad3(nu)
         f = self.rashba_charge_flux(s, nu)
-        return [_sum([-c["D"] * gn[d] if gn[d] is not None else None, -c["D"] * c["NF"] * self.eE[d], f[d]])
+        return [sum_terms([-c["D"] * gn[d] if gn[d] is not None else None, -c["D"] * c["NF"] * self.eE[d], f[d]])
                 for d in range(3)]
 
     def _build_forms(self) -> None:
@@ -236,9 +250,11 @@ class RashbaModel:
             gw = self.grad3(ws[a])
             terms += [J[a][d] * gw[d] for d in range(3) if gw[d] is not None]
             terms.append((Q[a] + X[a]) * ws[a])
+            if self.texture_mdot is not None:
+                terms.append(-self.texture_s0 * self.texture_mdot[a] * ws[a])  # −s0 ∂t m: the moving equilibrium spin
         gwn = self.grad3(wn)
         terms += [j[d] * gwn[d] for d in range(3) if gwn[d] is not None]
-        residual = _sum(terms) * ufl.dx
+        residual = sum_terms(terms) * ufl.dx
         self.a_ufl = ufl.lhs(residual)
         self.L_ufl = ufl.rhs(residual)
         self.a = fem.form(self.a_ufl)

@@ -31,7 +31,7 @@ from typing import Literal
 import numpy as np
 
 from ..errors import ParameterError
-from ..units import NM
+from ..units import HBAR_OVER_2E, NM
 from ..validation import MAX_LENGTH_NM, check_length, check_magnitude, check_positive, unit_vector
 from .torque import MAX_MS_A_PER_M, decompose
 from .vectors import EPS, Z_HAT
@@ -53,8 +53,10 @@ MAX_CONDUCTIVITY_S_PER_M = 1e10
 MAX_THETA_SH = 100.0
 MAX_G_MIX_S_PER_M2 = 1e24  # the closed form's G → ∞ limit is studied at 1e22
 MAX_CURRENT_A_PER_M2 = 1e15
-#: m of ``rashba-diffusion bilayer`` and of the bilayer TOML schema (ŷ = σ̂)
-DEFAULT_M = (0.0, 1.0, 0.0)
+#: m of ``rashba-diffusion bilayer`` and of the bilayer TOML schema: ẑ, the perpendicular magnet of a Pt/Co-like
+#: stack.  m ⟂ σ̂, so the torque itself is non-zero and its DL/FL basis (m×(σ̂×m) = σ̂, σ̂×m = x̂) is orthonormal in
+#: every geometry; m ∥ σ̂ would leave only the linear-response coefficients (docs/model.md §11.5)
+DEFAULT_M = (0.0, 0.0, 1.0)
 #: how the bilayer's torque T enters the LLG equation: ṁ = LLG_TORQUE_SIGN · γT/(Ms d_F).  Every equation of
 #: the bilayer (spin Hall source, mixing law, FM precession and dephasing, torque) is linear in μ_s, so the
 #: model does not fix whether μ_s's polarization denotes spin or moment; the bilayer uses the moment-direction
@@ -66,7 +68,8 @@ LLG_TORQUE_SIGN = 1
 
 @dataclass(frozen=True)
 class HeavyMetal:
-    """The heavy-metal layer (no exchange).
+    """The heavy-metal layer (no exchange).  The defaults are ``rashba-diffusion bilayer``'s (:data:`DEFAULTS`, a
+    Pt-like metal).
 
     Parameters
     ----------
@@ -80,10 +83,10 @@ class HeavyMetal:
         Spin Hall angle θ_SH (dimensionless, finite, either sign; convention in docs/model.md §11).
     """
 
-    thickness_nm: float
-    lambda_nm: float
-    sigma_s_per_m: float
-    theta_sh: float
+    thickness_nm: float = DEFAULTS["hm_thickness_nm"]
+    lambda_nm: float = DEFAULTS["hm_lambda_nm"]
+    sigma_s_per_m: float = DEFAULTS["hm_sigma_s_per_m"]
+    theta_sh: float = DEFAULTS["theta_sh"]
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "thickness_nm", check_length("hm_thickness_nm", self.thickness_nm))
@@ -151,7 +154,8 @@ class Ferromagnet:
 
 @dataclass(frozen=True)
 class Interface:
-    """The HM/FM interface.
+    """The HM/FM interface.  The defaults are ``rashba-diffusion bilayer``'s (:data:`DEFAULTS`, a Pt/Co-like
+    mixing interface); a transparent one is ``Interface("continuous")`` (G is then unused).
 
     Parameters
     ----------
@@ -163,8 +167,8 @@ class Interface:
     """
 
     kind: InterfaceKind = "mixing"
-    g_mix_real_s_per_m2: float = 0.0
-    g_mix_imag_s_per_m2: float = 0.0
+    g_mix_real_s_per_m2: float = DEFAULTS["g_mix_real_s_per_m2"]
+    g_mix_imag_s_per_m2: float = DEFAULTS["g_mix_imag_s_per_m2"]
 
     def __post_init__(self) -> None:
         if self.kind not in ("mixing", "continuous"):
@@ -286,6 +290,20 @@ def absorbed_spin_current(mu_v: np.ndarray, m: np.ndarray, interface: Interface)
     return interface.g_mix_real_s_per_m2 * transverse + interface.g_mix_imag_s_per_m2 * np.cross(mu, mm, axis=0)
 
 
+def fm_torque_density_j_per_m3(mu_v: np.ndarray, m: np.ndarray, hm: HeavyMetal, fm: Ferromagnet) -> np.ndarray:
+    """Torque per volume on the magnetization of a finite FM (J/m³) for a spin accumulation μ (V, shape (3,) or
+    (3, N)): (ħ/2e)(σ_F/2)[μ×m/λ_J² + m×(μ×m)/λ_φ²], the exchange-precession and dephasing terms (spin flip
+    hands spin to the lattice).  Its integral over the FM thickness is the torque per area (docs/model.md §11.5;
+    numpy twin of :meth:`BilayerModel.fm_loss` with ``"torque"``)."""
+    mu = np.asarray(mu_v, dtype=float)
+    mm = np.asarray(m, dtype=float).reshape((3,) + (1,) * (mu.ndim - 1))
+    k = fm.inverse_lengths_sq_per_nm2()
+    transverse = mu - np.sum(mu * mm, axis=0) * mm
+    loss = (k["j"] * np.cross(mu, mm, axis=0) + k["phi"] * transverse) / NM**2  # V/m²
+    sigma_f = fm.sigma_s_per_m or hm.sigma_s_per_m
+    return HBAR_OVER_2E * 0.5 * sigma_f * loss
+
+
 def decompose_dl_fl(T: np.ndarray, m: np.ndarray, sigma: np.ndarray = SIGMA_HAT) -> tuple[float, float]:
     """(T_DL, T_FL) with T = T_DL m×(σ̂×m) + T_FL σ̂×m (NaN when m ∥ σ̂)."""
     t_fl, t_dl = decompose(T, np.asarray(m, dtype=float), np.asarray(sigma, dtype=float))
@@ -299,3 +317,24 @@ def probe_polarization(m: np.ndarray) -> np.ndarray:
     if np.linalg.norm(p) < 0.5:
         p = np.cross(INTERFACE_NORMAL, m)
     return p / np.linalg.norm(p)
+
+
+def bilayer_conventions(point: BilayerPoint) -> dict:
+    """Every convention in force for a bilayer solve (the ``provenance.conventions`` of ``summary.json``;
+    docs/model.md §10, §11)."""
+    return {
+        "spin_accumulation": "mu_s in V (mu_s/e); its polarization denotes the moment direction",
+        "spin_current": "charge units (A/m^2, the 2e/hbar convention); angular momentum (hbar/2e) j_s",
+        "current_direction": CURRENT_DIRECTION.tolist(),
+        "interface_normal": INTERFACE_NORMAL.tolist(),
+        "sigma_hat": SIGMA_HAT.tolist(),
+        "spin_hall_source": "J0[a][d] = theta_SH eps_adk j_k",
+        "interface": point.interface.kind,
+        "interface_law": "j_s = (1/e)[Re G m x (dmu x m) + Im G dmu x m], dmu = mu_N - mu_F, HM -> FM",
+        "fm": "ideal_sink" if point.fm.is_ideal_sink else "finite",
+        "torque_decomposition": "T = T_DL m x (sigma x m) + T_FL sigma x m",
+        "llg_torque_sign": LLG_TORQUE_SIGN,
+        "torque_to_magnetization": "dm/dt = llg_torque_sign * gamma * T / (Ms d_F)",
+        "effective_fields": "B = B_FL sigma + B_DL m x sigma acts as dm/dt = -gamma m x B: B = T/(Ms d_F)",
+        "efficiency": "xi = (2e/hbar) T / j_N",
+    }

@@ -18,6 +18,11 @@ from .rashba import Coefficients, Drive, Film
 from .torque import decompose, torque_from_spin, torque_to_j_per_m2
 from .vectors import Z_HAT, cross, cross_matrix
 
+#: the normal of the wire's edges: the wire runs along x̂ with its width along ŷ
+#: (:func:`~rashba_diffusion.meshing.structured.cross_section`, :func:`~rashba_diffusion.meshing.gmsh_build.wire`),
+#: whatever the field's direction Ê, so this (not ẑ × Ê) is the Hall-free normal of its interior (docs/model.md §8)
+WIRE_EDGE_NORMAL = (0.0, 1.0, 0.0)
+
 
 def relaxation_matrix(c: Coefficients, m: np.ndarray) -> np.ndarray:
     """M with M s = s/τsf + (s + s_z ẑ)/τdp + (1/τΔ) s×m + (1/τφ) m×(s×m)  (Eq. 26)."""
@@ -97,7 +102,8 @@ def solve_bulk(
     hall_free_normal
         ``None``: the open infinite medium (∇ν = 0).  An in-plane unit vector
         n̂: the interior of a long wire whose edges have normal n̂, where the
-        transverse charge current must vanish.  A uniform gradient ∇ν = g n̂
+        charge current across the wire must vanish (the package's wire:
+        :data:`WIRE_EDGE_NORMAL` = ŷ for every Ê).  A uniform gradient ∇ν = g n̂
         then builds up and feeds the B and R sources (docs/model.md §9 item 9).
         The Γν m×ẑ drift of the charge equation is neglected here (ν = 0 at
         the wire's centre).

@@ -25,10 +25,11 @@ import numpy as np
 from scipy import constants as sc
 from scipy.integrate import solve_ivp
 
-# Package imports from the pre-restructuring location (repoint to errors/validation later).
 from ..errors import ParameterError
-from ..units import GAMMA_E_RAD_PER_S_T
+from ..units import FS, GAMMA_E_RAD_PER_S_T, NM
 from ..validation import check_finite, check_positive
+from .pumping import isotropic_rates
+from .rashba import LLG_TORQUE_SIGN, Drive, Film
 
 
 @dataclass(frozen=True)
@@ -252,3 +253,78 @@ def spin_diffusion_zhang_li(xi: float, beta_tilde: float, eta: float, alpha0: fl
             "must make the spin-diffusion damping positive, docs/model.md §13.3.3)"
         )
     return EffectiveZhangLi(gamma_rad_per_s_t / n, alpha, eta * one * v_e_m_per_s / n, beta_tilde / one, n)
+
+
+# --------------------------------------------------------------------------- measuring a sampled run
+#: fraction of the run (from the end) over which a steady velocity is fitted
+STEADY_FIT_FRACTION = 0.25
+
+
+@dataclass(frozen=True)
+class VelocityMeasurement:
+    """The wall's mean velocity from a sampled run, and whether its angle kept turning (Walker breakdown)."""
+
+    velocity_m_per_s: float
+    walker: bool
+    #: the averaging window (s)
+    t_from_s: float
+    t_to_s: float
+
+
+def measure_velocity(t_s: np.ndarray, q_m: np.ndarray, phi_rad: np.ndarray) -> VelocityMeasurement:
+    """The steady mean velocity of a sampled wall trajectory (q(t), φ(t) unwrapped), as :func:`run_wall` measures it.
+
+    Walker breakdown: φ turns by more than π over the second half of the run; the mean is then Δq/Δt between the
+    first and last times φ crosses a multiple of π there (whole periods, linear interpolation between samples).
+    Otherwise the slope of a least-squares line through the last :data:`STEADY_FIT_FRACTION` of the run.
+    """
+    t, q, phi = (np.asarray(a, dtype=float) for a in (t_s, q_m, phi_rad))
+    if t.ndim != 1 or t.size < 8 or q.shape != t.shape or phi.shape != t.shape:
+        raise ParameterError(f"need >= 8 samples of t, q, φ of equal length; got {t.shape}, {q.shape}, {phi.shape}")
+    half = t >= 0.5 * (t[0] + t[-1])
+    th, qh, ph = t[half], q[half], phi[half]
+    if abs(ph[-1] - ph[0]) > math.pi:
+        k = np.floor(ph / math.pi)
+        idx = np.nonzero(np.diff(k) != 0)[0]
+        if idx.size >= 2:
+            def crossing(i: int) -> tuple[float, float]:
+                target = max(k[i], k[i + 1]) * math.pi
+                w = (target - ph[i]) / (ph[i + 1] - ph[i])
+                return th[i] + w * (th[i + 1] - th[i]), qh[i] + w * (qh[i + 1] - qh[i])
+
+            (t1, q1), (t2, q2) = crossing(int(idx[0])), crossing(int(idx[-1]))
+            if t2 > t1:
+                return VelocityMeasurement(float((q2 - q1) / (t2 - t1)), True, float(t1), float(t2))
+        raise ParameterError(f"t_end = {t[-1]!r} s is too short to average over a precession period of the wall")
+    tail = t >= t[-1] - STEADY_FIT_FRACTION * (t[-1] - t[0])
+    slope = np.polyfit(t[tail] - t[-1], q[tail], 1)[0]
+    return VelocityMeasurement(float(slope), False, float(t[tail][0]), float(t[-1]))
+
+
+def electron_drift_velocity_m_per_s(film: Film, drive: Drive) -> np.ndarray:
+    """v_e = −j_e/(n e) = −(τ/m*) eE (m/s, a 3-vector): the conduction electrons' drift (docs/model.md §13.9.1).
+
+    From the model's own coefficients: the particle current of the drift is −D NF eE (docs/model.md §2) over the
+    density n = kF²/2π.
+    """
+    c = film.coefficients()
+    n_per_nm2 = film.kf_per_nm**2 / (2.0 * math.pi)
+    return -c.D * c.NF * drive.e_field_ev_per_nm / n_per_nm2 * (NM / FS)
+
+
+def rashba_wall_zhang_li(film: Film, drive: Drive, ms_a_per_m: float, thickness_nm: float, alpha0: float,
+                         gamma_rad_per_s_t: float = GAMMA_E_RAD_PER_S_T) -> EffectiveZhangLi:
+    """The effective Zhang–Li parameters (§13.9) of the α_R = 0 Rashba film's spin-diffusion torque on a wall along x̂.
+
+    ξ, β̃ from the film's coefficients (:func:`.pumping.isotropic_rates`), η = σγħs0/(Ms t) with σ the film's
+    ``LLG_TORQUE_SIGN``, v_e the x component of :func:`electron_drift_velocity_m_per_s`.  Needs α_R = 0 (no
+    D'yakonov–Perel, no spin-orbit torque: the closed form has neither).
+    """
+    if film.alpha_ev_nm != 0.0:
+        raise ParameterError(f"alpha_ev_nm = {film.alpha_ev_nm!r} eV·nm is invalid for the closed form of §13.9; "
+                             "valid values: 0 (no Rashba coupling)")
+    c = film.coefficients()
+    xi, _, beta_tilde = isotropic_rates(c)
+    eta = spin_diffusion_eta(c.s0_per_nm2 / NM**2, ms_a_per_m, thickness_nm, gamma_rad_per_s_t, sign=LLG_TORQUE_SIGN)
+    v_e = float(electron_drift_velocity_m_per_s(film, drive)[0])
+    return spin_diffusion_zhang_li(xi, beta_tilde, eta, alpha0, v_e, gamma_rad_per_s_t)

@@ -27,6 +27,7 @@ attributes and keys named ``*_hbar_per_m2``, ``*_a_per_m`` are SI.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from dataclasses import dataclass
 from typing import Literal
@@ -38,9 +39,10 @@ from scipy import constants as sc
 from scipy import optimize
 
 from ..errors import ParameterError
-from ..units import FS, GAMMA_E_RAD_PER_S_T, HBAR2_OVER_2ME_EV_NM2, NM
-from ..validation import check_finite, check_positive, unit_vector
+from ..units import FS, FS_PER_PS, GAMMA_E_RAD_PER_S_T, HBAR2_OVER_2ME_EV_NM2, NM
+from ..validation import check_finite, check_length, check_magnitude, check_positive, unit_vector
 from .bulk import relaxation_matrix
+from .llg import MAX_GAMMA_RAD_PER_S_T, MAX_MS_A_PER_M
 from .rashba import LLG_TORQUE_SIGN, Coefficients, Film
 from .torque import torque_from_spin
 from .vectors import Z_HAT, cross
@@ -253,6 +255,12 @@ def precession_basis(axis) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return n, e1, np.cross(n, e1)
 
 
+#: the valid ranges of the precession (docs/reliability.md, "Bounds"): far beyond FMR (GHz to a few THz) and
+#: magnon wavevectors (a helix of 1 pm pitch), inside floating point with a wide margin
+MAX_FREQUENCY_GHZ = 1e6
+MAX_WAVEVECTOR_PER_NM = 1e4
+
+
 @dataclass(frozen=True)
 class Precession:
     """A prescribed precessing magnetization m(x, t) (a function of ψ = ωt − kx only).
@@ -283,7 +291,8 @@ class Precession:
     wavevector_per_nm: float = 0.0
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "frequency_ghz", check_positive("frequency_ghz", self.frequency_ghz, "GHz"))
+        object.__setattr__(self, "frequency_ghz", check_positive("frequency_ghz", self.frequency_ghz, "GHz",
+                                                                 upper=MAX_FREQUENCY_GHZ))
         theta = check_finite("cone_angle_deg", self.cone_angle_deg, "deg")
         if not 0.0 < theta < 180.0:
             raise ParameterError(f"cone_angle_deg = {self.cone_angle_deg!r} deg is invalid; valid range: (0, 180)")
@@ -291,7 +300,7 @@ class Precession:
         object.__setattr__(self, "axis", unit_vector("axis", self.axis))
         if self.texture not in TEXTURES:
             raise ParameterError(f"texture = {self.texture!r} is invalid; valid values: {TEXTURES}")
-        k = check_finite("wavevector_per_nm", self.wavevector_per_nm, "1/nm")
+        k = check_magnitude("wavevector_per_nm", self.wavevector_per_nm, "1/nm", MAX_WAVEVECTOR_PER_NM)
         if k != 0.0 and self.texture != "helix":
             raise ParameterError(
                 f"wavevector_per_nm = {k!r} 1/nm is invalid with texture = {self.texture!r}; "
@@ -315,8 +324,13 @@ class Precession:
         return 2.0 * math.pi / self.omega_per_fs
 
     @property
+    def period_ps(self) -> float:
+        """2π/ω in ps."""
+        return self.period_fs / FS_PER_PS
+
+    @functools.cached_property
     def basis(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(n̂, e1, e2), see :func:`precession_basis`."""
+        """(n̂, e1, e2), see :func:`precession_basis` (computed once)."""
         return precession_basis(self.axis)
 
     def phase(self, x_nm, t_fs) -> np.ndarray:
@@ -847,12 +861,14 @@ class MagnetLayer:
     gyromagnetic_ratio_rad_per_s_t: float = GAMMA_E_RAD_PER_S_T
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "ms_a_per_m", check_positive("ms_a_per_m", self.ms_a_per_m, "A/m"))
-        object.__setattr__(self, "thickness_nm", check_positive("thickness_nm", self.thickness_nm, "nm"))
+        object.__setattr__(self, "ms_a_per_m", check_positive("ms_a_per_m", self.ms_a_per_m, "A/m",
+                                                              upper=MAX_MS_A_PER_M))
+        object.__setattr__(self, "thickness_nm", check_length("thickness_nm", self.thickness_nm))
         object.__setattr__(
             self,
             "gyromagnetic_ratio_rad_per_s_t",
-            check_positive("gyromagnetic_ratio_rad_per_s_t", self.gyromagnetic_ratio_rad_per_s_t, "rad/(s·T)"),
+            check_positive("gyromagnetic_ratio_rad_per_s_t", self.gyromagnetic_ratio_rad_per_s_t, "rad/(s·T)",
+                           upper=MAX_GAMMA_RAD_PER_S_T),
         )
 
     def coupling(self, s0_per_nm2: float) -> float:
@@ -881,6 +897,45 @@ def gyromagnetic_ratio_factor(s0_per_nm2: float, a: float, magnet: MagnetLayer) 
     return 1.0 / (1.0 - LLG_TORQUE_SIGN * magnet.coupling(s0_per_nm2) * a)
 
 
+# --- one parameter set ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class PumpingPoint:
+    """One parameter set of a pumping run: the film, the prescribed motion, the model options, the magnet.
+
+    The sessions of :mod:`rashba_diffusion.problems.pumping` and the ``pumping`` sweeps solve these.
+
+    Parameters
+    ----------
+    film
+        The material; its ``polarization_rule`` (or ``polarization``) sets s0.
+    precession
+        The prescribed m(x, t).
+    sec6_model
+        The paper's Sec. VI assumptions (no DP, B = Γ = R = 0) instead of the full model.
+    magnet
+        Ms and t of the magnet, for Δα and γ_eff/γ (``None``: those are not reported).
+    """
+
+    film: Film
+    precession: Precession
+    sec6_model: bool = False
+    magnet: MagnetLayer | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.film, Film):
+            raise ParameterError(f"film = {self.film!r}: must be a Film")
+        if not isinstance(self.precession, Precession):
+            raise ParameterError(f"precession = {self.precession!r}: must be a Precession")
+        if not isinstance(self.sec6_model, bool):
+            raise ParameterError(f"sec6_model = {self.sec6_model!r} is invalid; valid values: True, False")
+        if self.magnet is not None and not isinstance(self.magnet, MagnetLayer):
+            raise ParameterError(f"magnet = {self.magnet!r}: must be a MagnetLayer or None")
+
+    def model(self) -> PumpingModel:
+        """The coefficients and s0 of this point (:meth:`PumpingModel.from_film`)."""
+        return PumpingModel.from_film(self.film, sec6_model=self.sec6_model)
+
+
 # --- one call for the command's physics keys --------------------------------------------
 def conventions(model: PumpingModel, precession: Precession) -> dict:
     """The conventions in force, as reported with the results."""
@@ -891,8 +946,8 @@ def conventions(model: PumpingModel, precession: Precession) -> dict:
         "sec6_model": model.sec6_model,
         "magnetization": "m = cos(theta) n + sin(theta) (cos(phi) e1 + sin(phi) e2), phi = omega t - k x",
         "precession_sense": "dm/dt = omega n x m (free precession dm/dt = -gamma m x B, B || n, gamma > 0)",
-        "e1": [float(v) for v in e1],
-        "e2": [float(v) for v in e2],
+        "e1": [float(v) + 0.0 for v in e1],  # + 0.0: no negative zeros in the JSON
+        "e2": [float(v) + 0.0 for v in e2],
         "torque": "T = -(1/tau_Delta) m x dS + (1/tau_phi) dS (Eq. 24); T = s0 (a dm/dt + b m x dm/dt)",
         "llg": "dm/dt = -gamma m x B + alpha m x dm/dt - (gamma hbar/(Ms t)) T (T: spin angular momentum "
                "handed to the magnet)",
@@ -900,31 +955,39 @@ def conventions(model: PumpingModel, precession: Precession) -> dict:
     }
 
 
-def pumping_summary(model: PumpingModel, precession: Precession, magnet: MagnetLayer | None = None) -> dict:
-    """The physics keys of ``rashba-diffusion pumping --geometry bulk`` (issue 13 §3).
+def physics_summary(model: PumpingModel, precession: Precession, magnet: MagnetLayer | None, a: float, b: float,
+                    a_adiabatic: float, b_adiabatic: float, spin_dc_per_nm2, particle_current_dc_per_nm_fs) -> dict:
+    """The physics keys of ``rashba-diffusion pumping`` (every geometry) from the computed averages.
 
-    Solves the exact periodic state and its quasi-static reference.  SI units
-    in the keys; ``gilbert_damping_enhancement`` and
-    ``gyromagnetic_ratio_factor`` are ``None`` without ``magnet``.
+    a, b and their adiabatic twins as defined in :class:`PeriodicSolution`; ⟨δS⟩ in ħ/nm² and the dc
+    particle sheet current ⟨j⟩ in 1/(nm·fs) (shape (3,)).  SI units in the keys;
+    ``gilbert_damping_enhancement`` and ``gyromagnetic_ratio_factor`` are ``None`` without ``magnet``.
     """
-    sol = solve_periodic(model, precession)
-    qs = solve_periodic(model, precession, quasi_static=True)
     s0 = model.s0_per_nm2
     return {
-        "torque_coefficient_a": sol.torque_coefficient_a,
-        "torque_coefficient_b": sol.torque_coefficient_b,
-        "torque_coefficient_a_adiabatic": qs.torque_coefficient_a,
-        "torque_coefficient_b_adiabatic": qs.torque_coefficient_b,
+        "torque_coefficient_a": float(a),
+        "torque_coefficient_b": float(b),
+        "torque_coefficient_a_adiabatic": float(a_adiabatic),
+        "torque_coefficient_b_adiabatic": float(b_adiabatic),
         "s0_hbar_per_m2": model.s0_hbar_per_m2,
-        "pumped_spin_dc_hbar_per_m2": [float(v) for v in sol.pumped_spin_dc_hbar_per_m2],
-        "charge_current_dc_a_per_m": [float(v) for v in sol.charge_current_dc_a_per_m],
-        "gilbert_damping_enhancement": None
-        if magnet is None
-        else gilbert_damping_enhancement(s0, sol.torque_coefficient_b, magnet),
-        "gyromagnetic_ratio_factor": None
-        if magnet is None
-        else gyromagnetic_ratio_factor(s0, sol.torque_coefficient_a, magnet),
+        "pumped_spin_dc_hbar_per_m2": [float(v) * PER_NM2_TO_PER_M2 for v in spin_dc_per_nm2],
+        "charge_current_dc_a_per_m": [-float(v) * PARTICLE_SHEET_CURRENT_TO_A_PER_M
+                                      for v in particle_current_dc_per_nm_fs],
+        "gilbert_damping_enhancement": None if magnet is None else gilbert_damping_enhancement(s0, b, magnet),
+        "gyromagnetic_ratio_factor": None if magnet is None else gyromagnetic_ratio_factor(s0, a, magnet),
+        "conventions": conventions(model, precession),
+    }
+
+
+def pumping_summary(model: PumpingModel, precession: Precession, magnet: MagnetLayer | None = None) -> dict:
+    """The physics keys of ``rashba-diffusion pumping --geometry bulk``: the exact periodic state and its
+    quasi-static reference (:func:`solve_periodic`), with the spectral ``harmonics`` and ``truncation_error``."""
+    sol = solve_periodic(model, precession)
+    qs = solve_periodic(model, precession, quasi_static=True)
+    return {
+        **physics_summary(model, precession, magnet, sol.torque_coefficient_a, sol.torque_coefficient_b,
+                          qs.torque_coefficient_a, qs.torque_coefficient_b, sol.pumped_spin_dc_per_nm2,
+                          sol.particle_current_dc_per_nm_fs),
         "harmonics": sol.harmonics,
         "truncation_error": sol.truncation_error,
-        "conventions": conventions(model, precession),
     }

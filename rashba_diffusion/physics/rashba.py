@@ -14,7 +14,7 @@ from typing import Literal
 import numpy as np
 
 from ..errors import ParameterError
-from ..units import FS, HBAR2_OVER_2ME_EV_NM2, HBAR_EV_FS, V_PER_M_TO_EV_PER_NM
+from ..units import ELEMENTARY_CHARGE_C, FS, HBAR2_OVER_2ME_EV_NM2, HBAR_EV_FS, V_PER_M_TO_EV_PER_NM
 from ..validation import check_finite, check_magnitude, check_positive, unit_vector
 
 #: the valid ranges of the film's inputs (docs/reliability.md, "Bounds").  Each spans a few orders of magnitude
@@ -180,6 +180,10 @@ class Film:
         return Coefficients.from_film(self)
 
 
+#: the field of ``rashba-diffusion wire``/``bulk`` and of :class:`Drive` when none is given (V/m)
+DEFAULT_EFIELD_V_PER_M = 1e5
+
+
 @dataclass(frozen=True)
 class Drive:
     """The applied electric field.
@@ -187,12 +191,12 @@ class Drive:
     Parameters
     ----------
     efield_v_per_m
-        Field magnitude |E| in V/m (finite; 0 allowed).
+        Field magnitude |E| in V/m (finite; 0 allowed); default :data:`DEFAULT_EFIELD_V_PER_M`, the CLI's.
     direction
         In-plane unit vector Ê (default x̂, the wire axis).
     """
 
-    efield_v_per_m: float
+    efield_v_per_m: float = DEFAULT_EFIELD_V_PER_M
     direction: tuple[float, float, float] = (1.0, 0.0, 0.0)
 
     def __post_init__(self) -> None:
@@ -290,6 +294,13 @@ class Coefficients:
         the conduction spin points against m, its magnetic moment along m)."""
         return self.n * self.PF
 
+    @property
+    def sheet_conductance_s(self) -> float:
+        """The film's Drude sheet conductance σ = e² NF D = e² n τ/m* in S (docs/model.md §2): the electric current
+        per width is j_sheet = σE, along +E."""
+        # e² NF D with NF in 1/(eV nm²) and D in nm²/fs: the nm² cancel, 1/eV -> 1/J takes one e, 1/fs -> 1/s
+        return ELEMENTARY_CHARGE_C * self.NF * self.D / FS
+
     def lengths_nm(self) -> dict[str, float]:
         """Diffusion/precession lengths sqrt(D τ_i) in nm (inf where a rate is 0)."""
         out = {}
@@ -354,3 +365,31 @@ class RashbaPoint:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "m", unit_vector("m", self.m))
+
+
+def film_conventions(film: Film, drive: Drive) -> dict:
+    """Every physics convention in force for a film solve (the ``provenance.conventions`` of ``summary.json``;
+    README "Sign conventions", docs/model.md §7, §10)."""
+    c = film.coefficients()
+    return {
+        "polarization_rule": film.polarization_rule if film.polarization is None else "explicit polarization",
+        "polarization_PF": c.PF,
+        "equilibrium_spin": "S0 = n PF m (hbar/m^2; PF < 0: S0 against m)",
+        "precession_rule": film.precession_rule,
+        "charge_coupling": film.charge_coupling,
+        "charge_gamma": film.charge_gamma,
+        "electron_charge": "-e (e > 0); nu is the E-linear electron number density",
+        "spin_density": "s: spin angular momentum density in units of hbar (not a magnetic moment)",
+        "current": "j = sigma E along +E, sigma = e^2 n tau/m* (Drude, per width: j_sheet_A_per_m)",
+        "e_direction": list(drive.direction),
+        "u_hat": (drive.transverse + 0.0).tolist(),  # + 0.0: no -0.0
+        "torque": "T = -(1/tau_Delta) m x dS + (1/tau_phi) dS, dS = s - (s.m) m (Eq. 24); hbar*T in J/m^2",
+        "torque_decomposition": "T = T_perp u x m + T_par m x (u x m), u = z x E_hat (T_perp field-like)",
+        "llg_torque_sign": LLG_TORQUE_SIGN,
+        "torque_to_magnetization": "dm/dt = llg_torque_sign * gamma * hbar*T / (Ms t)",
+        "dl_fl": "T_FL = llg_torque_sign * hbar*T_perp, T_DL = llg_torque_sign * hbar*T_par: "
+                 "dm/dt = gamma (T_FL u x m + T_DL m x (u x m)) / (Ms t), the bilayer's form with u for sigma_hat",
+        "effective_fields": "B = B_FL u + B_DL m x u acts as dm/dt = -gamma m x B: B_FL = T_FL/(Ms t), "
+                            "B_DL = T_DL/(Ms t)",
+        "efficiency": "xi = (2e/hbar) T / j, j = j_sheet / t",
+    }

@@ -8,6 +8,7 @@ them for many parameter sets; a parameter set is a frozen dataclass of :mod:`ras
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
@@ -18,6 +19,8 @@ from ..fem._compat import fem
 from ..fem.postprocess import global_dofs
 from ..fem.solver import LinearSolver, LinearSystem
 from ..validation import check_size
+
+log = logging.getLogger(__name__)
 
 # TypeVar/Generic rather than PEP 695 class parameters: the repository's Python 3.11 tools parse this package
 P = TypeVar("P")
@@ -42,6 +45,11 @@ class Result:
         Values across the width at mid-length (the wire; internal units), else ``None``.
     torque_vector
         The averaged torque vector (the wire: 1/(nm² fs); the bilayer: J/m²), or ``None``.
+    time_series
+        Columns of values over time (a transient problem, e.g. pumping: SI, units in the names), or ``None``.
+    provenance
+        What produced it beyond its numbers: ``conventions`` (every physics convention in force), ``mesh``,
+        ``solver`` (the ``provenance`` of ``summary.json``, which adds the version, command and time).
     """
 
     summary: dict
@@ -50,6 +58,8 @@ class Result:
     timings: dict[str, float] = field(default_factory=dict)
     profile: dict[str, np.ndarray] | None = None
     torque_vector: np.ndarray | None = None
+    time_series: dict[str, np.ndarray] | None = None
+    provenance: dict = field(default_factory=dict)
 
 
 class Session(Protocol[P_contra]):
@@ -95,12 +105,17 @@ class SessionBase(Generic[P]):  # noqa: UP046
         self.solver = LinearSolver(system, petsc_options)
         self.setup_timings["matrix_create"] = time.perf_counter() - t0
         self.ndofs = global_dofs(system.V)
+        log.info("%s: %d dofs on %d rank(s); set-up %s", self.problem, self.ndofs, system.V.mesh.comm.size,
+                 ", ".join(f"{k} {v:.3g} s" for k, v in self.setup_timings.items()))
 
     def _timed_solve(self, out: fem.Function) -> float:
         """Assemble and solve into ``out``; the wall time (s)."""
         t0 = time.perf_counter()
         self.solver.solve(out=out)
-        return time.perf_counter() - t0
+        seconds = time.perf_counter() - t0
+        log.debug("%s: solved in %.3g s (%s)", self.problem, seconds,
+                  ", ".join(f"{k} {v:.3g} s" for k, v in self.solver.timings.items()))
+        return seconds
 
     def reusable(self, params: P) -> bool:
         """Whether :meth:`solve` can take ``params`` without a new mesh or new forms (default: always)."""

@@ -25,6 +25,7 @@ from ..physics.bilayer import (
     HeavyMetal,
     Interface,
     analytic_efficiencies,
+    bilayer_conventions,
     decompose_dl_fl,
     probe_polarization,
     sigma_ratio,
@@ -94,6 +95,22 @@ class BilayerSession(SessionBase[BilayerPoint]):
         self.setup_timings["forms"] = time.perf_counter() - t0
         self._start_solver(self.model.system, petsc_options)
 
+    def describe(self) -> dict:
+        """The conventions, mesh and solver of the current solution (``provenance`` of ``summary.json``)."""
+        msh, model = self.geometry.msh, self.model
+        tdim = msh.topology.dim
+        return {
+            "conventions": bilayer_conventions(self.point),
+            "mesh": {"kind": "given" if self.given_geometry else ("gmsh stripe" if self.spec.geometry == "3d"
+                                                                  else "structured"),
+                     "dim": tdim, "cells": msh.topology.index_map(tdim).size_global,
+                     "vertices": msh.topology.index_map(0).size_global, "cell_nm": self.cell_nm,
+                     "element": f"Lagrange degree {model.degree}, "
+                                + ("(mu_N, mu_F)" if model.layout == "split" else "mu"),
+                     "dofs": self.ndofs, "charge_current": self.charge},
+            "solver": self.solver.describe(),
+        }
+
     def _sources(self, point: BilayerPoint) -> dict[str, np.ndarray]:
         sources = {} if self.shape is not None else {
             "hm": spin_hall_source(point.hm.theta_sh, point.j_a_per_m2 * CURRENT_DIRECTION)}
@@ -129,21 +146,23 @@ class BilayerSession(SessionBase[BilayerPoint]):
         model.set_current(point.j_a_per_m2)
         return point, model, sources
 
-    def _linear_response(self, sources: dict, m: np.ndarray) -> tuple[float, float]:
-        """(T_DL, T_FL) when m ∥ σ̂ in 1D: the same solve with the source polarized along p ⟂ m.
+    def _linear_response(self, m: np.ndarray) -> tuple[float, float]:
+        """(T_DL, T_FL) when m ∥ σ̂: the same solve with the σ̂-polarized part of the spin Hall source polarized
+        along p ⟂ m instead (any geometry, uniform or contact current).
 
         By the spin-rotation symmetry about m, T_p = T_DL p + T_FL p×m (docs/model.md §11.5).  The model's
-        solution is restored afterwards.
+        solution and its polarization map are restored afterwards.
         """
         model = self.model
         main = model.solution.x.array.copy()
         p = probe_polarization(m)
-        flow = sources["hm"].T @ SIGMA_HAT  # flow vector of the σ̂-polarized part
-        model.set_sources({"hm": sources["hm"] + np.outer(p - SIGMA_HAT, flow)})
-        self.solver.solve(out=model.solution)
-        Tp, _ = model.torque_vector_j_per_m2()
-        model.set_sources(sources)
-        model.solution.x.array[:] = main
+        model.set_polarization_map(np.eye(3) + np.outer(p - SIGMA_HAT, SIGMA_HAT))
+        try:
+            self.solver.solve(out=model.solution)
+            Tp, _ = model.torque_vector_j_per_m2()
+        finally:
+            model.set_polarization_map(np.eye(3))
+            model.solution.x.array[:] = main
         return float(Tp @ p), float(Tp @ np.cross(p, m))
 
     def pumping(self, gamma_rad_per_s_t: float = GAMMA_E_RAD_PER_S_T) -> dict:
@@ -199,16 +218,16 @@ class BilayerSession(SessionBase[BilayerPoint]):
             If ``params`` need a new mesh or new forms (:meth:`reusable` is false).
         """
         t_start = time.perf_counter()
-        point, model, sources = self._set(params)
+        point, model, _ = self._set(params)
         hm, fm, interface, j_n, m = point.hm, point.fm, point.interface, point.j_a_per_m2, np.asarray(point.m)
         solve_seconds = self._timed_solve(model.solution)
         solver_timings, iterations = dict(self.solver.timings), self.solver.iterations
         t0 = time.perf_counter()
         T, area = model.torque_vector_j_per_m2()
         t_dl, t_fl = decompose_dl_fl(T, m)
-        probe = not math.isfinite(t_dl) and model.tdim == 1 and not self.extra_sources and self.shape is None
+        probe = not math.isfinite(t_dl) and not self.extra_sources
         if probe:
-            t_dl, t_fl = self._linear_response(sources, m)
+            t_dl, t_fl = self._linear_response(m)
         t_post = time.perf_counter() - t0
         to_xi = 1.0 / (HBAR_OVER_2E * j_n)
         xi_dl_a, xi_fl_a = analytic_efficiencies(hm, fm, interface)
@@ -242,7 +261,8 @@ class BilayerSession(SessionBase[BilayerPoint]):
             b_fl, b_dl = effective_fields_tesla(t_fl, t_dl, fm.ms_a_per_m, fm.thickness_nm, llg_sign=LLG_TORQUE_SIGN)
             summary["B_FL_T"], summary["B_DL_T"] = b_fl, b_dl
         timings = {**self.setup_timings, **solver_timings, "postprocess": t_post}
-        return Result(summary=summary, solution=model.solution, model=model, timings=timings, torque_vector=T)
+        return Result(summary=summary, solution=model.solution, model=model, timings=timings, torque_vector=T,
+                      provenance=self.describe())
 
 
 def solve_bilayer(hm: HeavyMetal, fm: Ferromagnet, interface: Interface, m, j_a_per_m2: float,
@@ -259,15 +279,16 @@ def solve_bilayer(hm: HeavyMetal, fm: Ferromagnet, interface: Interface, m, j_a_
     ``charge_current = "contacts"`` the mean j_x over the HM of the current solved between the contacts.  The
     torque is the average over the interface.  ``petsc_options`` go to both linear solvers (default MUMPS LU).
 
-    When m ∥ σ̂ the torque of the spin Hall source vanishes and the DL/FL basis degenerates.  In 1D the
-    efficiencies are then the linear-response coefficients: the same solve with the source polarized along
-    a unit p ⟂ m, which by the spin-rotation symmetry about m gives T = T_DL p + T_FL p×m with the same
-    coefficients as for any other direction (docs/model.md §11.5).  In 2D/3D they are reported as NaN.
+    When m ∥ σ̂ the torque of the spin Hall source vanishes and the DL/FL basis degenerates.  The
+    efficiencies are then the linear-response coefficients, in every geometry: the same solve with the
+    σ̂-polarized part of the source polarized along a unit p ⟂ m, which by the spin-rotation symmetry about m
+    gives T = T_DL p + T_FL p×m with the coefficients that act on small deviations of m (docs/model.md §11.5;
+    ``linear_response_probe`` true).  With ``extra_sources`` they are NaN (the probe would re-polarize those).
 
     A one-point :class:`BilayerSession` (``total_seconds`` includes the mesh and the forms).  ``timings`` of
     the result: ``mesh`` (0 for a given geometry), ``charge_current`` (the contacts' potential solve; ~0 for a
     uniform current), ``forms``, ``matrix_create``, the solver's phases of the spin solve and ``postprocess``
-    (interface torque; in 1D with m ∥ σ̂ also the probe solve).
+    (interface torque; with m ∥ σ̂ also the probe solve).
 
     ``pumping``: also the spin-pumping damping of :meth:`BilayerSession.pumping` (needs ``fm.ms_a_per_m`` and
     ``fm.thickness_nm``, a mixing interface and an ideal sink; checked before any mesh).

@@ -16,11 +16,11 @@ import time
 from ..errors import ParameterError
 from ..fem._compat import ufl
 from ..fem.geometry import Geometry
-from ..physics.rashba import Drive, Film, RashbaPoint
-from ..physics.torque import torque_to_j_per_m2
+from ..physics.rashba import LLG_TORQUE_SIGN, Drive, Film, RashbaPoint
+from ..physics.torque import add_film_dl_fl, add_film_efficiencies, check_efficiency_inputs, torque_to_j_per_m2
 from ..validation import check_degree
 from .base import Result
-from .rashba import RashbaSession, TorqueAverage, bulk_references
+from .rashba import RashbaSession, TorqueAverage, bulk_references, transport_keys
 
 
 def check_film_geometry(geometry: Geometry) -> None:
@@ -108,18 +108,22 @@ class FilmSession(RashbaSession):
             "e_direction": list(drive.direction),
             "spin_sinks": list(geometry.spin_sinks),
             "contacts": list(geometry.contacts),
+            **transport_keys(model, drive),
         }
+        add_film_dl_fl(summary, llg_sign=LLG_TORQUE_SIGN)
         timings = {**self.setup_timings, **self.solver.timings,
                    "postprocess": time.perf_counter() - t_start - solve_seconds}
         return Result(summary=summary, solution=self.U, model=model, timings=timings,
-                      torque_vector=self._area.vector())
+                      torque_vector=self._area.vector(), provenance=self.describe())
 
 
 def solve_film(film: Film, drive: Drive, m, geometry: Geometry, degree: int = 2,
-               petsc_options: dict | None = None) -> Result:
+               petsc_options: dict | None = None, *, thickness_nm: float | None = None,
+               ms_a_per_m: float | None = None) -> Result:
     """Solve the Rashba film on ``geometry`` (plane mode, 2D) and average the torques.
 
-    A one-point :class:`FilmSession`; ``total_seconds`` includes building the model and solver.
+    A one-point :class:`FilmSession`; ``total_seconds`` includes building the model and solver.  ``thickness_nm``
+    and ``ms_a_per_m`` as for :func:`~rashba_diffusion.problems.wire.solve_wire`.
 
     Raises
     ------
@@ -127,7 +131,10 @@ def solve_film(film: Film, drive: Drive, m, geometry: Geometry, degree: int = 2,
         If the mesh is not 2D (before any solve).
     """
     t_start = time.perf_counter()
+    check_efficiency_inputs(thickness_nm, ms_a_per_m)
     with FilmSession(RashbaPoint(film, drive, m), geometry, degree, petsc_options) as session:
         result = session.solve()
+    if thickness_nm is not None:
+        add_film_efficiencies(result.summary, thickness_nm, ms_a_per_m, llg_sign=LLG_TORQUE_SIGN)
     result.summary["total_seconds"] = time.perf_counter() - t_start
     return result

@@ -13,7 +13,7 @@ from ..fem.geometry import Geometry
 from ..fem.postprocess import CompiledIntegrals, one_side
 from ..models.rashba import RashbaModel, torque_ufl
 from ..physics.bulk import solve_bulk
-from ..physics.rashba import Drive, RashbaPoint
+from ..physics.rashba import Drive, RashbaPoint, film_conventions
 from ..physics.vectors import PARALLEL_TOLERANCE, cross
 from .base import SessionBase
 
@@ -47,6 +47,11 @@ class TorqueAverage:
         return self._vector.averages()
 
 
+def transport_keys(model: RashbaModel, drive: Drive) -> dict:
+    """The sheet current density σE (A/m, along +E) of the model's film: ``j_sheet_A_per_m``."""
+    return {"j_sheet_A_per_m": model.coefficients.sheet_conductance_s * drive.efield_v_per_m}
+
+
 def bulk_references(model: RashbaModel, drive: Drive) -> dict:
     """The open infinite medium's torques and spin density (Eq. 26) for the model's current parameters (SI)."""
     bulk = solve_bulk(model.coefficients, drive, model.magnetization.value)
@@ -77,6 +82,19 @@ class RashbaSession(SessionBase[RashbaPoint]):
         self.setup_timings["forms"] = time.perf_counter() - t0
         self._start_solver(self.model.system, petsc_options)
         self.U = fem.Function(self.model.V, name="U")
+
+    def describe(self) -> dict:
+        """What produced the current solution beyond its numbers: the physics conventions, the mesh and the
+        solver (the ``provenance`` of ``summary.json``)."""
+        msh = self.geometry.msh
+        return {
+            "conventions": film_conventions(self.point.film, self.point.drive),
+            "mesh": {"kind": self.geometry.mode, "dim": msh.topology.dim,
+                     "cells": msh.topology.index_map(msh.topology.dim).size_global,
+                     "vertices": msh.topology.index_map(0).size_global, "cell_nm": self.cell_nm,
+                     "element": f"Lagrange degree {self.model.degree}, (s_x, s_y, s_z, nu)", "dofs": self.ndofs},
+            "solver": self.solver.describe(),
+        }
 
     def _set(self, params: RashbaPoint | None) -> RashbaPoint:
         """Update the model's constants to ``params`` (``None``: keep); the point now solved."""

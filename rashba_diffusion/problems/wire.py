@@ -16,11 +16,18 @@ from ..fem.geometry import Geometry
 from ..fem.postprocess import PointProbe
 from ..meshing.gmsh_build import generate
 from ..meshing.structured import cross_section
-from ..physics.bulk import solve_bulk
-from ..physics.rashba import Drive, Film, RashbaPoint
-from ..physics.torque import decompose, torque_from_spin, torque_to_j_per_m2
+from ..physics.bulk import WIRE_EDGE_NORMAL, solve_bulk
+from ..physics.rashba import LLG_TORQUE_SIGN, Drive, Film, RashbaPoint
+from ..physics.torque import (
+    add_film_dl_fl,
+    add_film_efficiencies,
+    check_efficiency_inputs,
+    decompose,
+    torque_from_spin,
+    torque_to_j_per_m2,
+)
 from .base import Result
-from .rashba import RashbaSession, TorqueAverage, bulk_references
+from .rashba import RashbaSession, TorqueAverage, bulk_references, transport_keys
 from .specs import WireSpec, default_wire_cell_nm, wire_mesh_spec
 
 #: number of sample points of the mid-length CSV profile
@@ -106,8 +113,9 @@ class WireSession(RashbaSession):
         solve_seconds = self._timed_solve(self.U)
         model, drive, m = self.model, point.drive, tuple(float(x) for x in self.model.magnetization.value)
         avg_perp, avg_par = self._average.decomposed()
-        # the wire's own reference: no transverse charge current (docs/model.md §8); normal ẑ × Ê
-        hall_free = solve_bulk(model.coefficients, drive, m, hall_free_normal=drive.transverse)
+        # the wire's own reference: no charge current across the wire (docs/model.md §8); its edges face ±ŷ
+        # whatever Ê is (ẑ × Ê is the torque's axis û, not the edge normal)
+        hall_free = solve_bulk(model.coefficients, drive, m, hall_free_normal=WIRE_EDGE_NORMAL)
         summary = {
             "T_perp_J_per_m2": torque_to_j_per_m2(avg_perp),
             "T_par_J_per_m2": torque_to_j_per_m2(avg_par),
@@ -128,18 +136,21 @@ class WireSession(RashbaSession):
             "e_direction": list(drive.direction),
             "width_check_nm": self.width_check_nm,
             "krylov_iterations": self.solver.iterations,
+            **transport_keys(model, drive),
         }
+        add_film_dl_fl(summary, llg_sign=LLG_TORQUE_SIGN)
         vector = self._average.vector()
         prof = self.profile() if profile else None
         summary["total_seconds"] = time.perf_counter() - t_start
         timings = {**self.setup_timings, **self.solver.timings,
                    "postprocess": summary["total_seconds"] - solve_seconds}
         return Result(summary=summary, solution=self.U, model=model, timings=timings, profile=prof,
-                      torque_vector=vector)
+                      torque_vector=vector, provenance=self.describe())
 
 
 def solve_wire(film: Film, drive: Drive, m, spec: WireSpec, comm: MPI.Comm = MPI.COMM_WORLD,
-               petsc_options: dict | None = None, geometry: Geometry | None = None) -> Result:
+               petsc_options: dict | None = None, geometry: Geometry | None = None, *,
+               thickness_nm: float | None = None, ms_a_per_m: float | None = None) -> Result:
     """Solve the wire and post-process torques and the profile (validated before any solve).
 
     A one-point :class:`WireSession`; ``total_seconds`` includes the mesh and
@@ -147,9 +158,17 @@ def solve_wire(film: Film, drive: Drive, m, spec: WireSpec, comm: MPI.Comm = MPI
     (its width and length must match ``spec``); the benchmarks use it for
     meshes of a given size.  ``timings`` of the result holds the wall time of
     every phase (:attr:`WireSession.setup_timings`, the solver's phases and ``postprocess``).
+
+    ``thickness_nm`` (t) adds the current density ``j_A_per_m2`` and the efficiencies ``xi_DL``, ``xi_FL``;
+    with ``ms_a_per_m`` (Ms) too, the effective fields ``B_DL_T``, ``B_FL_T``
+    (:func:`~rashba_diffusion.physics.torque.add_film_efficiencies`), as ``--thickness-nm`` and
+    ``--ms-a-per-m`` do.
     """
     t_start = time.perf_counter()
+    check_efficiency_inputs(thickness_nm, ms_a_per_m)
     with WireSession(RashbaPoint(film, drive, m), spec, comm, petsc_options, geometry=geometry) as session:
         result = session.solve(profile=True)
+    if thickness_nm is not None:
+        add_film_efficiencies(result.summary, thickness_nm, ms_a_per_m, llg_sign=LLG_TORQUE_SIGN)
     result.summary["total_seconds"] = time.perf_counter() - t_start
     return result

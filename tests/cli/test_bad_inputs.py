@@ -39,6 +39,9 @@ MACROSPIN = ["macrospin", "--ms-a-per-m", "8e5", "--alpha-gilbert", "0.02", "--b
 LLG = ("problem = \"llg\"\n[magnet]\nms_a_per_m = 8e5\nalpha_gilbert = 0.02\nb_ext_t = [0.05, 0, 0]\n[run]\n"
        "t_end_ns = 0.1\n")
 LLG_AXIS = "[sweep.axes]\nalpha_gilbert = [0.01]\n"
+#: the domain-wall command's smallest valid run (Zhang–Li, u = 0)
+WALL = ["domain-wall", "--ms-a-per-m", "8e5", "--a-ex-j-per-m", "1e-11", "--k-u-j-per-m3", "5e5", "--alpha-gilbert",
+        "0.02", "--t-end-ns", "0.1"]
 
 #: TOML files of the fixture folder
 TOMLS = {
@@ -70,9 +73,22 @@ TOMLS = {
     "llg_rtol.toml": LLG + "rtol = 1e300\n" + LLG_AXIS,
     "llg_max_steps.toml": LLG + "max_steps = 0\n" + LLG_AXIS,
     "llg_unknown_key.toml": LLG + "t_end_s = 1e-10\n" + LLG_AXIS,
-    "film_no_sinks.toml": "problem = \"film\"\n[mesh]\nfile = \"hb.xdmf\"\ndegree = 1\n[sweep.axes]\n"
+    "film_no_sinks.toml": "problem = \"film\"\n[mesh]\nfile = \"hb_numbers.xdmf\"\ndegree = 1\n[sweep.axes]\n"
                           "alpha_ev_nm = [0.01]\n",
 }
+
+
+#: the Hall bar as a meshio XDMF (inline data): its tags as the cell data "tags", no names
+NUMBERS_XDMF = """
+import meshio, numpy as np
+m = meshio.read('hb.msh')
+blocks, tags = [], []
+for kind in ('triangle', 'line'):
+    pairs = [(b.data, t) for b, t in zip(m.cells, m.cell_data['gmsh:physical']) if b.type == kind]
+    blocks.append((kind, np.concatenate([c for c, _ in pairs])))
+    tags.append(np.concatenate([t for _, t in pairs]).astype(np.int32))
+meshio.xdmf.write('hb_numbers.xdmf', meshio.Mesh(m.points[:, :2], blocks, cell_data={'tags': tags}), data_format='XML')
+"""
 
 
 def E(name: str, argv: list[str], words: list[str], status: int = 2, kind: str = "error",
@@ -204,8 +220,8 @@ CATALOGUE = [
     # -- H. meshes and tag maps ------------------------------------------------------------------------------
     E("H-missing-file", ["wire", "--mesh", "{F}/nope.msh"], ["mesh file", "nope.msh", "does not exist"], heavy=True),
     E("H-junk-file", ["wire", "--mesh", "{F}/junk.vtu"], ["junk.vtu", "could not be read"], heavy=True),
-    E("H-own-xdmf-no-map", ["wire", "--mesh", "{F}/hb.xdmf"], ["required mesh roles", "spin sinks", "tags found",
-                                                               "facets: 3, 4, 6"], heavy=True),
+    E("H-xdmf-numbers-no-map", ["wire", "--mesh", "{F}/hb_numbers.xdmf"],
+      ["required mesh roles", "spin sinks", "tags found", "facets: 3, 4, 6"], heavy=True),
     E("H-bilayer-mesh-to-wire", ["wire", "--mesh", "{F}/bl.msh"], ["spin sinks", "names mapped: fm, fm_top, hm",
                                                                    "7 (interface)"], heavy=True),
     E("H-misspelt-name", ["wire", "--mesh", "{F}/hb.msh", "--tag-map", '{"edgez": 6}'],
@@ -281,6 +297,33 @@ CATALOGUE = [
     E("L-sweep-rtol", ["sweep", "{F}/llg_rtol.toml", "--out", "out"], ["rtol", "1e+300", "[1e-14, 0.1]"]),
     E("L-sweep-max-steps", ["sweep", "{F}/llg_max_steps.toml", "--out", "out"], ["run.max_steps", "(0, inf]"]),
     E("L-sweep-unknown-key", ["sweep", "{F}/llg_unknown_key.toml", "--out", "out"], ["t_end_s"]),
+    # -- P. the pumping command ------------------------------------------------------------------------------
+    E("P-frequency-huge", ["pumping", "--frequency-ghz", "1e300"], ["frequency_ghz", "1e+300", "GHz", "(0, 1e+06]"]),
+    E("P-cone-angle", ["pumping", "--cone-angle-deg", "180"], ["cone_angle_deg", "180", "deg", "(0, 180)"]),
+    E("P-helix-without-k", ["pumping", "--texture", "helix"], ["wavevector_per_nm", "1/nm", "helix"]),
+    E("P-k-huge", ["pumping", "--texture", "helix", "--wavevector-per-nm", "1e300"],
+      ["wavevector_per_nm", "1e+300", "1/nm", "[-10000, 10000]"]),
+    E("P-bulk-length", ["pumping", "--length-nm", "100"], ["length_nm", "100", "nm", "'bulk'"]),
+    E("P-length-huge", ["pumping", "--geometry", "1d", "--length-nm", "1e300"],
+      ["length_nm", "1e+300", "nm", "(0, 1e+09]"]),
+    E("P-periods", ["pumping", "--geometry", "1d", "--periods", "1"], ["periods", "1", "integer >= 2"]),
+    E("P-dofs", ["pumping", "--geometry", "2d", "--cell-nm", "1e-3"], ["degrees of freedom", "--max-dofs = 2e+07"]),
+    E("P-steps", ["pumping", "--geometry", "1d", "--dt-ps", "1e-9"], ["time steps", "--max-steps = 1e+07"]),
+    E("P-ms-huge", ["pumping", "--ms-a-per-m", "1e300", "--thickness-nm", "1"], ["ms_a_per_m", "1e+300", "(0, 1e+07]"]),
+    E("P-ms-alone", ["pumping", "--ms-a-per-m", "8e5"], ["--ms-a-per-m", "--thickness-nm"]),
+    E("P-out-file", ["pumping", "--geometry", "1d", "--out", "{F}/afile"], ["--out", "existing file"]),
+    # -- W. the domain-wall command --------------------------------------------------------------------------
+    E("W-ms-huge", [*WALL, "--ms-a-per-m", "1e300"], ["ms_a_per_m", "1e+300", "A/m", "(0, 1e+07]"]),
+    E("W-exchange-huge", [*WALL, "--a-ex-j-per-m", "1e300"], ["a_ex_j_per_m", "1e+300", "J/m", "(0, 1e-06]"]),
+    E("W-alpha-negative", [*WALL, "--alpha-gilbert=-0.1"], ["alpha_gilbert", "-0.1", "[0, 100]"]),
+    E("W-dmi-huge", [*WALL, "--dmi-j-per-m2", "1e300"], ["dmi_j_per_m2", "1e+300", "J/m²", "[-100, 100]"]),
+    E("W-drift-huge", [*WALL, "--u-m-per-s", "1e300"], ["u_m_per_s", "1e+300", "m/s", "1e+07]"]),
+    E("W-t-end-huge", [*WALL, "--t-end-ns", "1e300"], ["t_end_ns", "1e+300", "ns", "(0, 1e+06]"]),
+    E("W-steps", [*WALL, "--t-end-ns", "1e5"], ["time steps", "--max-steps = 1e+07"]),
+    E("W-dofs", [*WALL, "--cell-nm", "1e-6"], ["degrees of freedom", "--max-dofs = 2e+07"]),
+    E("W-cell-coarse", [*WALL, "--cell-nm", "100"], ["cell_nm", "100", "nm", "wall widths"]),
+    E("W-flag-unused", [*WALL, "--torque", "spin-diffusion", "--beta", "0.1"], ["--beta", "--torque zhang-li"]),
+    E("W-out-file", [*WALL, "--out", "{F}/afile"], ["--out", "existing file"]),
     # -- K. a failed solve -----------------------------------------------------------------------------------
     E("K-not-converged", ["wire", *SMALL_WIRE, "--out", "out", "--petsc-option", "ksp_type=gmres", "--petsc-option",
                           "pc_type=none", "--petsc-option", "ksp_max_it=2"],
@@ -313,11 +356,13 @@ def snapshot(root: Path) -> dict[str, tuple[int, float]]:
 
 @pytest.fixture(scope="module")
 def fixtures(tmp_path_factory):
-    """Meshes (ours, in .msh and .xdmf; a bilayer), a junk file, a file, a folder named like a mesh, the TOMLs."""
+    """Meshes (ours, in .msh and DOLFINx's .xdmf; the Hall bar as a meshio XDMF with numeric tags only, the kind
+    of file other tools write; a bilayer), a junk file, a file, a folder named like a mesh, the TOMLs."""
     d = tmp_path_factory.mktemp("fixtures")
     script = ("from rashba_diffusion.cli import main\n"
               f"assert main(['mesh', *{HALL_BAR!r}, '-o', 'hb.msh', '--xdmf']) == 0\n"
-              f"assert main(['mesh', *{BILAYER_2D!r}, '-o', 'bl.msh']) == 0\n")
+              f"assert main(['mesh', *{BILAYER_2D!r}, '-o', 'bl.msh']) == 0\n"
+              f"{NUMBERS_XDMF}")
     p = subprocess.run([sys.executable, "-c", script], cwd=d, env=server_env(), capture_output=True, text=True,
                        timeout=600)
     assert p.returncode == 0, p.stderr
@@ -379,7 +424,7 @@ def test_catalogue_size():
     assert len(CATALOGUE) >= 80
     assert sum(p.values[4] for p in CATALOGUE) == 14  # cases that import DOLFINx (the rest fail before)
     assert counts == {"A": 11, "B": 31, "C": 13, "D": 10, "E": 12, "F": 15, "G": 8, "H": 11, "I": 16, "J": 5,
-                      "K": 1, "L": 28}
+                      "K": 1, "L": 28, "P": 12, "W": 11}
 
 
 def test_debug_shows_the_traceback(tmp_path, cli_env):
@@ -434,7 +479,7 @@ MPI_CASES = [
     pytest.param(["wire", "--out", "{F}/afile"], 2, "error", ["--out", "existing file"], {}, id="out-is-a-file"),
     pytest.param(["wire", "--out", "/proc/rashba/x"], 2, "error", ["not writable"], {}, id="out-unwritable"),
     pytest.param(["wire", "--kf-per-nm", "abc"], 2, "error", ["--kf-per-nm"], {}, id="argparse"),
-    pytest.param(["wire", "--mesh", "{F}/hb.xdmf"], 2, "error", ["spin sinks"], {}, id="mesh-roles"),
+    pytest.param(["wire", "--mesh", "{F}/hb_numbers.xdmf"], 2, "error", ["spin sinks"], {}, id="mesh-roles"),
     pytest.param(["wire", *SMALL_WIRE, "--petsc-option", "ksp_type=gmres", "--petsc-option", "pc_type=none",
                   "--petsc-option", "ksp_max_it=2"], 3, "solve failed", ["DIVERGED_MAX_IT"], {}, id="solve-failed"),
     pytest.param(["wire", *SMALL_WIRE], 2, "error", ["[rank 1] error: injected fault on rank 1"],

@@ -3,10 +3,11 @@
 What is pinned (fixtures in ``tests/cli/golden/``):
 
 * ``cli_json.json``: the ``--json`` output (every key, values to 1e-12 relative) of ``wire`` (1d, 2d, ``--mesh``
-  on a generated Hall bar and notch), ``bulk``, ``bilayer`` (1d, 2d, ``--pumping``), ``macrospin`` (prescribed,
-  pulse, ``--torque bilayer --pumping``, ``--torque rashba``) and ``mesh`` (``--json``);
+  on a generated Hall bar and notch), ``bulk``, ``bilayer`` (1d, 2d, ``--pumping``), ``pumping`` (bulk, 1d),
+  ``macrospin`` (prescribed, pulse, ``--torque bilayer --pumping``, ``--torque rashba``), ``domain-wall`` (Zhang–Li,
+  spin-diffusion) and ``mesh`` (``--json``);
 * ``sweeps.json``: the header of ``sweep.csv`` (and ``profiles.csv``) and the whole ``sweep.json`` of a one-point
-  sweep of each problem (wire, film, bilayer, llg);
+  sweep of each problem (wire, film, bilayer, pumping, llg);
 * ``digests.json``: ``sweep.json``'s config digest of every ``examples/*.toml`` (existing result folders must
   still resume; those that reproduce the paper's figures name ``polarization_rule = "eq17"``, the former default,
   and keep their digests);
@@ -16,8 +17,9 @@ What is pinned (fixtures in ``tests/cli/golden/``):
   refuse it as it stands and resume it once the config names eq17 (its input columns must match bit for bit).
   This one is a record of files users have, so it is never regenerated.
 
-Keys that measure the run rather than the physics (wall times, the number of ranks) are excluded by name
-(:data:`MEASURED_KEYS`); nothing else is loosened.
+Keys that measure the run rather than the physics (wall times, the number of ranks; in ``sweep.json``'s provenance
+the command, the time, the machine, and its list of runs) are excluded by name (:data:`MEASURED_KEYS`,
+:data:`MEASURED_PROVENANCE_KEYS`); nothing else is loosened.
 
 These are regression pins, not physics tests: the physics is checked against independent references
 elsewhere.  After an intended change of the contract, regenerate the fixtures (and review the diff)::
@@ -46,9 +48,15 @@ RESUME = GOLDEN / "resume"
 RESUME_DONE = 3
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 RELATIVE_TOLERANCE = 1e-12
+#: regression pins: they compare the code with a stored run of itself
+pytestmark = pytest.mark.consistency
 #: keys that measure this run (timings, parallel layout), not the result: excluded by name
 MEASURED_KEYS = frozenset({"solve_seconds", "total_seconds", "point_seconds", "ranks", "torque_solve_seconds",
-                           "pumping_solve_seconds"})
+                           "pumping_solve_seconds", "transient_seconds", "factorization_seconds",
+                           "llg_seconds", "source_seconds", "spin_seconds"})
+#: what a file's provenance records of the run and the machine (``summary.json``, ``sweep.json``), not of the result:
+#: excluded by name, with ``sweep.json``'s list of ``runs``
+MEASURED_PROVENANCE_KEYS = frozenset({"command", "created_utc", "platform", "python", "dolfinx", "mpi_ranks"})
 #: argparse wraps help text to the terminal width: fix it
 HELP_COLUMNS = "80"
 
@@ -86,6 +94,12 @@ CLI_CASES: dict[str, list[str]] = {
     "bilayer_1d_continuous": ["bilayer", *FINITE_FM, "--interface", "continuous", "--m", "0,0,1", "--json"],
     "bilayer_2d": ["bilayer", *FINITE_FM, "--geometry", "2d", "--width-nm", "12", "--cell-nm", "0.25", "--m",
                    "0.6,0,0.8", "--json"],
+    "pumping_bulk": ["pumping", "--precession-axis", "1,0,0", "--ms-a-per-m", "1e6", "--thickness-nm", "1", "--json"],
+    "pumping_bulk_cycloid_sec6": ["pumping", "--sec6-model", "--alpha-ev-nm", "0.02", "--texture", "helix",
+                                  "--wavevector-per-nm", "0.01", "--precession-axis", "0,1,0", "--json"],
+    "pumping_1d": ["pumping", "--geometry", "1d", "--length-nm", "60", "--cell-nm", "1", "--dt-ps", "12.5",
+                   "--periods", "2", "--precession-axis", "0.6,0,0.8", "--ms-a-per-m", "1e6", "--thickness-nm", "1",
+                   "--json"],
     "bilayer_1d_pumping": ["bilayer", "--ms-a-per-m", "8e5", "--fm-thickness-nm", "2", "--pumping", "--json"],
     "macrospin": ["macrospin", *MACROSPIN, "--json"],
     "macrospin_pulse": ["macrospin", "--ms-a-per-m", "8e5", "--alpha-gilbert", "1", "--b-ext-t", "0.05,0,0",
@@ -94,6 +108,14 @@ CLI_CASES: dict[str, list[str]] = {
                           "--j-a-per-m2", "1e11", "--pumping", "--json"],
     "macrospin_rashba": ["macrospin", *MACROSPIN, "--t-end-ns", "0.02", "--torque", "rashba", "--thickness-nm", "5",
                          "--width-nm", "10", "--cell-nm", "0.5", "--json"],
+    "domain_wall": ["domain-wall", "--ms-a-per-m", "2e5", "--a-ex-j-per-m", "1.3e-11", "--k-u-j-per-m3", "5e5",
+                    "--k-perp-j-per-m3", "5e4", "--alpha-gilbert", "0.1", "--beta", "0.2", "--u-m-per-s", "100",
+                    "--length-nm", "82", "--cell-nm", "0.85", "--t-end-ns", "0.02", "--dt-ps", "2", "--json"],
+    "domain_wall_spin": ["domain-wall", "--ms-a-per-m", "1e5", "--a-ex-j-per-m", "1e-11", "--k-u-j-per-m3", "2.5e4",
+                         "--k-perp-j-per-m3", "1e5", "--alpha-gilbert", "0.05", "--torque", "spin-diffusion",
+                         "--alpha-ev-nm", "0", "--tau-sf-s", "2e-14", "--polarization=-0.1", "--efield-v-per-m",
+                         "3e6", "--thickness-nm", "1", "--length-nm", "260", "--cell-nm", "2.5", "--t-end-ns",
+                         "0.016", "--dt-ps", "2", "--json"],
 }
 
 #: one-point sweeps of each problem: name -> TOML text
@@ -136,6 +158,13 @@ cell_nm = 0.1
 [sweep.axes]
 hm_thickness_nm = [3.0]
 """,
+    "pumping": """
+problem = "pumping"
+[precession]
+axis = [1, 0, 0]
+[sweep.axes]
+cone_angle_deg = [45]
+""",
     "llg": """
 problem = "llg"
 [magnet]
@@ -168,7 +197,9 @@ HELP_CASES: dict[str, list[str]] = {
     "wire": ["wire"],
     "bulk": ["bulk"],
     "bilayer": ["bilayer"],
+    "pumping": ["pumping"],
     "macrospin": ["macrospin"],
+    "domain-wall": ["domain-wall"],
     "mesh": ["mesh"],
     **{f"mesh {k}": ["mesh", k] for k in ("wire", "hall-bar", "notch", "bilayer", "bilayer-3d")},
     "sweep": ["sweep"],
@@ -224,8 +255,10 @@ def sweep_outputs(workdir: Path) -> dict[str, dict]:
         buf = io.StringIO()
         with contextlib.redirect_stdout(buf):
             assert main(["sweep", str(cfg), "--out", str(res), "--quiet"]) == 0
-        rec = {"csv_header": (res / "sweep.csv").read_text().splitlines()[0],
-               "sidecar": json.loads((res / "sweep.json").read_text())}
+        sidecar = json.loads((res / "sweep.json").read_text())
+        sidecar.pop("runs")
+        sidecar["provenance"] = {k: v for k, v in sidecar["provenance"].items() if k not in MEASURED_PROVENANCE_KEYS}
+        rec = {"csv_header": (res / "sweep.csv").read_text().splitlines()[0], "sidecar": sidecar}
         if (res / "profiles.csv").exists():
             rec["profiles_header"] = (res / "profiles.csv").read_text().splitlines()[0]
         out[name] = rec

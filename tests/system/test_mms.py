@@ -12,12 +12,12 @@ other sides.  Flipping the sign of a single term (e.g. Γ in
 (docs/verification.md records the run).
 
 Stated tolerances: every observed rate (successive halvings of h) is within
-0.2 of the theoretical one: L2 k+1 and H1 k for Lagrange degree k.
+0.2 of the theoretical one: L2 k+1 and H1 k for Lagrange degree k (measured: within 0.05, except 0.11 for the
+coarsest 3D pair).  CI runs the coarser levels (the rates of the first halvings); the full study, down to
+64 cells per side in 2D and 16 in 3D, is marked ``slow`` (``pytest -m slow``).
 """
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -25,7 +25,7 @@ import sympy as sp
 
 from rashba_diffusion.verification import mms
 
-from ..conftest import mpiexec
+from ..mpi_ranks import check_parallel, run_ranks
 
 RATE_TOLERANCE = 0.2
 
@@ -35,10 +35,23 @@ STUDIES = [
     (2, 2, (4, 8, 16, 32, 64)),
     (3, 1, (2, 4, 8, 16)),
 ]
+#: what CI runs: the same studies without their finest level (2D P2 without the last two)
+CI_STUDIES = [(2, 1, (4, 8, 16, 32)), (2, 2, (4, 8, 16)), (3, 1, (2, 4, 8))]
+IDS = ["2d-P1", "2d-P2", "3d-P1"]
 
 
-@pytest.mark.parametrize("dim, degree, ns", STUDIES, ids=["2d-P1", "2d-P2", "3d-P1"])
+@pytest.mark.parametrize("dim, degree, ns", CI_STUDIES, ids=IDS)
 def test_mms_convergence_rates(dim, degree, ns):
+    _assert_rates(dim, degree, ns)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("dim, degree, ns", STUDIES, ids=IDS)
+def test_mms_convergence_rates_full(dim, degree, ns):
+    _assert_rates(dim, degree, ns)
+
+
+def _assert_rates(dim, degree, ns):
     study = mms.convergence_study(dim, degree, ns)
     l2, h1 = np.array(study["l2_rates"]), np.array(study["h1_rates"])
     msg = f"L2 rates {l2}, H1 rates {h1}"
@@ -91,23 +104,19 @@ def test_manufactured_texture_is_unit():
     np.testing.assert_allclose(np.linalg.norm(vals, axis=0), 1.0, rtol=0, atol=1e-14)
 
 
-MPI_SCRIPT = (
-    "import json; from rashba_diffusion.verification import mms; from rashba_diffusion.fem._compat import MPI; "
-    "r = mms.solve_mms(mms.default_manufactured(2), 12, 2); "
-    "MPI.COMM_WORLD.rank == 0 and print(json.dumps([r.l2, r.h1]))"
-)
+def mms_errors(n: int, degree: int) -> list[float]:
+    """[L2, H1] errors of the 2D manufactured problem (run by ``tests.mpi_ranks`` on each rank)."""
+    r = mms.solve_mms(mms.default_manufactured(2), n, degree)
+    return [r.l2, r.h1]
 
 
 @pytest.mark.mpi
-def test_mms_errors_are_the_same_on_two_ranks(cli_env):
-    """The manufactured problem (distributed mesh, boundary data, error norms) on 1 and 2 ranks."""
-
-    def run(ranks):
-        cmd = [sys.executable, "-c", MPI_SCRIPT]
-        if ranks > 1:
-            cmd = [mpiexec(), "-n", str(ranks), *cmd]
-        p = subprocess.run(cmd, env=cli_env, capture_output=True, text=True, timeout=600)
-        assert p.returncode == 0, p.stderr
-        return json.loads(p.stdout)
-
-    np.testing.assert_allclose(run(2), run(1), rtol=1e-9)
+@pytest.mark.consistency
+def test_mms_errors_are_the_same_on_two_ranks(cli_env, tmp_path):
+    """The manufactured problem (distributed mesh, boundary data, error norms) on 1 and 2 ranks: the mesh is split,
+    both ranks hold the same errors, equal to the 1-rank ones."""
+    args = ["tests.system.test_mms:mms_errors", json.dumps({"n": 12, "degree": 2})]
+    one, two = run_ranks(1, "call", args, cli_env, tmp_path), run_ranks(2, "call", args, cli_env, tmp_path)
+    # measured 1.4e-11: an error norm is a difference of nearly equal fields, so it carries the solution's
+    # round-off relative to the (small) error
+    check_parallel(two, one, rel=1e-9)

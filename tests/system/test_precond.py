@@ -28,6 +28,7 @@ def box_direct():
     return _solve(4, "direct")
 
 
+@pytest.mark.consistency
 def test_iterative_matches_direct_3d_box(box_direct):
     """FGMRES + GAMG reaches the MUMPS solution of the 3D film box, field by field (rtol 1e-9 on the residual)."""
     ref, _ = box_direct

@@ -19,7 +19,7 @@ from rashba_diffusion.studies.sweep.film import OUTPUT_COLUMNS as FILM_OUTPUT_CO
 from rashba_diffusion.studies.sweep.registry import config_from_dict, load_config
 from rashba_diffusion.studies.sweep.wire import OUTPUT_COLUMNS, WireSweepConfig
 
-from ..conftest import mpiexec
+from ..mpi_ranks import SERIAL_REL, assert_distributed, assert_ranks_agree, run_ranks
 
 # a small sweep: 2 × 3 points, coarse mesh (the physics is not the point here)
 SMALL_TOML = """
@@ -85,10 +85,8 @@ def assert_same_rows(a, b, rel=1e-12, outputs=OUTPUT_COLUMNS):
                 assert ra[k] == rb[k], k
 
 
-def cli(args, env, ranks=1, cwd=None, check=True):
+def cli(args, env, cwd=None, check=True):
     cmd = [sys.executable, "-m", "rashba_diffusion.cli", *args]
-    if ranks > 1:
-        cmd = [mpiexec(), "-n", str(ranks), *cmd]
     p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600, cwd=cwd)
     if check:
         assert p.returncode == 0, p.stderr
@@ -154,7 +152,11 @@ def test_grid_order_ranges_and_angles():
 
 
 # -- the engine against independent solves ---------------------------------------------------
+@pytest.mark.consistency
 def test_sweep_points_equal_independent_solve_wire():
+    """Every row equals a separate ``solve_wire`` call: the engine's bookkeeping (one session reused, constants
+    updated, rows in order) against the one-point path.  Both run a WireSession, so this is a consistency test;
+    ``test_reference_fe.py::test_wire_sweep_rows_in_si`` checks sweep rows against the independent reference."""
     spec = WireSpec(20.0, cell_nm=0.25)
     cfg = WireSweepConfig(film=paper_film(), drive=Drive(1e5), wire=spec, m=None, mode="zip",
                           axes=(Axis("theta_deg", (90.0, 30.0, 60.0)), Axis("phi_deg", (0.0, 20.0, 45.0)),
@@ -220,6 +222,24 @@ def test_killed_sweep_resumes_to_exactly_the_uninterrupted_rows(tmp_path, cli_en
     assert [r[first] for r in again.rows] == on_disk
 
 
+def test_a_row_whose_inputs_differ_from_the_config_is_refused_on_resume(tmp_path):
+    """The sidecar's digest matches but a row on disk holds other inputs (a file edited or mixed by hand): resuming
+    must refuse it, naming the line, the point and the column, and leave the file alone."""
+    cfg = config_from_dict({"geometry": {"width_nm": 20}, "mesh": {"cell_nm": 0.5},
+                            "sweep": {"axes": {"alpha_ev_nm": [0.01, 0.02]}}})
+    run_sweep(cfg, tmp_path)
+    path = tmp_path / "sweep.csv"
+    lines = path.read_text().splitlines()
+    lines[2] = lines[2].replace(",0.02,", ",0.03,", 1)
+    assert ",0.03," in lines[2]
+    path.write_text("\n".join(lines) + "\n")
+    before = path.read_text()
+    with pytest.raises(SweepStateError, match=r"sweep\.csv:3: point 1 has alpha_ev_nm = 0\.03, this config gives "
+                                              r"0\.02"):
+        run_sweep(cfg, tmp_path)
+    assert path.read_text() == before
+
+
 def test_changed_config_in_the_same_directory_is_an_error(tmp_path):
     cfg = config_from_dict({"geometry": {"width_nm": 20}, "mesh": {"cell_nm": 0.5},
                             "sweep": {"axes": {"alpha_ev_nm": [0.01]}}})
@@ -233,16 +253,21 @@ def test_changed_config_in_the_same_directory_is_an_error(tmp_path):
 
 
 @pytest.mark.mpi
-@pytest.mark.skipif(mpiexec() is None, reason="no mpiexec")
+@pytest.mark.consistency
 def test_sweep_on_two_ranks_equals_one(tmp_path, cli_env):
+    """``sweep`` on 2 ranks: the mesh is split, every rank solved every point to the same numbers, and the rows
+    rank 0 wrote equal the 1-rank sweep's."""
     cfg_path = tmp_path / "small.toml"
     cfg_path.write_text(SMALL_TOML.replace("[sweep.axes]", "[magnetization]\nm = [0.6, 0, 0.8]\n[sweep.axes]"))
     one = run_sweep(load_config(cfg_path), tmp_path / "r1")
-    p = cli(["sweep", str(cfg_path), "--out", str(tmp_path / "r2")], cli_env, ranks=2)
-    assert "on 2 rank(s)" in p.stdout
+    two = run_ranks(2, "cli", ["sweep", str(cfg_path), "--out", str(tmp_path / "r2")], cli_env, tmp_path)
+    assert_distributed(two)
+    assert_ranks_agree(two)
+    assert len(two[0]["results"]) == 6
+    assert "on 2 rank(s)" in two[0]["stdout"]
     rows2 = read_csv(tmp_path / "r2" / "sweep.csv")
     assert {r["ranks"] for r in rows2} == {"2"}
-    assert_same_rows(rows2, read_csv(one.out_dir / "sweep.csv"), rel=1e-8)
+    assert_same_rows(rows2, read_csv(one.out_dir / "sweep.csv"), rel=SERIAL_REL)
 
 
 def test_m_parallel_to_u_gives_nan_in_wire_and_bulk():

@@ -33,10 +33,12 @@ HEAVY = ("dolfinx", "ufl", "petsc4py", "mpi4py", "gmsh", "basix", "dolfinx_solve
 #: modules that must import without loading any of HEAVY (the command line validates with them)
 LIGHT = ("rashba_diffusion", "rashba_diffusion.cli", *(f"rashba_diffusion.{m}" for m in (
     *PURE, "physics.rashba", "physics.bulk", "physics.torque", "physics.bilayer", "physics.asot", "physics.angular",
-    "physics.vectors", "fem.solver_options", "meshing.tags", "meshing.specs", "meshing.gmsh_tools", "problems.specs",
+    "physics.vectors", "physics.pumping", "fem.solver_options", "fem.time", "meshing.tags", "meshing.specs",
+    "meshing.gmsh_tools", "problems.specs",
     "studies.sweep.toml", "studies.sweep.config", "studies.sweep.wire", "studies.sweep.film", "studies.sweep.bilayer",
-    "studies.sweep.llg", "physics.llg", "physics.macrospin", "physics.bilayer_pumping",
-    "studies.sweep.registry", "studies.bench.registry", "studies.bench.report")))
+    "studies.sweep.pumping", "studies.sweep.llg", "physics.llg", "physics.macrospin", "physics.bilayer_pumping",
+    "physics.micromagnetics", "physics.domain_wall",
+    "studies.sweep.registry", "studies.bench.registry", "studies.bench.report", "studies.bench.scaling")))
 
 
 def modules() -> dict[str, Path]:

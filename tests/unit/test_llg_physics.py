@@ -335,7 +335,7 @@ def test_complex_pumping_reduces_to_the_real_formula():
     """Reference: the brief's real backflow formula γħ²G_r/(2e²Ms d_F)/(1 + 2λρG_r coth(d_N/λ)), written out."""
     g, rho, lam, d_n = 5e14, 2e-7, 1.5e-9, 3e-9
     real = _k() * g / (1 + 2 * lam * rho * g / math.tanh(d_n / lam))
-    a = spin_pumping_alpha(HM, Interface(g_mix_real_s_per_m2=g), MS, D_F)
+    a = spin_pumping_alpha(HM, Interface(g_mix_real_s_per_m2=g, g_mix_imag_s_per_m2=0.0), MS, D_F)
     assert a.imag == 0.0 and a.real == pytest.approx(real, rel=1e-14)
     ai = spin_pumping_alpha(HM, Interface(g_mix_real_s_per_m2=g, g_mix_imag_s_per_m2=2e14), MS, D_F)
     assert ai.imag > 0 and ai.real != pytest.approx(real, rel=1e-3)

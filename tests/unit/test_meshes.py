@@ -11,10 +11,17 @@ import pytest
 
 from rashba_diffusion.errors import ParameterError
 from rashba_diffusion.fem._compat import MPI, fem, ufl
-from rashba_diffusion.meshing.files import convert_msh, load_mesh
-from rashba_diffusion.meshing.gmsh_build import bilayer_cross_section, generate, write_msh
+from rashba_diffusion.meshing.files import (
+    XDMF_CELL_TAGS,
+    XDMF_FACET_TAGS,
+    XDMF_MESH,
+    XDMF_TAG_NAMES,
+    load_mesh,
+    write_mesh_xdmf,
+)
+from rashba_diffusion.meshing.gmsh_build import bilayer_cross_section, generate
 from rashba_diffusion.meshing.gmsh_build import wire as wire_mesh
-from rashba_diffusion.meshing.gmsh_tools import layer_heights
+from rashba_diffusion.meshing.gmsh_tools import layer_heights, write_msh
 from rashba_diffusion.meshing.specs import (
     BilayerCrossSectionMesh,
     BilayerStripeMesh,
@@ -23,7 +30,7 @@ from rashba_diffusion.meshing.specs import (
     WireMesh,
 )
 
-from ..conftest import mpiexec
+from ..mpi_ranks import assert_distributed, assert_ranks_agree, run_ranks
 
 # small dimensions (nm) so that every mesh has a few hundred cells
 L, W, ARM_W, ARM_L = 60.0, 20.0, 6.0, 10.0
@@ -138,10 +145,23 @@ def test_bilayer_layers_are_refined_toward_the_interface():
     assert near <= 0.1 + 1e-12 and gaps.max() > 3 * near
 
 
+def msh_to_meshio(msh_path, out_path) -> None:
+    """A gmsh file in another meshio format, the tags as cell data "tags" (numbers only, no names)."""
+    import meshio
+
+    m = meshio.read(str(msh_path))
+    blocks, tags = [], []
+    for kind in ("tetra", "triangle"):
+        pairs = [(b.data, d) for b, d in zip(m.cells, m.cell_data["gmsh:physical"], strict=True) if b.type == kind]
+        blocks.append((kind, np.concatenate([c for c, _ in pairs])))
+        tags.append(np.concatenate([d for _, d in pairs]).astype(np.int32))
+    meshio.write(str(out_path), meshio.Mesh(m.points, blocks, cell_data={"tags": tags}))
+
+
 def test_meshio_round_trip_with_a_numeric_tag_map(tmp_path):
     write_msh(SPECS["bilayer-3d"](), tmp_path / "s.msh")
-    convert_msh(tmp_path / "s.msh", tmp_path / "s.xdmf")
-    # XDMF keeps numbers only: map them by hand
+    msh_to_meshio(tmp_path / "s.msh", tmp_path / "s.xdmf")
+    # meshio's XDMF keeps numbers only: map them by hand
     tag_map = {"hm": 2, "fm": 3, "interface": 7, "hm_bottom": 8, "fm_top": 9, "sides": [10],
                "contact_left": 3, "contact_right": 4}
     back = load_mesh(tmp_path / "s.xdmf", MPI.COMM_WORLD, tag_map, required={"hm", "fm", "interface"})
@@ -151,6 +171,29 @@ def test_meshio_round_trip_with_a_numeric_tag_map(tmp_path):
                                                                    "outer": [8, 9]})
     assert measures(merged)["outer"] == pytest.approx(2 * L * W)
     assert merged.tag_names == {"interface": 7, "outer": 8}
+
+
+def test_dolfinx_xdmf_round_trip_keeps_the_tag_names(tmp_path):
+    """``mesh --xdmf``'s file: DOLFINx's own reader reads the mesh, both tag sets and the names; load_mesh reads
+    it without a tag map, as the .msh file."""
+    from rashba_diffusion.fem._compat import io
+
+    write_msh(SPECS["bilayer"](), tmp_path / "b.msh")
+    original = load_mesh(tmp_path / "b.msh", MPI.COMM_WORLD)
+    written = write_mesh_xdmf(original, tmp_path / "b.xdmf")
+    assert sorted(p.name for p in written) == ["b.h5", "b.xdmf"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.h5", "b.msh", "b.xdmf"]  # no staging folder left
+    with io.XDMFFile(MPI.COMM_WORLD, str(tmp_path / "b.xdmf"), "r") as f:
+        msh = f.read_mesh(name=XDMF_MESH)
+        msh.topology.create_connectivity(1, 2)
+        ct = f.read_meshtags(msh, name=XDMF_CELL_TAGS)
+        ft = f.read_meshtags(msh, name=XDMF_FACET_TAGS)
+        names = json.loads(f.read_information(XDMF_TAG_NAMES))
+    assert names == {"cell": {"hm": 2, "fm": 3}, "facet": {"interface": 7, "hm_bottom": 8, "fm_top": 9, "sides": 10}}
+    assert set(np.unique(ct.values)) == {2, 3} and set(np.unique(ft.values)) == {7, 8, 9, 10}
+    back = load_mesh(tmp_path / "b.xdmf", MPI.COMM_WORLD, required={"hm", "fm", "interface"})
+    assert back.cell_tag_names == original.cell_tag_names and back.tag_names == original.tag_names
+    assert measures(back) == pytest.approx(measures(original), rel=1e-12)
 
 
 @pytest.mark.parametrize("tag_map, required, words", [
@@ -203,10 +246,8 @@ def test_bad_geometry_is_refused_before_gmsh(make, words):
         assert w in str(err.value)
 
 
-def run_cli(args, env, ranks=1):
+def run_cli(args, env):
     cmd = [sys.executable, "-m", "rashba_diffusion.cli", *args]
-    if ranks > 1:
-        cmd = [mpiexec(), "-n", str(ranks), *cmd]
     return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
 
 
@@ -226,28 +267,26 @@ def test_cli_writes_msh_and_xdmf(tmp_path, cli_env):
     assert not (tmp_path / "b.msh").exists()
 
 
-MPI_SCRIPT = """
-import json, sys
-from rashba_diffusion.meshing.files import load_mesh
-from rashba_diffusion.meshing.gmsh_build import generate
-from rashba_diffusion.fem._compat import MPI
-from tests.unit.test_meshes import SPECS, measures
-g = generate(SPECS[sys.argv[1]](), MPI.COMM_WORLD, msh_path=sys.argv[2])
-back = load_mesh(sys.argv[2], MPI.COMM_WORLD)
-res = {"generated": measures(g), "loaded": measures(back), "ranks": MPI.COMM_WORLD.size}
-if MPI.COMM_WORLD.rank == 0:
-    print(json.dumps(res))
-"""
+def generate_and_load(kind: str, path: str) -> dict:
+    """Generate a mesh of ``SPECS[kind]`` into ``path`` and load it back (run by ``tests.mpi_ranks`` on each rank):
+    the measures of both, both meshes recorded for the distribution check."""
+    from ..mpi_ranks import record_mesh
+
+    g = generate(SPECS[kind](), MPI.COMM_WORLD, msh_path=path)
+    back = load_mesh(path, MPI.COMM_WORLD)
+    record_mesh(g.msh)
+    record_mesh(back.msh)
+    return {"generated": measures(g), "loaded": measures(back)}
 
 
 @pytest.mark.mpi
-@pytest.mark.skipif(mpiexec() is None, reason="no mpiexec")
 @pytest.mark.parametrize("kind", ["bilayer-3d", "bilayer"])
 def test_generators_and_load_on_two_ranks(kind, tmp_path, cli_env):
-    cmd = [mpiexec(), "-n", "2", sys.executable, "-c", MPI_SCRIPT, kind, str(tmp_path / "m.msh")]
-    p = subprocess.run(cmd, env=cli_env, capture_output=True, text=True, timeout=600, cwd=tmp_path)
-    assert p.returncode == 0, p.stderr
-    res = json.loads(p.stdout)
-    assert res["ranks"] == 2
-    assert_measures(res["generated"], kind)
-    assert_measures(res["loaded"], kind)
+    """gmsh on rank 0, the mesh distributed (each rank owns part of it), written and read back on 2 ranks: the
+    measures of every tag are the geometry's, on every rank."""
+    args = ["tests.unit.test_meshes:generate_and_load", json.dumps({"kind": kind, "path": str(tmp_path / "m.msh")})]
+    two = run_ranks(2, "call", args, cli_env, tmp_path, cwd=tmp_path)
+    assert_distributed(two)
+    assert_ranks_agree(two)
+    assert_measures(two[0]["value"]["generated"], kind)
+    assert_measures(two[0]["value"]["loaded"], kind)

@@ -20,6 +20,13 @@ Cases
 ``bilayer3d``     a 3D HM/FM bilayer stripe (gmsh, charge current between the contacts,
                   finite FM behind a mixing interface) solved with the iterative preset:
                   phases, Krylov iterations, torques and the 1D closed form.
+``domain_wall``   a domain wall driven by the Rashba film's self-consistent spin diffusion
+                  (:mod:`.domain_wall`): steps per second, the spin solve's share, and the
+                  spin solve's variants (warm start, factorization reuse) side by side.
+``pumping``       a time-stepped pumping run (:class:`~rashba_diffusion.problems.pumping.PumpingSession`): the
+                  1D helix, the 2D 200 × 200 nm uniform precession, and the same 2D mesh with an operator that
+                  does not change (no m-dependent term): time per step, the share spent factorizing, how
+                  many factorizations, and the result against the exact periodic state.
 """
 
 from __future__ import annotations
@@ -46,6 +53,7 @@ from ...physics.rashba import Drive, paper_film
 from ...problems.bilayer import solve_bilayer
 from ...problems.specs import BilayerSpec, WireSpec
 from ...problems.wire import solve_wire
+from .domain_wall import run_domain_wall_bench
 from .registry import RESULT_TAG
 from .sweep_cost import factorization_times, measure_sweep, reduce_config
 
@@ -62,16 +70,16 @@ BOX_LENGTH_NM, BOX_WIDTH_NM, BOX_THICKNESS_NM = 8.0, 4.0, 1.0
 KB = 1024.0
 
 
-def _peak_rss_mb(comm: MPI.Comm) -> list[float]:
+def peak_rss_mb(comm: MPI.Comm) -> list[float]:
     """Peak resident set size of every rank in MiB (Linux ru_maxrss is in KiB)."""
     return comm.allgather(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / KB)
 
 
-def _max_over_ranks(comm: MPI.Comm, timings: dict[str, float]) -> dict[str, float]:
+def max_over_ranks(comm: MPI.Comm, timings: dict[str, float]) -> dict[str, float]:
     return {k: comm.allreduce(float(v), op=MPI.MAX) for k, v in timings.items()}
 
 
-def _versions() -> dict[str, str]:
+def versions() -> dict[str, str]:
     return {
         "dolfinx": DOLFINX_VERSION,
         "petsc": ".".join(str(x) for x in PETSc.Sys.getVersion()),
@@ -101,7 +109,7 @@ def run_wire(target_dofs: float, petsc_options: dict | None = None, baseline: bo
     g = wire_mesh(WIRE_LENGTH_NM, WIRE_WIDTH_NM, h, cell_bulk_nm=h, comm=comm)
     t_mesh = time.perf_counter() - t0
     res = solve_wire(film, drive, WIRE_M, spec, comm, petsc_options=petsc_options, geometry=g)
-    timings = _max_over_ranks(comm, {**res.timings, "mesh": t_mesh})
+    timings = max_over_ranks(comm, {**res.timings, "mesh": t_mesh})
     full = sum(timings[k] for k in FULL_SOLVE_PHASES)
     out = {
         "case": "wire", "target_dofs": target_dofs, "dofs": res.summary["dofs"], "ranks": comm.size,
@@ -130,7 +138,7 @@ def run_wire(target_dofs: float, petsc_options: dict | None = None, baseline: bo
         # same scope on both sides: everything after the mesh
         out["speedup_vs_scipy"] = b.timings["total"] / out["end_to_end_s"]
         out["baseline_over_factorization_scipy"] = b.timings["total"] / b.timings["factorization"]
-    out["peak_rss_mb"] = _peak_rss_mb(comm)
+    out["peak_rss_mb"] = peak_rss_mb(comm)
     return out
 
 
@@ -175,14 +183,14 @@ def run_film3d(cells_across: int, degree: int = 2, petsc_options: dict | None = 
     with LinearSolver(model.system, opts) as solver:
         t3 = time.perf_counter()
         u = solver.solve()
-    timings = _max_over_ranks(comm, {"mesh": t1 - t0, "forms": t2 - t1, "matrix_create": t3 - t2, **solver.timings})
+    timings = max_over_ranks(comm, {"mesh": t1 - t0, "forms": t2 - t1, "matrix_create": t3 - t2, **solver.timings})
     norm = u.x.petsc_vec.norm()
     return {
         "case": "film3d", "cells_across": cells_across, "cell_nm": BOX_WIDTH_NM / cells_across, "degree": degree,
         "dofs": global_dofs(model.V), "ranks": comm.size, "krylov_iterations": solver.iterations,
         "petsc_options": solver.options, "timings_s": timings,
         "full_solve_s": sum(timings[k] for k in FULL_SOLVE_PHASES if k in timings),
-        "solution_norm": norm, "peak_rss_mb": _peak_rss_mb(comm),
+        "solution_norm": norm, "peak_rss_mb": peak_rss_mb(comm),
     }  # fmt: skip
 
 
@@ -200,7 +208,7 @@ def run_fig3_sweep(config: str, sweeps: int = 3, reps: int = 15, points_per_axis
         cfg = reduce_config(cfg, points_per_axis, cell_nm)
     out = {"case": "fig3_sweep", "config": config, "reduced": points_per_axis is not None or cell_nm is not None,
            **measure_sweep(cfg, sweeps=sweeps, reps=reps, comm=comm)}
-    out["peak_rss_mb"] = _peak_rss_mb(comm)
+    out["peak_rss_mb"] = peak_rss_mb(comm)
     return out
 
 
@@ -233,7 +241,7 @@ def run_bilayer3d(cell_nm: float, length_nm: float = BILAYER_LENGTH_NM, width_nm
     t_mesh = time.perf_counter() - t0
     r = solve_bilayer(hm, fm, interface, BILAYER_M, d["j_a_per_m2"], BilayerSpec("3d", degree=2), comm,
                       geometry=g, petsc_options=opts)
-    timings = _max_over_ranks(comm, {**r.timings, "mesh": t_mesh})
+    timings = max_over_ranks(comm, {**r.timings, "mesh": t_mesh})
     full = sum(timings[k] for k in BILAYER_FULL_PHASES)
     s = r.summary
     # the straight stripe driven through contacts spanning both layers is translation invariant: the 1D film
@@ -244,27 +252,110 @@ def run_bilayer3d(cell_nm: float, length_nm: float = BILAYER_LENGTH_NM, width_nm
         "petsc_options": resolve_petsc_options(opts), "timings_s": timings, "full_solve_s": full,
         "end_to_end_s": full + timings["forms"], "T_vector_J_per_m2": s["T_vector_J_per_m2"],
         "xi_DL": s["xi_DL"], "xi_FL": s["xi_FL"], "closed_form_1d_rel_diff": rel_1d,
-        "peak_rss_mb": _peak_rss_mb(comm),
+        "peak_rss_mb": peak_rss_mb(comm),
     }  # fmt: skip
 
-def _json_default(obj):
+#: the pumping benchmarks (the tiny suite of the tests shrinks the samples)
+PUMPING_CASES = ("helix1d", "uniform2d", "constant2d")
+
+
+def pumping_case(case: str, tiny: bool = False):
+    """(point, spec) of a pumping benchmark (paper film, 10 GHz, θ = 30°, the default time stepping: BDF2, 32
+    steps per period, 3 periods).
+
+    ``helix1d``: a helix about ẑ (k = 0.05/nm), the default 1d line (200 nm, P2, cells a tenth of the shortest
+    length); ``uniform2d``: uniform precession about ẑ on the default 200 × 200 nm rectangle (edge cells half the
+    shortest length) with P1 elements (its interior equals the infinite film to 2e-8 with P1 already; the
+    default P2 has 4× the dofs and took 6× longer, docs/performance.md); ``constant2d``: the same mesh, Δxc = 0
+    with an explicit PF (s0 as with the Hamiltonian's rule): precession, dephasing, Γ and R vanish, so the
+    operator is the same at every step.
+    """
+    from ...physics.pumping import Precession, PumpingPoint
+    from ...problems.specs import PumpingSpec
+
+    film = paper_film(5e-2)
+    if case == "helix1d":
+        pr = Precession(10.0, 30.0, texture="helix", wavevector_per_nm=0.05)
+        spec = PumpingSpec("1d", length_nm=40.0 if tiny else None)
+    elif case in ("uniform2d", "constant2d"):
+        pr = Precession(10.0, 30.0)
+        size = 40.0 if tiny else None
+        spec = PumpingSpec("2d", length_nm=size, width_nm=size, degree=1, cell_nm=1.0 if tiny else spec_cell_of(film))
+        if case == "constant2d":
+            film = film.replace(tau_delta_s=math.inf, polarization=film.coefficients().PF)
+    else:
+        raise ValueError(f"unknown pumping case {case!r}; valid: {PUMPING_CASES}")
+    return PumpingPoint(film, pr), spec
+
+
+def _rel_or_none(x: float, ref: float) -> float | None:
+    """|x/ref − 1|, or None for ref = 0 (nothing to compare with)."""
+    return abs(x / ref - 1.0) if ref != 0.0 else None
+
+
+def spec_cell_of(film) -> float:
+    """The default 2d edge cell of ``film`` (the constant-operator case keeps the mesh of the uniform one)."""
+    from ...problems.specs import PumpingSpec
+
+    return PumpingSpec("2d").resolved_cell_nm(film)
+
+
+def run_pumping(case: str, tiny: bool = False) -> dict:
+    """One pumping run (:func:`pumping_case`): phases, factorizations, iterations, and a, b against the exact state."""
+    from ...problems.pumping import PumpingSession
+    from ...problems.pumping_bulk import solve_bulk_pumping
+
+    comm = MPI.COMM_WORLD
+    point, spec = pumping_case(case, tiny)
+    t0 = time.perf_counter()
+    with PumpingSession(point, spec, comm) as session:
+        setup = time.perf_counter() - t0
+        r = session.solve()
+    s, t = r.summary, r.timings
+    exact, _ = solve_bulk_pumping(point)
+    transient = s["transient_seconds"]
+    steps = s["time_steps"]
+    phases = {k[len("transient_"):]: v for k, v in t.items()
+              if k.startswith("transient_") and k[len("transient_"):] in ("assemble_matrix", "assemble_rhs",
+                                                                           "factorize", "solve")}
+    return {
+        "case": "pumping", "pumping_case": case, "tiny": tiny, "dofs": s["dofs"], "ranks": comm.size,
+        "time_steps": steps, "factorizations": s["factorizations"], "krylov_iterations": s["krylov_iterations"],
+        "setup_s": setup, "transient_s": transient, "quasi_static_s": s["solve_seconds"] - transient,
+        "end_to_end_s": setup + s["total_seconds"], "time_per_step_s": transient / steps,
+        "factorization_share": phases["factorize"] / transient, "phases_s": phases,
+        # (None where the exact value is 0: the constant-operator case, Δxc = 0, has no torque and no dc spin)
+        "a_rel_diff_exact": _rel_or_none(s["torque_coefficient_a"], exact["torque_coefficient_a"]),
+        "b_rel_diff_exact": _rel_or_none(s["torque_coefficient_b"], exact["torque_coefficient_b"]),
+        "spin_rel_diff_exact": _rel_or_none(float(np.linalg.norm(s["pumped_spin_dc_hbar_per_m2"])),
+                                            float(np.linalg.norm(exact["pumped_spin_dc_hbar_per_m2"]))),
+        "peak_rss_mb": peak_rss_mb(comm),
+    }  # fmt: skip
+
+
+def json_default(obj):
     """numpy scalars -> Python numbers."""
     if isinstance(obj, np.generic):
         return obj.item()
     raise TypeError(f"{type(obj).__name__} is not JSON serializable")
 
 
-CASES = {"wire": run_wire, "film3d": run_film3d, "fig3_sweep": run_fig3_sweep, "bilayer3d": run_bilayer3d}
+CASES = {"wire": run_wire, "film3d": run_film3d, "fig3_sweep": run_fig3_sweep, "bilayer3d": run_bilayer3d,
+         "domain_wall": run_domain_wall_bench,
+         "pumping": run_pumping}
 
 
-def main(argv: list[str] | None = None) -> int:
-    """``python -m rashba_diffusion.studies.bench.cases CASE '{"kwarg": value}'``: rank 0 prints one JSON line."""
+def main(argv: list[str] | None = None, cases: dict | None = None) -> int:
+    """``python -m rashba_diffusion.studies.bench.cases CASE '{"kwarg": value}'``: rank 0 prints one JSON line.
+
+    ``cases``: the table of case functions (default :data:`CASES`; :mod:`.scale_cases` passes its own).
+    """
     argv = sys.argv[1:] if argv is None else argv
     name, kwargs = argv[0], json.loads(argv[1]) if len(argv) > 1 else {}
-    out = CASES[name](**kwargs)
-    out["versions"] = _versions()
+    out = (CASES if cases is None else cases)[name](**kwargs)
+    out["versions"] = versions()
     if MPI.COMM_WORLD.rank == 0:
-        print(RESULT_TAG + json.dumps(out, default=_json_default), flush=True)
+        print(RESULT_TAG + json.dumps(out, default=json_default), flush=True)
     return 0
 
 

@@ -87,7 +87,9 @@ def report_markdown(report: dict) -> str:
             lines.append(f"| {_fmt(r['cell_nm'])} | {r['dofs']} | {r['ranks']} | {r['krylov_iterations']} | "
                          f"{_fmt(t['assemble_matrix'])} | {_fmt(t['setup'])} | {_fmt(t['solve'])} | "
                          f"{_fmt(r['full_solve_s'])} | {_fmt(max(r['peak_rss_mb']), '.0f')} |")
-    lines += _bilayer_markdown(report["results"]) + _fig3_markdown(report["results"]) + _targets_markdown(s)
+    lines += (_bilayer_markdown(report["results"]) + _fig3_markdown(report["results"])
+              + _domain_wall_markdown(report["results"]) + _pumping_markdown(report["results"])
+              + _targets_markdown(s))
     lines += ["", "### Registry", "", "| entry | available | note |", "|---|---|---|"]
     for name, e in report["entries"].items():
         lines.append(f"| {name} | {'yes' if e['available'] else 'no'} | {e['reason'] or e['description']} |")
@@ -134,6 +136,50 @@ def _fig3_markdown(results: list[dict]) -> list[str]:
     return lines
 
 
+def _domain_wall_markdown(results: list[dict]) -> list[str]:
+    runs = ok_results(results, "domain_wall")
+    if not runs:
+        return []
+    r = runs[0]
+    lines = ["", f"### Domain wall with self-consistent spin diffusion ({r['length_nm']:g} nm wire, {r['t_end_ns']:g} "
+             f"ns, {r['dt_ps']:g} ps steps, LLG {r['llg_dofs']} dofs, spin P{r['spin_degree']} {r['spin_dofs']} dofs)",
+             "", "| run (s) | steps | steps/s | spin share of a step | LLG share | Newton its/step | LLG "
+             "factorizations | spin its/solve | spin factorizations / solves |", "|---" * 9 + "|",
+             f"| {_fmt(r['run_s'])} | {r['time_steps']} | {_fmt(r['steps_per_second'])} | "
+             f"{_fmt(r['spin_share_of_step'], '.2f')} | {_fmt(r['llg_share_of_step'], '.2f')} | "
+             f"{_fmt(r['llg_iterations_per_step'], '.2f')} | {r['llg_factorizations']} | "
+             f"{_fmt(r['spin_iterations_per_solve'], '.2f')} | {r['spin_factorizations']} / {r['spin_solves']} |",
+             "", f"Spin solve variants, side by side ({r['compare_steps']} steps each from the same relaxed wall):", "",
+             "| variant (warm start + factorization) | spin ms/step | its/solve | factorizations | "
+             "time / default |", "|---" * 5 + "|"]
+    for name, v in r["variants"].items():
+        lines.append(f"| {name} | {_fmt(1e3 * v['spin_seconds_per_step'])} | "
+                     f"{_fmt(v['spin_iterations_per_solve'], '.2f')} | {v['spin_factorizations']} | "
+                     f"{_fmt(r['spin_time_ratio_over_default'][name], '.2f')} |")
+    return lines
+
+
+def _pumping_markdown(results: list[dict]) -> list[str]:
+    runs = ok_results(results, "pumping")
+    if not runs:
+        return []
+    lines = ["", "### Spin pumping, time-stepped (BDF2, GMRES with a lagged LU), 1 rank", "",
+             "| case | dofs | steps | factorizations | Krylov iterations | per step (s) | factorizing share | "
+             "assembly share | transient (s) | quasi-static (s) | end to end (s) | a, b, ⟨δS⟩ rel. diff to exact |",
+             "|---" * 12 + "|"]
+    for r in runs:
+        ph = r["phases_s"]
+        name = r["pumping_case"] + (" (tiny)" if r["tiny"] else "")
+        lines.append(f"| {name} | {r['dofs']} | {r['time_steps']} | {r['factorizations']} | "
+                     f"{r['krylov_iterations']} | {_fmt(r['time_per_step_s'])} | "
+                     f"{_fmt(r['factorization_share'], '.2f')} | "
+                     f"{_fmt(ph['assemble_matrix'] / r['transient_s'], '.2f')} | {_fmt(r['transient_s'])} | "
+                     f"{_fmt(r['quasi_static_s'])} | {_fmt(r['end_to_end_s'])} | "
+                     f"{_fmt(r['a_rel_diff_exact'], '.1e')}, {_fmt(r['b_rel_diff_exact'], '.1e')}, "
+                     f"{_fmt(r['spin_rel_diff_exact'], '.1e')} |")
+    return lines
+
+
 def _targets_markdown(s: dict) -> list[str]:
     """The performance targets against this run's numbers (– where the run did not measure it)."""
     def row(target, value, ok, where):
@@ -142,6 +188,7 @@ def _targets_markdown(s: dict) -> list[str]:
 
     f_lu, sp, fig3 = s.get("full_over_factorization"), s.get("speedup_vs_scipy"), s.get("fig3_sweep_seconds")
     bl = s.get("bilayer3d_speedup_2_over_1_ranks")
+    dw = s.get("domain_wall_run_s")
     return ["", "### Targets (this run)", "", "| target | measured | status |", "|---|---|---|",
             row("full solve ≤ 1.3 × bare factorization at 1e6 dofs (2D, MUMPS)", f_lu, f_lu is not None and
                 f_lu <= 1.3, f"at {s.get('dofs')} dofs"),
@@ -150,7 +197,11 @@ def _targets_markdown(s: dict) -> list[str]:
             row("2 ranks ≥ 1.6 × 1 rank on the 3D case", bl, bl is not None and bl >= 1.6,
                 f"(bilayer, {s.get('bilayer3d_speedup_dofs')} dofs)"),
             row("Fig. 3 sweep ≤ 60 s", fig3, fig3 is not None and fig3 <= 60,
-                f"s ({s.get('fig3_sweep_points')} points{', reduced' if s.get('fig3_sweep_reduced') else ''})")]
+                f"s ({s.get('fig3_sweep_points')} points{', reduced' if s.get('fig3_sweep_reduced') else ''})"),
+            row("1 µm wall with spin diffusion, 5 ns ≤ 5 min", dw, dw is not None and dw <= 300, "s (the run "
+                "measured; full suite: 1 µm, 5 ns)"),
+            *(row(f"pumping {c} ≤ 60 s", s.get(f"pumping_{c}_seconds"), s.get(f"pumping_{c}_seconds") is not None
+                  and s[f"pumping_{c}_seconds"] <= 60, "s") for c in ("helix1d", "uniform2d"))]
 
 
 def write_reports(report: dict, outdir: str | os.PathLike) -> list[Path]:

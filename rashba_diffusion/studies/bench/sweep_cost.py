@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 from ...fem._compat import MPI, PETSc
-from ...fem.solver_options import DEFAULT_PETSC_OPTIONS
+from ...fem.solver_options import DIRECT_PETSC_OPTIONS
 from ...problems.wire import WireSession
 from ..sweep.config import Axis
 from ..sweep.engine import fmt, input_row, run_sweep
@@ -57,7 +57,7 @@ def factorization_times(A: PETSc.Mat, reps: int, tag: str = "", numeric: bool = 
     opts = PETSc.Options()
     for r in range(reps):
         prefix = f"bench_lu_{tag}_{r}_"
-        for k, v in DEFAULT_PETSC_OPTIONS.items():
+        for k, v in DIRECT_PETSC_OPTIONS.items():
             opts[prefix + k] = v
         ksp = PETSc.KSP().create(A.getComm())
         ksp.setOptionsPrefix(prefix)
@@ -75,7 +75,7 @@ def factorization_times(A: PETSc.Mat, reps: int, tag: str = "", numeric: bool = 
             ksp.setUp()
             refactor.append(_max(comm, time.perf_counter() - t0))
         ksp.destroy()
-        for k in DEFAULT_PETSC_OPTIONS:
+        for k in DIRECT_PETSC_OPTIONS:
             del opts[prefix + k]
     return fresh, refactor
 

@@ -9,7 +9,7 @@ Schema (every table and key optional; defaults: those of ``rashba-diffusion bila
     [interface]                # Interface: kind ("mixing"/"continuous"), g_mix_real_s_per_m2, g_mix_imag_s_per_m2
     [drive]
     j_a_per_m2 = 1e11          # charge current density in the HM along x̂
-    [magnetization]            # m, or theta_deg / phi_deg (default m = ŷ)
+    [magnetization]            # m, or theta_deg / phi_deg (default m = ẑ)
     [geometry]                 # BilayerSpec: kind ("1d"/"2d"/"3d"), width_nm, length_nm, charge_current
     [mesh]                     # cell_nm, degree; or file (+ tag_map) instead of [geometry]
     [sweep]                    # mode, axes (as for the wire)

@@ -25,7 +25,7 @@ from .toml import error, number, table, vector, wrap
 #: value types of the axes (every other axis is a number)
 STRING_AXES = {"polarization_rule", "precession_rule", "charge_coupling"}
 BOOL_AXES = {"charge_gamma"}
-VECTOR_AXES = {"m", "direction"}
+VECTOR_AXES = {"m", "direction", "axis"}
 ANGLE_AXES = {"theta_deg", "phi_deg"}
 #: the input columns of m's angles (when m comes from angles)
 ANGLE_COLUMNS = ("theta_deg", "phi_deg")

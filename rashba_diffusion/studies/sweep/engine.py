@@ -33,7 +33,9 @@ Files and resuming
 ``out_dir/sweep.csv`` is a tidy table (header line, one row per point, SI or named units in the
 column names), appended by rank 0 and flushed after every row (fsynced at most every
 ``FSYNC_INTERVAL_S`` and on close).  ``out_dir/sweep.json``
-records the config's SHA-256 (``config.digest()``), the package version and the columns.
+records the config's SHA-256 (``config.digest()``), the package version, the columns and the provenance: the
+record of the run that started the folder (version, command, time, conventions, solver) and of every run since
+(``runs``); the digest is the config's alone, so the provenance never stops a resume.
 Running the same config again skips the rows already present (matched by index and input values;
 a torn last line from a kill is dropped), so an interrupted sweep resumes where it stopped and a
 finished one does no work (not even a mesh).  A different config or package version in the same
@@ -76,12 +78,20 @@ import numpy as np
 
 from ... import __version__
 from ...errors import NonFiniteResult, ParameterError, SolveError, SweepStateError
+from ...fem.solver_options import resolve_petsc_options
 from ...files import UNDEFINED_ALLOWED, FolderLock, atomic_write_text, strict_json
-from ...physics.torque import torque_to_j_per_m2
-from ...units import NM
+from ...launch import run_record
+from ...physics.bilayer import BilayerPoint, bilayer_conventions
+from ...physics.macrospin import CONVENTIONS as MACROSPIN_CONVENTIONS
+from ...physics.macrospin import MacrospinPoint
+from ...physics.pumping import PumpingPoint
+from ...physics.pumping import conventions as pumping_conventions
+from ...physics.rashba import RashbaPoint, film_conventions
+from ...problems.outputs import PROFILE_COLUMNS as PROFILE_SI_COLUMNS
+from ...problems.outputs import profile_si
 from ...validation import check_size
 from .config import ProblemKind, SweepConfigBase, SweepPoint
-from .registry import PROBLEMS
+from .registry import PROBLEMS, check_sweep_size
 
 LOG = logging.getLogger("rashba_diffusion")
 
@@ -93,13 +103,9 @@ ABORT_ENV = "RASHBA_SWEEP_ABORT_AFTER"
 
 #: outputs that are measurements of this run, not results (excluded from comparisons)
 TIMING_COLUMNS = ("solve_seconds", "point_seconds", "ranks")
-PROFILE_COLUMNS = (
-    "index", "y_nm", "s_x_hbar_per_m2", "s_y_hbar_per_m2", "s_z_hbar_per_m2", "nu_per_m2",
-    "T_perp_J_per_m2", "T_par_J_per_m2",
-)  # fmt: skip
+PROFILE_COLUMNS = ("index", *PROFILE_SI_COLUMNS)
 #: columns that hold integers (every problem's); the problem's kind names its string and boolean ones
 INT_COLUMNS = {"index", "dofs", "ranks"}
-_PER_NM2_TO_PER_M2 = 1.0 / NM**2
 
 @dataclass
 class SweepResult:
@@ -160,11 +166,9 @@ def parse(column: str, text: str, column_types: Mapping[str, type]):
 
 
 def profile_rows(index: int, profile: dict[str, np.ndarray]) -> list[list[str]]:
-    """profiles.csv rows of one point, in SI (ħ/m², 1/m², J/m²)."""
-    t_perp = torque_to_j_per_m2(profile["T_perp"])
-    t_par = torque_to_j_per_m2(profile["T_par"])
-    cols = (profile["y_nm"], profile["s_x"] * _PER_NM2_TO_PER_M2, profile["s_y"] * _PER_NM2_TO_PER_M2,
-            profile["s_z"] * _PER_NM2_TO_PER_M2, profile["nu"] * _PER_NM2_TO_PER_M2, t_perp, t_par)
+    """profiles.csv rows of one point, in SI (ħ/m², 1/m², J/m²; as the wire's ``profile.csv``)."""
+    table = profile_si(profile)
+    cols = [table[k] for k in PROFILE_SI_COLUMNS]
     return [[str(index), *(repr(float(c[j])) for c in cols)] for j in range(len(profile["y_nm"]))]
 
 
@@ -256,6 +260,33 @@ def _differences_note(old, new) -> str:
     return note
 
 
+def conventions(config: SweepConfigBase) -> dict:
+    """The physics conventions of a sweep: those of its first point (a swept rule, e.g. ``polarization_rule``,
+    is an input column of ``sweep.csv``); empty for a problem without a convention table."""
+    params = config.points[0].params if len(config) else None
+    if isinstance(params, RashbaPoint):
+        return film_conventions(params.film, params.drive)
+    if isinstance(params, BilayerPoint):
+        return bilayer_conventions(params)
+    if isinstance(params, MacrospinPoint):
+        return dict(MACROSPIN_CONVENTIONS)
+    if isinstance(params, PumpingPoint):
+        return pumping_conventions(params.model(), params.precession)
+    return {}
+
+
+#: what ``sweep.json`` records of each run in ``runs`` (its ``provenance`` holds all of the first run's record)
+RUN_KEYS = ("version", "command", "created_utc", "mpi_ranks", "dolfinx")
+
+
+def run_provenance(config: SweepConfigBase, command: str | None, petsc_options: dict | None, comm) -> dict:
+    """The record of one invocation of a sweep (``sweep.json``'s ``provenance`` and ``runs``)."""
+    from ...fem._compat import DOLFINX_VERSION
+
+    return {**run_record(command), "dolfinx": DOLFINX_VERSION, "mpi_ranks": comm.size,
+            "conventions": conventions(config), "solver": {"petsc_options": resolve_petsc_options(petsc_options)}}
+
+
 def _json_safe(obj):
     """``sweep.json``'s content as strict JSON: a non-finite number (τsf = inf) is written as its name."""
     if isinstance(obj, float) and not math.isfinite(obj):
@@ -268,12 +299,13 @@ def _json_safe(obj):
 
 
 def _check_out_dir(out: Path, config: SweepConfigBase, kind: ProblemKind, expected: list[dict],
-                   force: bool) -> list[dict]:
-    """Rank 0, holding the folder's lock: the rows already done.  Writes nothing (but drops a torn last line)."""
+                   force: bool) -> tuple[list[dict], dict | None]:
+    """Rank 0, holding the folder's lock: the rows already done and the folder's ``sweep.json`` (``None``: none,
+    or ``force``).  Writes nothing (but drops a torn last line)."""
     csv_path, meta_path = out / CSV_NAME, out / SIDECAR_NAME
     columns = kind.columns(config)
     if force:
-        return []
+        return [], None
     if meta_path.exists():
         try:
             old = json.loads(meta_path.read_text())
@@ -292,20 +324,33 @@ def _check_out_dir(out: Path, config: SweepConfigBase, kind: ProblemKind, expect
                 "use --force to recompute it"
             )
         if csv_path.exists():
-            return _read_done_rows(csv_path, columns, expected, count_inputs(kind, columns), kind.column_types)
-        return []
+            return _read_done_rows(csv_path, columns, expected, count_inputs(kind, columns), kind.column_types), old
+        return [], old
     if csv_path.exists():
         raise SweepStateError(f"{csv_path} exists without {SIDECAR_NAME}; use --force to overwrite it")
-    return []
+    return [], None
 
 
-def _write_out_dir(out: Path, config: SweepConfigBase, kind: ProblemKind, done: list[dict], force: bool) -> None:
-    """Rank 0, once everything is checked: ``sweep.json`` (and ``profiles.csv``); with ``force``, the old rows go."""
+def _write_out_dir(out: Path, config: SweepConfigBase, kind: ProblemKind, done: list[dict], force: bool,
+                   record: dict | None = None, old: dict | None = None) -> None:
+    """Rank 0, once everything is checked: ``sweep.json`` (and ``profiles.csv``); with ``force``, the old rows go.
+
+    ``record`` (:func:`run_provenance`) is this invocation's: ``sweep.json`` keeps the one of the run that
+    started the folder (``old``, the folder's ``sweep.json``) as ``provenance`` and appends every invocation's to
+    ``runs``.
+    """
     csv_path, meta_path, prof_path = out / CSV_NAME, out / SIDECAR_NAME, out / PROFILES_NAME
     if force:
         for p in (csv_path, prof_path):
             p.unlink(missing_ok=True)
     meta = _sidecar(config, kind.columns(config), kind.mesh_info(config))
+    record = record or {}
+    run = {k: record[k] for k in RUN_KEYS if k in record}
+    meta["provenance"], meta["runs"] = record, [run]
+    if old is not None:
+        if isinstance(old.get("provenance"), dict):  # folders before provenance have none: this run starts it
+            meta["provenance"] = old["provenance"]
+        meta["runs"] = [*(old.get("runs") if isinstance(old.get("runs"), list) else []), run]
     atomic_write_text(meta_path, strict_json(_json_safe(meta), indent=2) + "\n")
     if config.profiles:
         # keep only the profiles of finished rows: a point's profile is written before its row, so a
@@ -431,18 +476,9 @@ def _where(p: SweepPoint) -> str:
     return f"sweep point {p.index}" + (f" ({', '.join(f'{k} = {v!r}' for k, v in p.axes.items())})" if p.axes else "")
 
 
-def check_sweep_size(config: SweepConfigBase, max_dofs: float | None) -> None:
-    """The size guard of a sweep before any mesh (light: no MPI): its largest session's estimated dofs."""
-    if max_dofs is None:
-        return
-    estimate = PROBLEMS[config.problem].dofs(config, None)
-    if estimate is not None:
-        check_size("degrees of freedom of the sweep's largest mesh (estimated)", estimate, max_dofs, "--max-dofs")
-
-
 def run_sweep(config: SweepConfigBase, out_dir: str | os.PathLike | None = None, *, comm=None, quiet: bool = True,
               force: bool = False, petsc_options: dict | None = None, max_dofs: float | None = None,
-              argv: list[str] | None = None) -> SweepResult:
+              argv: list[str] | None = None, command: str | None = None) -> SweepResult:
     """Solve every point of ``config`` (see the module docstring).
 
     Parameters
@@ -465,6 +501,8 @@ def run_sweep(config: SweepConfigBase, out_dir: str | os.PathLike | None = None,
         before any mesh is built (or, for a mesh file, before any form).  ``None``: no limit.
     argv
         The command recorded in the folder's lock (default ``sys.argv``).
+    command
+        The command recorded in ``sweep.json``'s provenance (default: this process's ``sys.argv``).
 
     Raises
     ------
@@ -489,14 +527,17 @@ def run_sweep(config: SweepConfigBase, out_dir: str | os.PathLike | None = None,
 
     lock = FolderLock(out, "sweep") if out is not None and comm.rank == 0 else None
     try:
-        def check_folder() -> list[dict]:
+        def check_folder() -> tuple[list[dict], dict | None]:
             lock.acquire(sys.argv if argv is None else argv)
             if lock.stale:
                 LOG.warning(f"{out}: took over the lock of a sweep that no longer runs (pid {lock.stale.get('pid')} "
                             f"on {lock.stale.get('host')}); its rows are kept and resumed")
             return _check_out_dir(out, config, kind, expected, force)
 
-        done = [] if out is None else _collective(comm, check_folder)
+        done, old_meta = ([], None) if out is None else _collective(comm, check_folder)
+        record = None if out is None else run_provenance(config, command, petsc_options, comm)
+        LOG.info("sweep of %d points (%s): %d to solve, %d already in %s", len(points), config.problem,
+                 len(points) - len(done), len(done), out)
         done_idx = {r["index"] for r in done}
         todo = [p for p in points if p.index not in done_idx]
         rows = {r["index"]: r for r in done}
@@ -510,7 +551,7 @@ def run_sweep(config: SweepConfigBase, out_dir: str | os.PathLike | None = None,
                 if n is not None:
                     check_size("degrees of freedom of the sweep's mesh", n, max_dofs, "--max-dofs")
         if out is not None:
-            _collective(comm, lambda: _write_out_dir(out, config, kind, done, force))
+            _collective(comm, lambda: _write_out_dir(out, config, kind, done, force, record, old_meta))
         if runner is not None:
             _solve_points(runner, config, kind, todo, expected, rows, result, out, quiet, comm, len(points),
                           len(done))

@@ -12,15 +12,25 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ...errors import ConfigError
-from ...validation import DEFAULT_MAX_POINTS
+from ...validation import DEFAULT_MAX_POINTS, check_size
 from .bilayer import BILAYER
 from .config import ProblemKind, SweepConfigBase
 from .film import FILM
 from .llg import LLG
+from .pumping import PUMPING
 from .toml import error
 from .wire import WIRE
 
-PROBLEMS: dict[str, ProblemKind] = {kind.name: kind for kind in (WIRE, BILAYER, FILM, LLG)}
+PROBLEMS: dict[str, ProblemKind] = {kind.name: kind for kind in (WIRE, BILAYER, FILM, PUMPING, LLG)}
+
+
+def check_sweep_size(config: SweepConfigBase, max_dofs: float | None) -> None:
+    """The size guard of a sweep before any mesh (light: no MPI): its largest session's estimated dofs."""
+    if max_dofs is None:
+        return
+    estimate = PROBLEMS[config.problem].dofs(config, None)
+    if estimate is not None:
+        check_size("degrees of freedom of the sweep's largest mesh (estimated)", estimate, max_dofs, "--max-dofs")
 #: the problem of a TOML file without a ``problem`` key
 DEFAULT_PROBLEM = "wire"
 

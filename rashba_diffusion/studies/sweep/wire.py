@@ -141,18 +141,23 @@ class WireSweepConfig(RashbaSweepConfigBase):
         return resolve_wire_spec([p.params.film for p in self.points], self.wire)
 
 
+def material_film(d: Mapping, tables: Mapping[str, set]) -> Film:
+    """The film of the ``[material]`` table (any Film field; omitted: the paper's Figs. 2-3 material, the
+    default polarization rule)."""
+    mat = table(d, "material", tables)
+    for k, v in mat.items():
+        axis_value(f"material.{k}", k, v)
+    if "delta_xc_ev" in mat and "tau_delta_s" in mat:
+        raise error("material.delta_xc_ev", "give either delta_xc_ev or tau_delta_s, not both")
+    return wrap("material", paper_film, **mat)
+
+
 def film_parameters(d: Mapping) -> tuple[Film, Drive, tuple | None, float | None, float | None]:
     """(film, drive, m, theta_deg, phi_deg) of the ``[material]``, ``[drive]``, ``[magnetization]`` tables.
 
     Shared by the wire and the film-on-a-mesh problems.
     """
-    mat = table(d, "material", TABLES)
-    for k, v in mat.items():
-        axis_value(f"material.{k}", k, v)
-    if "delta_xc_ev" in mat and "tau_delta_s" in mat:
-        raise error("material.delta_xc_ev", "give either delta_xc_ev or tau_delta_s, not both")
-    film = wrap("material", paper_film, **mat)  # omitted fields: the paper's Figs. 2-3 material
-
+    film = material_film(d, TABLES)
     drv = table(d, "drive", TABLES)
     efield = number("drive.efield_v_per_m", drv.get("efield_v_per_m", DEFAULT_EFIELD_V_PER_M))
     direction = vector("drive.direction", drv.get("direction", [1.0, 0.0, 0.0]))
@@ -190,9 +195,12 @@ def config_from_dict(d: Mapping, base_dir: str | Path | None = None) -> WireSwee
                            mode=mode, profiles=profiles)
 
 
-def input_row(config: RashbaSweepConfigBase, p: SweepPoint[RashbaPoint]) -> dict:
-    """Every input of point ``p`` of a wire or film sweep (the values matched when a sweep resumes)."""
-    f, d, m = p.params.film, p.params.drive, config.point_m(p.axes)
+#: the input columns of a film (every Rashba-film problem: wire, film, pumping)
+FILM_COLUMNS = INPUT_COLUMNS[:12]
+
+
+def film_row(f: Film) -> dict:
+    """The :data:`FILM_COLUMNS` of a film (Δxc and τΔ both, whichever was given)."""
     delta = f.exchange_ev
     tau_delta = f.tau_delta_s if f.tau_delta_s is not None else (HBAR_EV_FS * FS / delta if delta > 0 else math.inf)
     return {
@@ -200,6 +208,14 @@ def input_row(config: RashbaSweepConfigBase, p: SweepPoint[RashbaPoint]) -> dict
         "delta_xc_ev": delta, "tau_delta_s": tau_delta, "mass_ratio": f.mass_ratio, "polarization": f.polarization,
         "polarization_rule": f.polarization_rule, "precession_rule": f.precession_rule,
         "charge_coupling": f.charge_coupling, "charge_gamma": f.charge_gamma,
+    }  # fmt: skip
+
+
+def input_row(config: RashbaSweepConfigBase, p: SweepPoint[RashbaPoint]) -> dict:
+    """Every input of point ``p`` of a wire or film sweep (the values matched when a sweep resumes)."""
+    d, m = p.params.drive, config.point_m(p.axes)
+    return {
+        **film_row(p.params.film),
         "efield_v_per_m": d.efield_v_per_m,
         "e_direction_x": d.direction[0], "e_direction_y": d.direction[1], "e_direction_z": d.direction[2],
         "m_x": m[0], "m_y": m[1], "m_z": m[2],
