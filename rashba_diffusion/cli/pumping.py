@@ -27,6 +27,7 @@ from .common import (
     vector_arg,
     warn,
 )
+from .contract import job_rank_size
 
 
 def add_parser(sub) -> None:
@@ -109,9 +110,10 @@ def cmd_pumping(a: argparse.Namespace) -> int:
 
         summary, series = solve_bulk_pumping(point, spec)
         summary["ranks"] = 1
-        return finish(a, summary,
+        rank = job_rank_size()[0]  # no MPI here; under mpiexec every rank solves alike, rank 0 writes and prints
+        return finish(a, summary, rank,
                       write=(lambda: write_bulk_outputs(a.out, summary, series, command=a.command_line))
-                      if a.out else None)
+                      if a.out and rank == 0 else None)
     # everything is validated: only now import DOLFINx and solve
     from ..fem._compat import MPI
     from ..problems.outputs import write_outputs
