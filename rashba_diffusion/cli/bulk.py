@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 
 from ..physics.bulk import solve_bulk
-from ..physics.rashba import LLG_TORQUE_SIGN
+from ..physics.rashba import LLG_TORQUE_SIGN, validity_warnings
 from ..physics.torque import add_film_dl_fl
-from .common import add_effective_fields, add_material_args, emit, film_inputs
+from .common import add_effective_fields, add_material_args, film_inputs, finish, warn
 
 
 def add_parser(sub) -> None:
@@ -20,6 +20,7 @@ def add_parser(sub) -> None:
 def cmd_bulk(a: argparse.Namespace) -> int:
     """Handler of ``rashba-diffusion bulk``."""
     film, drive, m, fields = film_inputs(a)
+    warn(validity_warnings(film))
     r = solve_bulk(film, drive, m)
     summary = {
         "T_perp_bulk_J_per_m2": r.T_perp_j_per_m2,
@@ -32,5 +33,4 @@ def cmd_bulk(a: argparse.Namespace) -> int:
     }
     add_film_dl_fl(summary, llg_sign=LLG_TORQUE_SIGN)
     add_effective_fields(summary, fields)
-    emit(a, summary)
-    return 0
+    return finish(a, summary)

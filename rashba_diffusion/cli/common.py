@@ -1,33 +1,120 @@
-"""What the subcommands share: argument groups, argument types and the output of a summary.
+"""What the subcommands share: argument groups and types, the checks made before any work, the output of a
+summary.
 
-Nothing here imports DOLFINx, PETSc or gmsh: the command line validates everything before a subcommand
-imports the heavy layers.
+Nothing here imports DOLFINx, PETSc or gmsh at module level: the command line validates everything before a
+subcommand imports the heavy layers.  The contract (docs/reliability.md) is kept by these helpers:
+
+* :func:`add_out_arg`, :func:`add_output_file_arg`: the path is checked before any work (:func:`declare_check`);
+* :func:`add_max_dofs_arg`, :func:`add_max_points_arg`: the size guards' flags;
+* :func:`solver_options` (names and values, light) and :func:`check_solver_options` (PETSc reads them on a
+  small probe before any mesh);
+* :func:`reject_ignored`: a flag the chosen geometry would ignore is an error;
+* :func:`warn`: warnings through the ``rashba_diffusion`` logger;
+* :func:`finish`: the summary checked to be finite (else exit 3), written, printed.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import logging
-import math
-import os
 import platform
-import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from importlib import metadata
 
 from .. import __version__
 from ..errors import ParameterError
+from ..fem.solver_options import parse_petsc_option_args
+from ..files import check_output_dir, check_output_file, finite_summary, strict_json
 from ..launch import PROG
 from ..physics.bilayer import DEFAULTS as BILAYER_DEFAULTS
 from ..physics.bilayer import HeavyMetal, Interface
 from ..physics.rashba import DEFAULT_EFIELD_V_PER_M, LLG_TORQUE_SIGN, POLARIZATION_RULES, Drive, Film, paper_film
-from ..physics.torque import add_film_efficiencies, check_efficiency_inputs
-from ..validation import check_positive, unit_vector
+from ..physics.torque import MAX_MS_A_PER_M, add_film_efficiencies, check_efficiency_inputs
+from ..validation import (
+    DEFAULT_MAX_DOFS,
+    DEFAULT_MAX_POINTS,
+    check_length,
+    check_limit,
+    check_positive,
+    unit_vector,
+)
+from .contract import inject_fault
 
 #: the defaults of the material flags: the paper's Figs. 2-3 film
 PAPER_DEFAULTS = dataclasses.asdict(paper_film())
+LOG = logging.getLogger("rashba_diffusion")
+
+
+# -- checks made before a command runs (contract.run calls run_checks) ------------------------------------
+def declare_check(p: argparse.ArgumentParser, check: Callable[[argparse.Namespace], None]) -> None:
+    """Run ``check(args)`` before the command of ``p`` (:func:`.contract.run`, before any heavy import); it
+    raises ParameterError."""
+    p.set_defaults(_checks=[*(p.get_default("_checks") or []), check])
+
+
+def add_out_arg(p: argparse.ArgumentParser, help: str) -> None:
+    """``--out DIR``: an output folder, checked (a folder or creatable, writable) before any work."""
+    p.add_argument("--out", default=None, metavar="DIR", help=help)
+
+    def check(a: argparse.Namespace) -> None:
+        if a.out is not None:
+            check_output_dir(a.out, "--out")
+
+    declare_check(p, check)
+
+
+def add_output_file_arg(p: argparse.ArgumentParser, flags: tuple[str, ...], dest: str, help: str,
+                        suffixes: tuple[str, ...] = ()) -> None:
+    """A required output file (``-o FILE``), checked before any work."""
+    p.add_argument(*flags, dest=dest, required=True, metavar="FILE", help=help)
+
+    def check(a: argparse.Namespace) -> None:
+        check_output_file(getattr(a, dest), "/".join(flags), suffixes)
+
+    declare_check(p, check)
+
+
+def add_max_dofs_arg(p: argparse.ArgumentParser) -> None:
+    """``--max-dofs``: the size guard of a solve (checked against an estimate before any mesh)."""
+    p.add_argument("--max-dofs", type=float, default=DEFAULT_MAX_DOFS, metavar="N",
+                   help=f"refuse a solve of more degrees of freedom than this (estimated before meshing; default "
+                   f"{DEFAULT_MAX_DOFS:g}; inf: no limit)")
+    declare_check(p, lambda a: check_limit("--max-dofs", a.max_dofs))
+
+
+def add_max_points_arg(p: argparse.ArgumentParser) -> None:
+    """``--max-points``: the size guard of a sweep (checked before its points are built)."""
+    p.add_argument("--max-points", type=float, default=DEFAULT_MAX_POINTS, metavar="N",
+                   help=f"refuse a sweep of more points than this (default {DEFAULT_MAX_POINTS:g}; inf: no limit)")
+    declare_check(p, lambda a: check_limit("--max-points", a.max_points))
+
+
+def reject_ignored(a: argparse.Namespace, flags: Mapping[str, str], reason: str) -> None:
+    """Flags that the chosen geometry would ignore are errors: ``flags`` maps dest -> flag; given = not None."""
+    given = [(flag, getattr(a, dest)) for dest, flag in flags.items() if getattr(a, dest, None) not in (None, [])]
+    if given:
+        flag, value = given[0]
+        raise ParameterError(f"{flag} = {value!r} is not used {reason}; valid: leave it out")
+
+
+def warn(messages: Iterable[str]) -> None:
+    """Warnings (the model's validity, not errors) through the ``rashba_diffusion`` logger."""
+    for m in messages:
+        LOG.warning(m)
+
+
+def solver_options(a: argparse.Namespace) -> dict[str, str]:
+    """The ``--petsc-option`` values as a dict, names and known values checked (light)."""
+    return parse_petsc_option_args(a.petsc_option)
+
+
+def check_solver_options(options: Mapping[str, str] | None) -> None:
+    """PETSc reads the options on a small probe solve before any mesh (heavy: imports PETSc)."""
+    from ..fem.solver import probe_petsc_options
+
+    for m in probe_petsc_options(options or {}):
+        LOG.warning(m)
 
 
 def numbers_arg(example: str) -> Callable[[str], tuple[float, ...]]:
@@ -72,37 +159,6 @@ def add_logging_args(p: argparse.ArgumentParser) -> None:
                    help="more messages: -v what is done, -vv debugging detail")
     g.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
                    help="errors only (no warnings, no progress bar)")
-
-
-class _Formatter(logging.Formatter):
-    """``rashba-diffusion: warning: message`` (the form of the error lines)."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        return f"{PROG}: {record.levelname.lower()}: {record.getMessage()}"
-
-
-def _mpi_rank() -> int:
-    """This process's MPI rank from the launcher's environment (MPICH/Hydra, Open MPI, PMIx); 0 without MPI."""
-    for var in ("PMI_RANK", "OMPI_COMM_WORLD_RANK", "PMIX_RANK"):
-        if os.environ.get(var, "").isdigit():
-            return int(os.environ[var])
-    return 0
-
-
-def configure_logging(verbose: int = 0, quiet: bool = False) -> None:
-    """Send the package's log messages to stderr: warnings by default, ``verbose`` 1 info, 2 debug, ``quiet``
-    errors only; under MPI, ranks other than 0 report errors only.  Replaces the handler of an earlier call."""
-    level = logging.ERROR if quiet else {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
-    if _mpi_rank() > 0:
-        level = max(level, logging.ERROR)
-    logger = logging.getLogger("rashba_diffusion")
-    for h in [h for h in logger.handlers if getattr(h, "rashba_cli", False)]:
-        logger.removeHandler(h)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.rashba_cli = True
-    handler.setFormatter(_Formatter())
-    logger.addHandler(handler)
-    logger.setLevel(level)
 
 
 def add_json_arg(p: argparse.ArgumentParser) -> None:
@@ -220,10 +276,13 @@ def effective_field_inputs(a: argparse.Namespace) -> tuple[float | None, float |
 def magnet_inputs(a: argparse.Namespace, purpose: str) -> tuple[float, float] | None:
     """(Ms in A/m, thickness in nm) of the magnet of :func:`add_magnet_args` if given (both or neither), validated."""
     if (a.ms_a_per_m is None) != (a.thickness_nm is None):
-        raise ParameterError(f"give both --ms-a-per-m (A/m, > 0) and --thickness-nm (nm, > 0) {purpose}")
+        given = "--ms-a-per-m" if a.thickness_nm is None else "--thickness-nm"
+        raise ParameterError(f"{given} alone is not used; valid: give both --ms-a-per-m (A/m, > 0) and "
+                             f"--thickness-nm (nm, > 0) {purpose}")
     if a.ms_a_per_m is None:
         return None
-    return check_positive("ms_a_per_m", a.ms_a_per_m, "A/m"), check_positive("thickness_nm", a.thickness_nm, "nm")
+    return (check_positive("ms_a_per_m", a.ms_a_per_m, "A/m", upper=MAX_MS_A_PER_M),
+            check_length("thickness_nm", a.thickness_nm))
 
 
 def add_effective_fields(summary: dict, inputs: tuple[float | None, float | None]) -> None:
@@ -234,13 +293,29 @@ def add_effective_fields(summary: dict, inputs: tuple[float | None, float | None
         add_film_efficiencies(summary, thickness_nm, ms_a_per_m, llg_sign=LLG_TORQUE_SIGN)
 
 
-def emit(a: argparse.Namespace, summary: dict, rank: int = 0) -> None:
-    """Print the summary on rank 0: one JSON object (``--json``; non-finite numbers as null) or a table."""
+def emit(a: argparse.Namespace, summary: Mapping, rank: int = 0) -> None:
+    """Print the summary on rank 0: one strict JSON object (``--json``) or a table.
+
+    An undefined torque (NaN) is ``null``; any other non-finite value raises
+    :class:`~rashba_diffusion.errors.NonFiniteResult` (exit 3), on every rank.
+    """
+    clean = finite_summary(summary)
     if rank != 0:
         return
-    clean = {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in summary.items()}
     if a.json:
-        print(json.dumps(clean, sort_keys=True))
+        print(strict_json(clean))
     else:
         for k in sorted(clean):
             print(f"{k:28s} {clean[k]}")
+
+
+def finish(a: argparse.Namespace, summary: Mapping, rank: int = 0,
+           write: Callable[[], object] | None = None) -> int:
+    """The end of a solving command: the summary must be finite (else exit 3 and nothing is written), then
+    ``write()`` the outputs (``--out``), then print the summary.  Returns exit status 0."""
+    finite_summary(summary)  # before anything is written
+    inject_fault("finish")
+    if write is not None:
+        write()
+    emit(a, summary, rank)
+    return 0

@@ -4,18 +4,32 @@ by the Rashba film's self-consistent spin-diffusion torque (docs/model.md §14).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import math
 import time
 from pathlib import Path
 
 from ..errors import ParameterError
-from ..files import atomic_write_text, summary_json
+from ..files import OutputSet, new_token, summary_json
+from ..launch import run_record
 from ..physics.domain_wall import rashba_wall_zhang_li
+from ..physics.macrospin import DEFAULT_MAX_STEPS
 from ..physics.micromagnetics import MicromagneticParameters, SpinDiffusionDrive, ZhangLiDrive
 from ..physics.rashba import Drive
-from ..problems.specs import WALL_DT_S, WALL_MAX_ROWS, DomainWallSpec, resolve_domain_wall_spec
+from ..problems.specs import MAX_TIME_S, WALL_DT_S, WALL_MAX_ROWS, DomainWallSpec, resolve_domain_wall_spec
 from ..units import GAMMA_E_RAD_PER_S_T
-from ..validation import check_finite
-from .common import add_drive_args, add_film_args, add_json_arg, emit, film_from_args, vector_arg
+from ..validation import check_limit, check_positive, check_size
+from .common import (
+    add_drive_args,
+    add_film_args,
+    add_json_arg,
+    add_max_dofs_arg,
+    add_out_arg,
+    declare_check,
+    film_from_args,
+    finish,
+    vector_arg,
+)
 
 #: seconds per ns and per ps (divided by, so that 3 ns is exactly 3e-9 s)
 PER_NS, PER_PS = 1e9, 1e12
@@ -72,8 +86,12 @@ def add_parser(sub) -> None:
     g.add_argument("--rows", type=int, default=WALL_MAX_ROWS, help=f"time-series rows at most (default "
                    f"{WALL_MAX_ROWS})")
     g.add_argument("--snapshots", type=int, default=0, help="field snapshots written with --out (m.bp, spin.bp)")
-    g.add_argument("--out", default=None, help=f"directory for {TIME_SERIES_NAME} (t, ⟨m⟩, wall position and "
-                   f"angle, energies, torques; SI), {SUMMARY_NAME} and the snapshots")
+    add_out_arg(p, f"directory for {TIME_SERIES_NAME} (t, ⟨m⟩, wall position and angle, energies, torques; SI), "
+                f"{SUMMARY_NAME} and the snapshots (replaced as a set)")
+    g.add_argument("--max-steps", type=float, default=DEFAULT_MAX_STEPS, metavar="N",
+                   help=f"refuse a run of more time steps than this (default {DEFAULT_MAX_STEPS:g}; inf: no limit)")
+    declare_check(p, lambda a: check_limit("--max-steps", a.max_steps))
+    add_max_dofs_arg(p)
     add_json_arg(p)
     p.set_defaults(func=cmd_domain_wall)
 
@@ -97,8 +115,9 @@ def inputs_from_args(a: argparse.Namespace):
         hard_axis=a.hard_axis, thin_film_demag=a.thin_film_demag, b_ext_t=a.b_ext_t, dmi_j_per_m2=a.dmi_j_per_m2,
         gamma_rad_per_s_t=a.gamma_rad_per_s_t)
     spec = DomainWallSpec(
-        t_end_s=check_finite("t_end_ns", a.t_end_ns, "ns") / PER_NS, length_nm=a.length_nm, cell_nm=a.cell_nm,
-        dt_s=check_finite("dt_ps", a.dt_ps, "ps") / PER_PS, window=not a.no_window,
+        t_end_s=check_positive("t_end_ns", a.t_end_ns, "ns", upper=MAX_TIME_S * PER_NS) / PER_NS,
+        length_nm=a.length_nm, cell_nm=a.cell_nm,
+        dt_s=check_positive("dt_ps", a.dt_ps, "ps", upper=MAX_TIME_S * PER_PS) / PER_PS, window=not a.no_window,
         spin_degree=a.spin_degree or 1, rows=a.rows, snapshots=a.snapshots)
     drive = spin = None
     if a.torque == "zhang-li":
@@ -109,9 +128,17 @@ def inputs_from_args(a: argparse.Namespace):
             raise ParameterError("--torque spin-diffusion needs --thickness-nm (the film thickness t, nm, > 0)")
         spin = SpinDiffusionDrive(film_from_args(a), Drive(a.efield_v_per_m, a.e_direction), a.thickness_nm,
                                   pumping=not a.no_pumping)
-    # the wall width, the cell and the length against each other (before any mesh)
-    resolve_domain_wall_spec(spec, params.wall_width_m() * PER_NS,
-                             None if spin is None else spin.film.coefficients().shortest_length_nm())
+    # the wall width, the cell and the length against each other (before any mesh), and the size guards
+    resolved = resolve_domain_wall_spec(spec, params.wall_width_m() * PER_NS,
+                                        None if spin is None else spin.film.coefficients().shortest_length_nm())
+    steps = math.ceil(spec.t_end_s / spec.dt_s * (1 - 1e-9))
+    check_size(f"time steps (t_end {a.t_end_ns:g} ns / dt {a.dt_ps:g} ps)", steps, a.max_steps, "--max-steps")
+    cells = math.ceil(resolved.length_nm / resolved.cell_nm)
+    dofs = 6 * (cells + 1)  # m and its LLG partner (P1, 3 + 3 per node)
+    if spin is not None:
+        dofs += 4 * (resolved.spin_degree * cells + 1)  # (s, ν) of degree spin_degree
+    check_size(f"degrees of freedom of the domain-wall wire ({cells} cells; estimated)", dofs, a.max_dofs,
+               "--max-dofs")
     if spin is not None and spin.film.alpha_ev_nm == 0.0 and spin.pumping:
         # the closed form of docs/model.md §13.9 needs α' > 0: the spin diffusion's damping must not cancel α
         rashba_wall_zhang_li(spin.film, spin.drive, params.ms_a_per_m, spin.thickness_nm, params.alpha_gilbert,
@@ -120,7 +147,11 @@ def inputs_from_args(a: argparse.Namespace):
 
 
 def cmd_domain_wall(a: argparse.Namespace) -> int:
-    """Handler of ``rashba-diffusion domain-wall``: validate everything, then run and print."""
+    """Handler of ``rashba-diffusion domain-wall``: validate everything, then run and print.
+
+    ``--out``: the time series, the summary (with its provenance) and the snapshots are written as one set
+    (:class:`~rashba_diffusion.files.OutputSet`): a failed or interrupted run leaves the folder as it was.
+    """
     t_start = time.perf_counter()
     params, spec, drive, spin = inputs_from_args(a)
     out = Path(a.out) if a.out else None
@@ -129,11 +160,26 @@ def cmd_domain_wall(a: argparse.Namespace) -> int:
     from ..problems.domain_wall import run_domain_wall
 
     comm = MPI.COMM_WORLD
-    result = run_domain_wall(params, spec, drive, spin, comm, out=out if spec.snapshots else None)
-    summary = result.summary
-    summary["total_seconds"] = time.perf_counter() - t_start
-    if out is not None and comm.rank == 0:
-        atomic_write_text(out / TIME_SERIES_NAME, result.time_series_csv())
-        atomic_write_text(out / SUMMARY_NAME, summary_json(summary))
-    emit(a, summary, comm.rank)
-    return 0
+    owner = comm.rank == 0
+    with contextlib.ExitStack() as stack:
+        files = None
+        if out is not None:
+            token = comm.bcast(new_token() if owner else None, root=0)
+            files = stack.enter_context(OutputSet(out, token=token, owner=owner))
+            comm.barrier()  # rank 0 made the folder: the snapshots' writers need it
+        result = run_domain_wall(params, spec, drive, spin, comm,
+                                 out=files.path if (files is not None and spec.snapshots) else None)
+        summary = result.summary
+        summary["total_seconds"] = time.perf_counter() - t_start
+
+        def write() -> None:
+            names = sorted({*files.names, TIME_SERIES_NAME, SUMMARY_NAME})
+            record = {**summary, "provenance": {**run_record(a.command_line), "files": names}}
+            text = summary_json(record)  # a non-finite value fails before any file is moved
+            if owner:
+                files.write_text(TIME_SERIES_NAME, result.time_series_csv())
+                files.write_text(SUMMARY_NAME, text)
+                files.commit()
+            comm.barrier()
+
+        return finish(a, summary, comm.rank, write=write if files is not None else None)

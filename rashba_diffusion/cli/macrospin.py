@@ -8,27 +8,38 @@ import time
 from pathlib import Path
 
 from ..errors import ParameterError
-from ..fem.solver_options import parse_petsc_option_args
-from ..files import atomic_write_text, summary_json
+from ..files import OutputSet, summary_json
 from ..launch import run_record
-from ..physics.bilayer import Ferromagnet, check_combination
+from ..physics.bilayer import MAX_CURRENT_A_PER_M2, Ferromagnet, check_combination
 from ..physics.bilayer_pumping import check_pumping
 from ..physics.llg import MacrospinParameters
-from ..physics.macrospin import CONVENTIONS, METHODS, MacrospinPoint
+from ..physics.macrospin import (
+    CONVENTIONS,
+    DEFAULT_MAX_STEPS,
+    MAX_T_END_NS,
+    METHODS,
+    MacrospinPoint,
+    estimate_steps,
+)
 from ..physics.rashba import Drive
-from ..problems.specs import WireSpec
+from ..problems.specs import WireSpec, default_wire_cell_nm, estimate_wire_dofs
 from ..units import GAMMA_E_RAD_PER_S_T
-from ..validation import check_finite, check_positive
+from ..validation import check_length, check_limit, check_magnitude, check_positive, check_size
 from .common import (
     add_drive_args,
     add_film_args,
     add_heavy_metal_args,
     add_json_arg,
+    add_max_dofs_arg,
+    add_out_arg,
     add_petsc_option_arg,
-    emit,
+    check_solver_options,
+    declare_check,
     film_from_args,
+    finish,
     heavy_metal_from_args,
     interface_from_args,
+    solver_options,
     vector_arg,
 )
 
@@ -93,8 +104,13 @@ def add_parser(sub) -> None:
                    help="rk45: adaptive Dormand–Prince 5(4) with renormalization (default); midpoint: implicit "
                    "midpoint, fixed step, |m| kept exactly")
     g.add_argument("--rtol", type=float, default=1e-9, help="rk45: relative tolerance (default 1e-9)")
-    g.add_argument("--out", default=None, help=f"directory for {TIME_SERIES_NAME} (t, m, energy, torque; SI) and "
-                   f"{SUMMARY_NAME}")
+    g.add_argument("--max-steps", type=float, default=DEFAULT_MAX_STEPS, metavar="N",
+                   help=f"refuse a run of more time steps than this (estimated before it starts: t_end/dt, or 20 per "
+                   f"precession period; default {DEFAULT_MAX_STEPS:g}; inf: no limit)")
+    declare_check(p, lambda a: check_limit("--max-steps", a.max_steps))
+    add_max_dofs_arg(p)
+    add_out_arg(p, f"directory for {TIME_SERIES_NAME} (t, m, energy, torque; SI) and {SUMMARY_NAME} (replaced as "
+                "a set)")
     add_json_arg(p)
     p.set_defaults(func=cmd_macrospin)
 
@@ -115,9 +131,9 @@ def point_from_args(a: argparse.Namespace) -> MacrospinPoint:
         ms_a_per_m=a.ms_a_per_m, alpha_gilbert=a.alpha_gilbert, gamma_rad_per_s_t=a.gamma_rad_per_s_t,
         b_ext_t=a.b_ext_t, b_k_t=a.b_k_t, easy_axis=a.easy_axis, b_hard_t=a.b_hard_t, hard_axis=a.hard_axis,
         demag_factors=a.demag_factors, b_dl_t=a.b_dl_t, b_fl_t=a.b_fl_t, sigma=a.sigma, a_j_t=a.a_j_t, p=a.p)
-    t_end = check_positive("t_end_ns", a.t_end_ns, "ns") / PER_NS
-    pulse = None if a.pulse_ns is None else check_positive("pulse_ns", a.pulse_ns, "ns") / PER_NS
-    dt = None if a.dt_ps is None else check_positive("dt_ps", a.dt_ps, "ps") / PER_PS
+    t_end = check_positive("t_end_ns", a.t_end_ns, "ns", upper=MAX_T_END_NS) / PER_NS
+    pulse = None if a.pulse_ns is None else check_positive("pulse_ns", a.pulse_ns, "ns", upper=MAX_T_END_NS) / PER_NS
+    dt = None if a.dt_ps is None else check_positive("dt_ps", a.dt_ps, "ps", upper=MAX_T_END_NS * 1e3) / PER_PS
     if a.method == "midpoint" and dt is None:
         raise ParameterError("dt_ps = None ps is invalid for --method midpoint; valid range: (0, t_end)")
     m0 = params.easy_axis if a.m0 is None else a.m0
@@ -129,8 +145,12 @@ def cmd_macrospin(a: argparse.Namespace) -> int:
     t_start = time.perf_counter()
     _check_flags(a)
     point = point_from_args(a)
-    petsc_options = parse_petsc_option_args(a.petsc_option) or None
+    check_size("time steps (estimated)", estimate_steps(point), a.max_steps, "--max-steps")
+    petsc_options = solver_options(a) or None
     if a.torque == "prescribed":
+        if a.petsc_option:
+            raise ParameterError(f"--petsc-option = {a.petsc_option[0]!r} is not used with --torque prescribed (no "
+                                 "solve); valid: leave it out")
         result = point.run()
         summary = result.summary()
         rank = 0
@@ -139,13 +159,23 @@ def cmd_macrospin(a: argparse.Namespace) -> int:
     summary.update(t_end_s=point.t_end_s, method=point.method, torque=a.torque,
                    gilbert_damping=summary.get("gilbert_damping", point.params.alpha_gilbert),
                    conventions=CONVENTIONS, total_seconds=time.perf_counter() - t_start)
-    if a.out and rank == 0:
-        out = Path(a.out)
-        atomic_write_text(out / TIME_SERIES_NAME, result.time_series_csv())
-        record = {**summary, "provenance": {**run_record(a.command_line), "files": [SUMMARY_NAME, TIME_SERIES_NAME]}}
-        atomic_write_text(out / SUMMARY_NAME, summary_json(record))
-    emit(a, summary, rank)
-    return 0
+    write = (lambda: _write_outputs(Path(a.out), result, summary, a.command_line)) if a.out and rank == 0 else None
+    return finish(a, summary, rank, write=write)
+
+
+def _write_outputs(out: Path, result, summary: dict, command: str | None = None) -> None:
+    """``--out``: the time series and the summary (with its provenance), replacing the folder's previous set as
+    one."""
+    record = {**summary, "provenance": {**run_record(command), "files": [SUMMARY_NAME, TIME_SERIES_NAME]}}
+    summary_text = summary_json(record)  # a non-finite value fails before any file
+    try:
+        with OutputSet(out) as files:
+            files.write_text(TIME_SERIES_NAME, result.time_series_csv())
+            files.write_text(SUMMARY_NAME, summary_text)
+            files.commit()
+    except OSError as e:
+        e.add_note(f"writing the outputs into {str(out)!r} failed; it is as it was before this run")
+        raise
 
 
 def _self_consistent(a: argparse.Namespace, point: MacrospinPoint, petsc_options: dict | None):
@@ -156,8 +186,11 @@ def _self_consistent(a: argparse.Namespace, point: MacrospinPoint, petsc_options
         drive = Drive(a.efield_v_per_m, a.e_direction)
         if a.thickness_nm is None:
             raise ParameterError("--torque rashba needs --thickness-nm (the film thickness t, nm, > 0)")
-        thickness = check_positive("thickness_nm", a.thickness_nm, "nm")
+        thickness = check_length("thickness_nm", a.thickness_nm)
         spec = WireSpec(width_nm=50.0 if a.width_nm is None else a.width_nm, cell_nm=a.cell_nm, degree=a.degree)
+        cell = spec.cell_nm or default_wire_cell_nm(film, spec)
+        check_size(f"degrees of freedom of the 1d wire (width {spec.width_nm:g} nm, cell {cell:.3g} nm, degree "
+                   f"{spec.degree}; estimated)", estimate_wire_dofs(film, spec), a.max_dofs, "--max-dofs")
     else:
         hm, interface = heavy_metal_from_args(a), interface_from_args(a)
         if a.fm_thickness_nm is None:
@@ -166,8 +199,9 @@ def _self_consistent(a: argparse.Namespace, point: MacrospinPoint, petsc_options
         check_combination(fm, interface)
         if a.pumping:
             check_pumping(fm, interface)
-        j = 0.0 if a.j_a_per_m2 is None else check_finite("j_a_per_m2", a.j_a_per_m2, "A/m²")
+        j = 0.0 if a.j_a_per_m2 is None else check_magnitude("j_a_per_m2", a.j_a_per_m2, "A/m²", MAX_CURRENT_A_PER_M2)
     # everything is validated: only now import DOLFINx and solve
+    check_solver_options(petsc_options)
     from ..fem._compat import MPI
     from ..problems.macrospin import BilayerTorque, RashbaTorque, run_self_consistent, with_pumping
 

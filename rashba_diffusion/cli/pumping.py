@@ -9,17 +9,25 @@ from __future__ import annotations
 import argparse
 
 from ..errors import ParameterError
+from ..physics.macrospin import DEFAULT_MAX_STEPS
 from ..physics.pumping import TEXTURES, MagnetLayer, Precession, PumpingPoint
+from ..physics.rashba import validity_warnings
 from ..problems.specs import DEFAULT_PERIODS, DEFAULT_STEPS_PER_PERIOD, PumpingSpec
+from ..validation import check_limit, check_size
 from .common import (
     add_film_args,
     add_json_arg,
     add_magnet_args,
-    emit,
+    add_max_dofs_arg,
+    add_out_arg,
+    declare_check,
     film_from_args,
+    finish,
     magnet_inputs,
     vector_arg,
+    warn,
 )
+from .contract import job_rank_size
 
 
 def add_parser(sub) -> None:
@@ -53,8 +61,13 @@ def add_parser(sub) -> None:
     g.add_argument("--periods", type=int, default=DEFAULT_PERIODS,
                    help=f"periods integrated from δS = 0, the last one averaged (>= 2; default {DEFAULT_PERIODS})")
     g.add_argument("--scheme", choices=("bdf1", "bdf2"), default="bdf2", help="time discretization (default bdf2)")
-    g.add_argument("--out", default=None,
-                   help="directory for summary.json, timeseries.csv and (1d, 2d) fields.vtu (the last step)")
+    add_out_arg(p, "directory for summary.json, timeseries.csv and (1d, 2d) fields.vtu (the last step); replaced "
+                "as a set")
+    g.add_argument("--max-steps", type=float, default=DEFAULT_MAX_STEPS, metavar="N",
+                   help=f"refuse a run of more time steps than this (1d, 2d; default {DEFAULT_MAX_STEPS:g}; inf: no "
+                   "limit)")
+    declare_check(p, lambda a: check_limit("--max-steps", a.max_steps))
+    add_max_dofs_arg(p)
     add_json_arg(p)
     p.set_defaults(func=cmd_pumping)
 
@@ -76,22 +89,31 @@ def pumping_inputs(a: argparse.Namespace) -> tuple[PumpingPoint, PumpingSpec]:
     point.model()  # validates the model (e.g. some longitudinal relaxation must exist)
     spec = PumpingSpec(a.geometry, a.length_nm, a.width_nm, a.cell_nm, a.degree, a.dt_ps, a.periods, a.scheme)
     if spec.geometry != "bulk":
-        spec.steps_per_period(precession.period_ps)  # a step longer than the period is an error
+        per_period = spec.steps_per_period(precession.period_ps)  # a step longer than the period is an error
+        check_size(f"time steps ({spec.periods} periods × {per_period} steps)", spec.periods * per_period,
+                   a.max_steps, "--max-steps")
+        h = spec.resolved_cell_nm(film)
+        check_size(f"degrees of freedom of the {spec.geometry} sample (cell {h:.3g} nm, degree {spec.degree}; "
+                   "estimated)", spec.estimate_dofs(film), a.max_dofs, "--max-dofs")
+        warn(validity_warnings(film, h))
+    else:
+        warn(validity_warnings(film))
     return point, spec
 
 
 def cmd_pumping(a: argparse.Namespace) -> int:
-    """Handler of ``rashba-diffusion pumping``: validate everything, then solve and print."""
+    """Handler of ``rashba-diffusion pumping``: validate everything, then solve and print (and write ``--out`` as
+    one set after the summary is known to be finite)."""
     point, spec = pumping_inputs(a)
     if spec.geometry == "bulk":
         from ..problems.pumping_bulk import solve_bulk_pumping, write_bulk_outputs
 
         summary, series = solve_bulk_pumping(point, spec)
         summary["ranks"] = 1
-        if a.out:
-            write_bulk_outputs(a.out, summary, series)
-        emit(a, summary)
-        return 0
+        rank = job_rank_size()[0]  # no MPI here; under mpiexec every rank solves alike, rank 0 writes and prints
+        return finish(a, summary, rank,
+                      write=(lambda: write_bulk_outputs(a.out, summary, series, command=a.command_line))
+                      if a.out and rank == 0 else None)
     # everything is validated: only now import DOLFINx and solve
     from ..fem._compat import MPI
     from ..problems.outputs import write_outputs
@@ -99,7 +121,5 @@ def cmd_pumping(a: argparse.Namespace) -> int:
 
     comm = MPI.COMM_WORLD
     result = solve_pumping(point, spec, comm)
-    if a.out:
-        write_outputs(a.out, result, plot=False)
-    emit(a, result.summary, comm.rank)
-    return 0
+    return finish(a, result.summary, comm.rank,
+                  write=(lambda: write_outputs(a.out, result, plot=False, command=a.command_line)) if a.out else None)

@@ -12,20 +12,24 @@ from __future__ import annotations
 import importlib.util
 
 from ..errors import DOLFINX_INSTALL_HINT, MissingDependencyError
+from ..files import deferred_signals
 
-try:
-    if importlib.util.find_spec("dolfinx_solver") is not None:  # PyPI wheel: load bundled PETSc first
-        import dolfinx_solver  # noqa: F401
+# SIGINT/SIGTERM wait until the libraries are loaded: one that interrupts the loading of DOLFINx's extension
+# crashes the process (SIGSEGV) instead of ending it cleanly
+with deferred_signals(block=True):
+    try:
+        if importlib.util.find_spec("dolfinx_solver") is not None:  # PyPI wheel: load bundled PETSc first
+            import dolfinx_solver  # noqa: F401
 
-    import dolfinx
-    import dolfinx.fem.petsc as fem_petsc
-    import ufl
-    from dolfinx import fem, geometry, io, mesh
-    from mpi4py import MPI
-    from petsc4py import PETSc
-except ImportError as e:  # a solve needs DOLFINx: say how to get it, in one line
-    raise MissingDependencyError(f"DOLFINx is needed for this and could not be imported ({e}); install it: "
-                                 f"{DOLFINX_INSTALL_HINT}") from e
+        import dolfinx
+        import dolfinx.fem.petsc as fem_petsc
+        import ufl
+        from dolfinx import fem, geometry, io, mesh
+        from mpi4py import MPI
+        from petsc4py import PETSc
+    except ImportError as e:  # a solve needs DOLFINx: say how to get it, in one line
+        raise MissingDependencyError(f"DOLFINx is needed for this and could not be imported ({e}); install it: "
+                                     f"{DOLFINX_INSTALL_HINT}") from e
 
 DOLFINX_VERSION = dolfinx.__version__
 #: a facet of a conforming simplex mesh borders at most two cells

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from ..files import atomic_write_with
+from ..files import TMP_PREFIX, atomic_write_with, deferred_signals
 from ._compat import fem, io
 
 #: meshio's names of the linear simplices, by topological dimension
@@ -181,41 +181,52 @@ def write_vtu(path: str | os.PathLike, points: np.ndarray, cells: Sequence[tuple
 
 
 class FieldSeries:
-    """Snapshots of Functions at several times in one VTX (ADIOS2) folder ``outdir/name``, ParaView-readable.
+    """Snapshots of Functions at several times in one VTX (ADIOS2) folder, ParaView-readable.
 
-    Written into a temporary folder and renamed at :meth:`close`, so ``name`` appears complete or not at all.
-    ``before_write``: a callable run before every write (e.g. to split a field out of a mixed unknown).
-    The Functions must share one element (VTX's rule).  Collective: every rank calls every method.
+    ``target``: a folder and a name (``outdir/name``), written into a temporary folder there and renamed at
+    :meth:`close`, so ``name`` appears complete or not at all; or a callable that gives the path to write for a
+    name (the staged path of a :class:`~rashba_diffusion.files.OutputSet`, which moves it into place with the
+    other outputs), written there directly.  ``before_write``: a callable run before every write (e.g. to split
+    a field out of a mixed unknown).  The Functions must share one element (VTX's rule).  ADIOS2 writes in C:
+    SIGINT/SIGTERM wait until each write is done.  Collective: every rank calls every method.
     """
 
-    def __init__(self, outdir: Path, name: str, functions: list[fem.Function], before_write=None):
+    def __init__(self, outdir: Path | Callable[[str], Path], name: str, functions: list[fem.Function],
+                 before_write=None):
         self._before_write = before_write
         self.comm = functions[0].function_space.mesh.comm
-        self.final = Path(outdir) / name
-        self.tmp = Path(outdir) / f".{name}.tmp"
-        if self.comm.rank == 0:
-            self.final.parent.mkdir(parents=True, exist_ok=True)
-            if self.tmp.exists():
-                shutil.rmtree(self.tmp)
+        if callable(outdir):
+            self.final = None
+            self.tmp = Path(outdir(name))
+        else:
+            self.final = Path(outdir) / name
+            self.tmp = Path(outdir) / f"{TMP_PREFIX}{name}"
+            if self.comm.rank == 0:
+                self.final.parent.mkdir(parents=True, exist_ok=True)
+                if self.tmp.exists():
+                    shutil.rmtree(self.tmp)
         self.comm.barrier()
-        self._writer = io.VTXWriter(self.comm, str(self.tmp), functions, engine="BP4")
+        with deferred_signals(block=True):
+            self._writer = io.VTXWriter(self.comm, str(self.tmp), functions, engine="BP4")
         self.count = 0
 
     def write(self, t: float) -> None:
         """Write the Functions' current values at time ``t`` (after ``before_write()``, if given)."""
         if self._before_write is not None:
             self._before_write()
-        self._writer.write(float(t))
+        with deferred_signals(block=True):
+            self._writer.write(float(t))
         self.count += 1
 
     def close(self) -> None:
-        """Finish the file and move it into place (replacing an older one)."""
+        """Finish the file and (for a folder and a name) move it into place (replacing an older one)."""
         if self._writer is None:
             return
-        self._writer.close()
+        with deferred_signals(block=True):
+            self._writer.close()
         self._writer = None
         self.comm.barrier()
-        if self.comm.rank == 0:
+        if self.final is not None and self.comm.rank == 0:
             if self.final.exists():
                 shutil.rmtree(self.final)
             os.replace(self.tmp, self.final)

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import SolveError
+from ..errors import ParameterError, SolveError
+from ..files import deferred_signals
 from ._compat import (
     MPI,
     PETSc,
@@ -44,6 +45,68 @@ TRUE_RESIDUAL_SLACK = 1e3
 _REASONS = {v: k for k, v in PETSc.KSP.ConvergedReason.__dict__.items() if isinstance(v, int)}
 #: numbers the solvers' option prefixes (``rashba_1_``, ``rashba_2_``, ...): one prefix per solver
 _PREFIX_NUMBERS = itertools.count(1)
+
+
+def petsc_message(e: PETSc.Error) -> str:
+    """PETSc's own lines of an error (without the call stack), on one line."""
+    lines = [ln.split("] ", 1)[-1].strip() for ln in str(e).splitlines()[1:]]
+    lines = [ln for ln in lines if ln and "() at " not in ln]
+    return "; ".join(lines) or str(e).splitlines()[0]
+
+
+#: size of the probe matrix (a tridiagonal of 4-blocks): large enough for GAMG to build a coarse level
+PROBE_SIZE = 400
+
+
+def probe_petsc_options(petsc_options: dict | None) -> list[str]:
+    """Let PETSc read the options on a small probe solve (this rank only) before any mesh is built.
+
+    Option values PETSc rejects (an unknown ``ksp_type`` or ``pc_type``, a factorization package that is not
+    there, a number it cannot read) raise :class:`ParameterError`.  Options the caller gave (not those of a
+    preset) that the probe's KSP never read are returned as warnings: PETSc would ignore them silently.  The
+    probe cannot see every option a real solve reads (multigrid levels exist only on large matrices), so
+    these stay warnings.
+    """
+    user = set(petsc_options_from_table(petsc_options)) if petsc_options else set()
+    options = resolve_petsc_options(petsc_options)
+    prefix = f"rashba_probe_{next(_PREFIX_NUMBERS)}_"
+    n = PROBE_SIZE
+    A = PETSc.Mat().createAIJ([n, n], nnz=3, comm=PETSc.COMM_SELF)
+    for i in range(n):  # a diagonally dominant tridiagonal: every preconditioner succeeds on it
+        A[i, i] = 4.0
+        if i > 0:
+            A[i, i - 1] = -1.0
+        if i < n - 1:
+            A[i, i + 1] = -1.0
+    A.assemble()
+    A.setBlockSize(4)
+    ksp = PETSc.KSP().create(PETSc.COMM_SELF)
+    ksp.setOperators(A)
+    ksp.setOptionsPrefix(prefix)
+    opts = PETSc.Options(prefix)
+    try:
+        for k, v in options.items():
+            opts[k] = v
+        b, x = A.createVecLeft(), A.createVecRight()
+        b.set(1.0)
+        ksp.setFromOptions()
+        ksp.setUp()
+        ksp.solve(b, x)
+        unused = sorted(k for k in user if not PETSc.Options().used(prefix + k))
+        b.destroy()
+        x.destroy()
+    except PETSc.Error as e:
+        given = ", ".join(f"{k}={v}" for k, v in options.items() if k in user) or "the defaults"
+        raise ParameterError(f"petsc options ({given}) are invalid: PETSc says: {petsc_message(e)}; valid: "
+                             "option values of this PETSc build (docs/performance.md)") from None
+    finally:
+        for k in options:
+            del opts[k]
+        ksp.destroy()
+        A.destroy()
+    return [f"petsc option {k} = {options[k]!r} was not read by the solver it configures "
+            f"(ksp_type {options.get('ksp_type')}, pc_type {options.get('pc_type')}); PETSc may ignore it"
+            for k in unused]
 
 
 @dataclass(frozen=True)
@@ -128,8 +191,11 @@ class LinearSolver:
         self.options = options
         if self.multigrid is not None:
             self.multigrid.attach(self.ksp)  # the levels first: setFromOptions then configures each of them
-        with self._petsc_options():
-            self.ksp.setFromOptions()
+        try:
+            with self._petsc_options():
+                self.ksp.setFromOptions()
+        except PETSc.Error as e:  # an option value PETSc rejects (the command line probes them first)
+            raise ParameterError(f"petsc options are invalid: PETSc says: {petsc_message(e)}") from None
         # a blocked (s_x, s_y, s_z, ν) space: AMG aggregates whole nodes, pbjacobi inverts node blocks
         self.A.setBlockSize(V.dofmap.index_map_bs)
         #: wall times (s) of the phases of the last :meth:`solve`
@@ -166,12 +232,17 @@ class LinearSolver:
 
     @contextmanager
     def _petsc_options(self) -> Iterator[None]:
-        """This solver's options in the global database (under its prefix) for the duration of the block."""
+        """This solver's options in the global database (under its prefix) for the duration of the block.
+
+        SIGINT and SIGTERM are held meanwhile and delivered after (Python would act on them only then anyway):
+        one that interrupts MUMPS's factorization crashes the process (SIGSEGV, measured in ``KSPSetUp``).
+        """
         opts = PETSc.Options(self.prefix)
         try:
             for k, v in self.options.items():
                 opts[k] = v
-            yield
+            with deferred_signals(block=True):
+                yield
         finally:
             for k in self.options:
                 del opts[k]
@@ -198,13 +269,16 @@ class LinearSolver:
             with self._petsc_options():
                 self.ksp.setUp()
         except PETSc.Error as e:  # e.g. a zero pivot in the factorization
-            raise SolveError(f"KSP set-up (factorization/preconditioner) failed: {e}") from e
+            raise SolveError(f"KSP set-up (factorization/preconditioner) failed: {petsc_message(e)}") from e
         self._phase_done("setup", t0)
 
     def _solve_rhs(self, b: PETSc.Vec, u: fem.Function) -> None:
         x = function_vector(u)
-        with self._petsc_options():
-            self.ksp.solve(b, x)
+        try:
+            with self._petsc_options():
+                self.ksp.solve(b, x)
+        except PETSc.Error as e:
+            raise SolveError(f"KSP solve failed: {petsc_message(e)}") from e
         reason = self.ksp.getConvergedReason()
         self.iterations = self.ksp.getIterationNumber()
         if reason <= 0:
@@ -482,7 +556,8 @@ class LaggedNewtonSolver:
         for it in range(1, CHORD_MAX_ITERATIONS + 1):
             b = self._residual()
             t0 = time.perf_counter()
-            self.ksp.solve(b, function_vector(du))  # LU back-substitution: reads no options
+            with deferred_signals(block=True):  # SIGINT/SIGTERM wait for C (LinearSolver._petsc_options)
+                self.ksp.solve(b, function_vector(du))  # LU back-substitution: reads no options
             self._tick("back_substitute", t0)
             du.x.scatter_forward()
             if not np.all(np.isfinite(du.x.array[: self._owned])):
@@ -615,9 +690,10 @@ class LaggedFactorizationSolver:
         pc.setReusePreconditioner(False)
         self.ksp.setOperators(self.A, self.P)
         try:
-            self.ksp.setUp()
+            with deferred_signals(block=True):  # SIGINT/SIGTERM wait for MUMPS (LinearSolver._petsc_options)
+                self.ksp.setUp()
         except PETSc.Error as e:
-            raise SolveError(f"factorization failed: {e}") from e
+            raise SolveError(f"factorization failed: {petsc_message(e)}") from e
         pc.setReusePreconditioner(True)
         self.factorizations += 1
         self._stale = False
@@ -649,7 +725,8 @@ class LaggedFactorizationSolver:
         x = function_vector(out)
         for attempt in range(2):
             t0 = time.perf_counter()
-            self.ksp.solve(b, x)
+            with deferred_signals(block=True):
+                self.ksp.solve(b, x)
             self._tick("solve", t0)
             reason = self.ksp.getConvergedReason()
             its = self.ksp.getIterationNumber()

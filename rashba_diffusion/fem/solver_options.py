@@ -282,11 +282,43 @@ def _check_option_name(key: str) -> None:
         )
 
 
+#: option-name endings whose values are numbers: (kind, lower, upper, description of the valid range).  PETSc
+#: itself ignores some of them for some solvers (``ksp_rtol`` with the direct solve), so they are checked here.
+NUMERIC_OPTIONS = {
+    "_rtol": (float, 0.0, 1.0, "(0, 1)"),
+    "_atol": (float, 0.0, None, "[0, inf)"),
+    "_dtol": (float, 0.0, None, "(0, inf)"),
+    "_divtol": (float, 0.0, None, "(0, inf)"),
+    "_threshold": (float, None, None, "a finite number"),
+    "_max_it": (int, 1, None, "an integer >= 1"),
+    "_restart": (int, 1, None, "an integer >= 1"),
+    "_levels": (int, 0, None, "an integer >= 0"),
+    "_overlap": (int, 0, None, "an integer >= 0"),
+    "_nsmooths": (int, 0, None, "an integer >= 0"),
+}
+
+
+def _check_numeric(key: str, text: str) -> None:
+    for ending, (kind, lo, hi, valid) in NUMERIC_OPTIONS.items():
+        if not key.endswith(ending):
+            continue
+        try:
+            v = kind(text)
+        except ValueError:
+            raise ParameterError(f"petsc option {key} = {text!r} is invalid; valid values: {valid}") from None
+        exclusive = ending in ("_rtol", "_dtol", "_divtol")
+        bad = v != v or v in (float("inf"), float("-inf"))
+        bad = bad or (lo is not None and (v <= lo if exclusive else v < lo)) or (hi is not None and v >= hi)
+        if bad:
+            raise ParameterError(f"petsc option {key} = {text!r} is invalid; valid values: {valid}")
+
+
 def _option_value(key: str, value) -> str:
-    """PETSc's string form of an option value (bools as true/false)."""
+    """PETSc's string form of an option value (bools as true/false); known numeric options checked."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float | str):
+        _check_numeric(key, str(value))
         return str(value)
     raise ParameterError(f"petsc option {key} = {value!r} is invalid; valid values: str, int, float or bool")
 

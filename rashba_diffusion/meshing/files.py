@@ -19,11 +19,13 @@ message lists the tags found in the file (numbers and names).
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
-import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
+from io import StringIO
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +33,7 @@ import numpy as np
 from ..errors import ParameterError
 from ..fem._compat import MPI, io, mesh, mesh_from_arrays, model_to_mesh
 from ..fem.geometry import Geometry
-from ..files import publish_staged, staging_dir
+from ..files import OutputSet, deferred_signals, new_token
 from .gmsh_tools import gmsh_model
 from .tags import CELL_NAMES, CONTACT_NAMES, SPIN_SINK_NAMES
 
@@ -44,6 +46,7 @@ MESHIO_FACETS = {2: "line", 3: "triangle"}
 FLAT_TOL = 1e-12
 
 TagSpec = int | str | list[int | str]
+LOG = logging.getLogger("rashba_diffusion")
 
 
 #: the grids and the information of a mesh XDMF file (``mesh --xdmf``, :func:`write_mesh_xdmf`), which DOLFINx's own
@@ -53,24 +56,32 @@ TagSpec = int | str | list[int | str]
 XDMF_MESH, XDMF_CELL_TAGS, XDMF_FACET_TAGS, XDMF_TAG_NAMES = "mesh", "cell_tags", "facet_tags", "tag_names"
 
 
-def write_mesh_xdmf(geometry: Geometry, path: str | os.PathLike) -> list[Path]:
+def write_mesh_xdmf(geometry: Geometry, path: str | os.PathLike, files: OutputSet | None = None) -> list[Path]:
     """Write a tagged mesh as ``path`` (.xdmf) and its HDF5 data (``path`` with ``.h5``) in DOLFINx's format.
 
     The grids :data:`XDMF_MESH`, :data:`XDMF_CELL_TAGS`, :data:`XDMF_FACET_TAGS` and the information
     :data:`XDMF_TAG_NAMES` (the tag names) let DOLFINx's ``XDMFFile`` read it back with its names, and
-    :func:`load_mesh` reads it like a ``.msh`` file.  Both files are written in a private folder beside them
-    and then moved into place (each atomically; mode 0o666 & ~umask).  Collective.
+    :func:`load_mesh` reads it like a ``.msh`` file.  Both files are written under their final names in a
+    private folder of an :class:`~rashba_diffusion.files.OutputSet` of ``path``'s folder and staged in it:
+    ``files`` (the caller commits it, with its other files) or a set of their own, committed here (so the pair
+    appears together or not at all; mode 0o666 & ~umask).  Collective.
     """
     path = Path(path)
     if path.suffix.lower() != ".xdmf":
         raise ParameterError(f"XDMF file = {str(path)!r} is invalid; valid values: a path ending in .xdmf")
     msh, comm = geometry.msh, geometry.comm
     tdim = msh.topology.dim
-    staging = comm.bcast(str(staging_dir(path.parent)) if comm.rank == 0 else None, root=0)
+    owner = comm.rank == 0
     names = [path.name, path.with_suffix(".h5").name]
+    own = files is None
+    if own:
+        token = comm.bcast(new_token() if owner else None, root=0)
+        files = OutputSet(path.parent, token=token, owner=owner, replace_previous=False)
     try:
+        staging = files.staging_dir("xdmf")
+        comm.barrier()  # rank 0 made the folder
         msh.topology.create_connectivity(tdim - 1, tdim)
-        with io.XDMFFile(comm, str(Path(staging) / path.name), "w") as f:
+        with deferred_signals(block=True), io.XDMFFile(comm, str(staging / path.name), "w") as f:  # HDF5 in C
             f.write_mesh(msh)
             for tags, name in ((geometry.cell_tags, XDMF_CELL_TAGS), (geometry.facet_tags, XDMF_FACET_TAGS)):
                 if tags is not None:
@@ -79,12 +90,16 @@ def write_mesh_xdmf(geometry: Geometry, path: str | os.PathLike) -> list[Path]:
             f.write_information(XDMF_TAG_NAMES, json.dumps({"cell": geometry.cell_tag_names,
                                                             "facet": geometry.tag_names}, sort_keys=True))
         comm.barrier()
-        out = publish_staged(staging, path.parent, names) if comm.rank == 0 else []
+        if owner:
+            for name in names:
+                files.adopt(name, staging / name)
+            if own:
+                files.commit()
+        comm.barrier()
     finally:
-        if comm.rank == 0:
-            shutil.rmtree(staging, ignore_errors=True)
-    comm.barrier()
-    return comm.bcast(out, root=0)
+        if own:
+            files.discard()
+    return [path.parent / n for n in names]
 
 
 def _xdmf_grids(path: Path) -> set[str]:
@@ -151,10 +166,17 @@ def _meshio_arrays(path: Path, cell_data_key: str | None):
     """(cells, x, gdim, cell values, facets, facet values, groups) from a meshio-readable file (rank 0)."""
     import meshio
 
+    said = StringIO()  # meshio prints its errors and warnings itself: they go into our message or log
     try:
-        m = meshio.read(str(path))
+        with contextlib.redirect_stderr(said), contextlib.redirect_stdout(said):
+            m = meshio.read(str(path))
     except (Exception, SystemExit) as e:  # meshio raises several types, and exits on some unreadable files
-        raise ParameterError(f"mesh file {str(path)!r} could not be read by meshio: {e}") from None
+        text = "; ".join(ln.strip() for ln in said.getvalue().splitlines() if ln.strip())
+        raise ParameterError(f"mesh file {str(path)!r} could not be read by meshio: {e}"
+                             f"{f' ({text})' if text else ''}") from None
+    for ln in said.getvalue().splitlines():
+        if ln.strip():
+            LOG.warning(f"meshio, reading {path}: {ln.strip()}")
     tdim = 3 if any(b.type == "tetra" for b in m.cells) else 2
     if not any(b.type == MESHIO_CELLS[tdim] for b in m.cells):
         types = sorted({b.type for b in m.cells})
@@ -219,17 +241,30 @@ def _describe(found: dict[str, set[int]], groups: dict[str, tuple[int, int]], td
     return "tags found in the file: " + "; ".join((one("cell", tdim), one("facet", tdim - 1)))
 
 
+def _fills(role_names: Iterable[str], mapped: Iterable[str]) -> bool:
+    """Whether one of ``mapped`` is one of ``role_names`` (a name ending in ``*`` is a prefix)."""
+    mapped = list(mapped)
+    for r in role_names:
+        if any(n.startswith(r[:-1]) if r.endswith("*") else n == r for n in mapped):
+            return True
+    return False
+
+
 def resolve_tag_map(tag_map: dict[str, TagSpec] | None, found: dict[str, set[int]],
                     groups: dict[str, tuple[int, int]], tdim: int, required: Iterable[str] = (),
-                    cell_names: Iterable[str] | None = None) -> dict[str, tuple[str, list[int]]]:
+                    cell_names: Iterable[str] | None = None,
+                    any_of: dict[str, Iterable[str]] | None = None) -> dict[str, tuple[str, list[int]]]:
     """{our name: ("cell" | "facet", [file tags])}, checked against the tags found in the file.
+
+    ``required``: names that must all be mapped; ``any_of``: roles, each filled by any one of its names
+    (``{"spin sinks": ["edges", "edge_low", ..., "probe_*"]}``).
 
     Raises
     ------
     ParameterError
         For an unknown file tag or name, a file tag mapped to two names, a
-        name mapped to both cells and facets, or a missing required name;
-        the message lists the tags found in the file.
+        name mapped to both cells and facets, a missing required name or an
+        unfilled role; the message lists the roles and the tags found in the file.
     """
     cell_names = CELL_NAMES if cell_names is None else frozenset(cell_names)
     found_msg = _describe(found, groups, tdim)
@@ -268,8 +303,15 @@ def resolve_tag_map(tag_map: dict[str, TagSpec] | None, found: dict[str, set[int
             raise ParameterError(f"tag map: {ours!r} -> {spec!r} mixes cell and facet tags; {found_msg}")
         out[ours] = (kinds.pop(), sorted(set(tags)))
     missing = sorted(set(required) - set(out))
-    if missing:
-        raise ParameterError(f"required tag(s) {missing} missing from the tag map / file names; {found_msg}")
+    unfilled = [f"{role} (one of {', '.join(names)})" for role, names in (any_of or {}).items()
+                if not _fills(names, out)]
+    if missing or unfilled:
+        roles = [*(f"{n!r}" for n in missing), *unfilled]
+        mapped = ", ".join(sorted(out)) or "none"
+        raise ParameterError(
+            f"required mesh roles {', '.join(roles)} are not mapped (names mapped: {mapped}): the solve would lack "
+            f"their boundary conditions or materials; {found_msg}; valid: physical groups of these names in the "
+            "file, or a tag map such as '{\"edges\": 6}'")
     return out
 
 
@@ -284,7 +326,7 @@ def _relabel(msh, dim: int, tags, mapping: dict[int, int]):
 
 def load_mesh(path: str | os.PathLike, comm: MPI.Comm = MPI.COMM_WORLD, tag_map: dict[str, TagSpec] | None = None,
               required: Iterable[str] = (), *, cell_names: Iterable[str] | None = None,
-              cell_data_key: str | None = None) -> Geometry:
+              cell_data_key: str | None = None, any_of: dict[str, Iterable[str]] | None = None) -> Geometry:
     """Read a mesh file into a :class:`~rashba_diffusion.fem.geometry.Geometry` with our tag names.
 
     Parameters
@@ -296,6 +338,9 @@ def load_mesh(path: str | os.PathLike, comm: MPI.Comm = MPI.COMM_WORLD, tag_map:
         uses the file's physical names as they are.
     required
         Names that must be mapped (e.g. ``{"hm", "fm", "interface"}``).
+    any_of
+        Roles that one of several names fills (``{"spin sinks": ["edges", ..., "probe_*"]}``; a trailing
+        ``*`` is a prefix): the film needs a spin sink, or it would solve with no boundary condition.
     cell_names
         Which of our names are materials (cells); default :data:`.tags.CELL_NAMES`.
     cell_data_key
@@ -322,7 +367,7 @@ def load_mesh(path: str | os.PathLike, comm: MPI.Comm = MPI.COMM_WORLD, tag_map:
         msh, ct, ft, groups = _read_meshio(path, comm, cell_data_key)
     tdim = msh.topology.dim
     found = {"cell": _tags_in(ct, comm), "facet": _tags_in(ft, comm)}
-    resolved = resolve_tag_map(tag_map, found, groups, tdim, required, cell_names)
+    resolved = resolve_tag_map(tag_map, found, groups, tdim, required, cell_names, any_of)
     ids = {name: tags[0] for name, (_, tags) in resolved.items()}
     maps = {kind: {t: ids[n] for n, (k, tags) in resolved.items() if k == kind for t in tags}
             for kind in ("cell", "facet")}

@@ -7,6 +7,7 @@ and :func:`write_msh`, which saves a spec's mesh as a ``.msh`` file without DOLF
 from __future__ import annotations
 
 import dataclasses
+import errno
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -15,26 +16,30 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ParameterError
-from ..files import atomic_write_with
+from ..files import atomic_write_with, deferred_signals
 from .tags import CONTACT_LEFT, CONTACT_RIGHT, FILM
 
 
 @contextmanager
 def gmsh_model(name: str) -> Iterator:
     """A fresh gmsh model (gmsh initialized here if nobody else did), removed afterwards."""
-    import gmsh
+    # SIGINT/SIGTERM are held while gmsh loads and works and delivered when the model is done (meshing is one
+    # long C call, which Python could not interrupt anyway); the thread libgmsh starts when it loads inherits
+    # the blocked signals, so that they reach the main thread only (cli.contract.startup_guard says why)
+    with deferred_signals(block=True):
+        import gmsh
 
-    initialized_here = not gmsh.isInitialized()
-    if initialized_here:
-        gmsh.initialize(interruptible=False)
-    try:
-        gmsh.option.setNumber("General.Terminal", 0)
-        gmsh.model.add(name)
-        yield gmsh
-    finally:
-        gmsh.model.remove()
+        initialized_here = not gmsh.isInitialized()
         if initialized_here:
-            gmsh.finalize()
+            gmsh.initialize(interruptible=False)
+        try:
+            gmsh.option.setNumber("General.Terminal", 0)
+            gmsh.model.add(name)
+            yield gmsh
+        finally:
+            gmsh.model.remove()
+            if initialized_here:
+                gmsh.finalize()
 
 
 def group_by_bbox(gmsh, dim: int, tags: Iterable[int], classify: Callable[..., int | None]) -> dict[int, list[int]]:
@@ -126,9 +131,26 @@ def check_msh_path(path: str | os.PathLike | None) -> None:
         raise ParameterError(f"mesh file = {str(path)!r} is invalid; valid values: a path ending in .msh")
 
 
+def check_msh_complete(path: str | os.PathLike) -> None:
+    """gmsh does not report a failed write (a full disk leaves a truncated file): the file must end with the
+    end of a section (``$End...``); else OSError (ENOSPC when the disk has no free block)."""
+    with open(path, "rb") as f:
+        f.seek(0, os.SEEK_END)
+        f.seek(max(0, f.tell() - 64))
+        tail = f.read().rstrip(b"\n").rsplit(b"\n", 1)[-1]
+    if not tail.startswith(b"$End"):
+        st = os.statvfs(Path(path).parent)
+        code = errno.ENOSPC if st.f_bavail == 0 else errno.EIO
+        raise OSError(code, f"{os.strerror(code)}: gmsh wrote an incomplete file", str(path))
+
+
 def save_model(gmsh, path: str | os.PathLike) -> None:
-    """Save the current gmsh model as ``path``, atomically."""
-    atomic_write_with(path, gmsh.write)
+    """Save the current gmsh model as ``path``, atomically; a truncated file (a full disk) is an OSError."""
+    def write(tmp: str) -> None:
+        gmsh.write(tmp)
+        check_msh_complete(tmp)
+
+    atomic_write_with(path, write)
 
 
 def write_msh(spec, path: str | os.PathLike, comm=None) -> dict:

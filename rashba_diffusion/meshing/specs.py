@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from ..errors import ParameterError
-from ..validation import check_positive
+from ..validation import check_length
 from .gmsh_tools import (
     add_film,
     add_groups,
@@ -69,6 +69,48 @@ BULK_CELL_RATIO = 8.0
 #: default geometric growth of the layer heights away from the bilayer interface
 LAYER_GROWTH = 1.2
 
+#: triangles per unit area of a triangulation with edge length h, times h²: 1/(√3 h²/4)
+TRIANGLES_PER_H2 = 4.0 / math.sqrt(3.0)
+#: tetrahedra per prism of an extruded triangle
+TETS_PER_PRISM = 3
+
+
+def graded_cells(area_nm2: float, refined_nm: float, cell_nm: float, cell_bulk_nm: float,
+                 layer_nm: float) -> float:
+    """Estimated triangles of a 2D film refined toward curves of total length ``refined_nm``.
+
+    The size field of :func:`.gmsh_tools.refine_toward`: ``cell_nm`` within ``layer_nm`` of the curves,
+    growing linearly to ``cell_bulk_nm`` over another ``layer_nm`` (∫ dd/h(d)² = layer/(h h_b) there), then
+    ``cell_bulk_nm``.  Bands that would overlap are capped by the area.  Checked against gmsh's counts in
+    ``tests/unit/test_size_estimates.py``.
+    """
+    near = min(area_nm2, refined_nm * layer_nm)
+    ramp = min(area_nm2 - near, refined_nm * layer_nm)
+    bulk = area_nm2 - near - ramp
+    return TRIANGLES_PER_H2 * (near / cell_nm**2 + ramp / (cell_nm * cell_bulk_nm) + bulk / cell_bulk_nm**2)
+
+
+def layer_count(thickness_nm: float, cell_nm: float, cell_max_nm: float, growth: float) -> int:
+    """How many layers :func:`.gmsh_tools.layer_heights` cuts a thickness into (without building the list)."""
+    if growth <= 1.0 or cell_max_nm <= cell_nm:
+        return max(1, math.ceil(thickness_nm / cell_max_nm - 1e-12))
+    k = math.ceil(math.log(cell_max_nm / cell_nm) / math.log(growth))  # layers until the cap
+    grown = cell_nm * (growth**k - 1.0) / (growth - 1.0)
+    if thickness_nm <= grown:
+        return max(1, math.ceil(math.log1p(thickness_nm * (growth - 1.0) / cell_nm) / math.log(growth) - 1e-12))
+    return k + math.ceil((thickness_nm - grown) / cell_max_nm - 1e-12)
+
+
+def lagrange_nodes(cells: float, tdim: int, degree: int) -> float:
+    """Nodes of the degree-``degree`` Lagrange space on ``cells`` simplices of a large mesh.
+
+    1D: p·cells + 1; triangles: p²/2 per cell (vertices ≈ cells/2, edges ≈ 3 cells/2); tetrahedra: p³/6 per
+    cell (vertices ≈ cells/6, edges ≈ 7 cells/6).
+    """
+    if tdim == 1:
+        return degree * cells + 1.0
+    return cells * degree**tdim / math.factorial(tdim)
+
 
 def _check_at_most(name: str, value: float, unit: str, bound_name: str, bound: float) -> None:
     if value > bound:
@@ -104,7 +146,7 @@ def _refinement(cell_nm: float, cell_bulk_nm: float | None, edge_layer_nm: float
     """Validated (cell_bulk_nm, edge_layer_nm) of the 2D films, with their defaults filled in."""
     hb = cell_nm * BULK_CELL_RATIO if cell_bulk_nm is None else cell_bulk_nm
     layer = default_layer_nm if edge_layer_nm is None else edge_layer_nm
-    return check_positive("cell_bulk_nm", hb, "nm"), check_positive("edge_layer_nm", layer, "nm")
+    return check_length("cell_bulk_nm", hb), check_length("edge_layer_nm", layer)
 
 
 #: help text of the refinement fields shared by the 2D films
@@ -125,6 +167,10 @@ class MeshSpec:
 
     def roles(self) -> dict:  # pragma: no cover - interface
         """Geometry keyword arguments (width, length, spin sinks, contacts, midline)."""
+        raise NotImplementedError
+
+    def estimate_cells(self) -> float:  # pragma: no cover - interface
+        """The number of cells gmsh will make, estimated before it runs (the size guards use it)."""
         raise NotImplementedError
 
 
@@ -154,10 +200,10 @@ class WireMesh(MeshSpec):
     }
 
     def __post_init__(self) -> None:
-        _set(self, "length_nm", check_positive("length_nm", self.length_nm, "nm"))
-        w = check_positive("width_nm", self.width_nm, "nm")
+        _set(self, "length_nm", check_length("length_nm", self.length_nm))
+        w = check_length("width_nm", self.width_nm)
         _set(self, "width_nm", w)
-        h = check_positive("cell_nm", self.cell_nm, "nm")
+        h = check_length("cell_nm", self.cell_nm)
         _check_at_most("cell_nm", h, "nm", "width_nm/2", w / 2)
         _set(self, "cell_nm", h)
         hb, layer = _refinement(h, self.cell_bulk_nm, self.edge_layer_nm, w / 10.0)
@@ -188,6 +234,10 @@ class WireMesh(MeshSpec):
         refine_toward(gmsh, groups[EDGE_LOW] + groups[EDGE_HIGH], self.cell_nm, self.cell_bulk_nm,
                        self.edge_layer_nm, max(100, int(4 * lx / self.cell_nm)))
         gmsh.model.mesh.generate(2)
+
+    def estimate_cells(self) -> float:
+        lx, w = self.length_nm, self.width_nm
+        return graded_cells(lx * w, 2 * lx, self.cell_nm, self.cell_bulk_nm, self.edge_layer_nm)
 
     def roles(self) -> dict:
         return dict(width_nm=self.width_nm, length_nm=self.length_nm, spin_sinks=(EDGE_LOW, EDGE_HIGH),
@@ -228,11 +278,11 @@ class HallBarMesh(MeshSpec):
     }
 
     def __post_init__(self) -> None:
-        lx = check_positive("length_nm", self.length_nm, "nm")
-        w = check_positive("width_nm", self.width_nm, "nm")
-        aw = check_positive("arm_width_nm", self.arm_width_nm, "nm")
-        al = check_positive("arm_length_nm", self.arm_length_nm, "nm")
-        h = check_positive("cell_nm", self.cell_nm, "nm")
+        lx = check_length("length_nm", self.length_nm)
+        w = check_length("width_nm", self.width_nm)
+        aw = check_length("arm_width_nm", self.arm_width_nm)
+        al = check_length("arm_length_nm", self.arm_length_nm)
+        h = check_length("cell_nm", self.cell_nm)
         _check_at_most("cell_nm", h, "nm", "min(width_nm, arm_width_nm)/2", min(w, aw) / 2)
         pos = (lx / 3, 2 * lx / 3) if self.arm_positions_nm is None else tuple(self.arm_positions_nm)
         if not pos:
@@ -300,6 +350,13 @@ class HallBarMesh(MeshSpec):
                        max(100, int(2 * perimeter / self.cell_nm)))
         gmsh.model.mesh.generate(2)
 
+    def estimate_cells(self) -> float:
+        lx, w, aw, al = self.length_nm, self.width_nm, self.arm_width_nm, self.arm_length_nm
+        arms = len(self.arm_positions_nm)
+        area = lx * w + 2 * arms * aw * al
+        refined = 2 * lx + 4 * arms * al + 2 * arms * aw  # every boundary but the contacts
+        return graded_cells(area, refined, self.cell_nm, self.cell_bulk_nm, self.edge_layer_nm)
+
     def roles(self) -> dict:
         # the probe ends are film edges like the others: spin sinks, no charge current (floating)
         return dict(width_nm=self.width_nm, length_nm=self.length_nm,
@@ -341,14 +398,14 @@ class NotchedWireMesh(MeshSpec):
     }
 
     def __post_init__(self) -> None:
-        lx = check_positive("length_nm", self.length_nm, "nm")
-        w = check_positive("width_nm", self.width_nm, "nm")
+        lx = check_length("length_nm", self.length_nm)
+        w = check_length("width_nm", self.width_nm)
         depth_bound, bound_name = (w / 2, "width_nm/2") if self.double_sided else (w, "width_nm")
         depth = _check_nonnegative_below("notch_depth_nm", self.notch_depth_nm, "nm", bound_name, depth_bound)
-        nw = check_positive("notch_width_nm", self.notch_width_nm, "nm")
+        nw = check_length("notch_width_nm", self.notch_width_nm)
         if nw >= lx:
             raise ParameterError(f"notch_width_nm = {nw!r} nm is invalid; valid range: (0, length_nm = {lx:g})")
-        h = check_positive("cell_nm", self.cell_nm, "nm")
+        h = check_length("cell_nm", self.cell_nm)
         neck = w - (2 if self.double_sided else 1) * depth
         _check_at_most("cell_nm", h, "nm", "constriction width/2", neck / 2)
         hb, layer = _refinement(h, self.cell_bulk_nm, self.edge_layer_nm, w / 10.0)
@@ -405,6 +462,13 @@ class NotchedWireMesh(MeshSpec):
                        max(100, int(8 * (lx + w) / self.cell_nm)))
         gmsh.model.mesh.generate(2)
 
+    def estimate_cells(self) -> float:
+        lx, w, d = self.length_nm, self.width_nm, self.notch_depth_nm
+        sides = 2 if self.double_sided else 1
+        area = lx * w - sides * d * self.notch_width_nm
+        refined = 2 * lx + 2 * sides * d
+        return graded_cells(area, refined, self.cell_nm, self.cell_bulk_nm, self.edge_layer_nm)
+
     def roles(self) -> dict:
         return dict(width_nm=self.width_nm, length_nm=self.length_nm, spin_sinks=(EDGES,),
                     contacts=(CONTACT_LEFT, CONTACT_RIGHT), midline=MIDLINE)
@@ -412,16 +476,16 @@ class NotchedWireMesh(MeshSpec):
 
 def _check_bilayer(spec) -> None:
     """Shared validation of the bilayer thicknesses and cell sizes (sets the defaults)."""
-    d_n = check_positive("hm_thickness_nm", spec.hm_thickness_nm, "nm")
-    d_f = check_positive("fm_thickness_nm", spec.fm_thickness_nm, "nm")
-    h = check_positive("cell_nm", spec.cell_nm, "nm")
+    d_n = check_length("hm_thickness_nm", spec.hm_thickness_nm)
+    d_f = check_length("fm_thickness_nm", spec.fm_thickness_nm)
+    h = check_length("cell_nm", spec.cell_nm)
     _check_at_most("cell_nm", h, "nm", "min(hm_thickness_nm, fm_thickness_nm)", min(d_n, d_f))
-    hmax = h * BULK_CELL_RATIO if spec.cell_max_nm is None else check_positive("cell_max_nm", spec.cell_max_nm, "nm")
+    hmax = h * BULK_CELL_RATIO if spec.cell_max_nm is None else check_length("cell_max_nm", spec.cell_max_nm)
     if hmax < h:
         raise ParameterError(f"cell_max_nm = {hmax!r} nm is invalid; valid range: [cell_nm = {h:g}, inf)")
     lat = hmax if spec.lateral_cell_nm is None else spec.lateral_cell_nm
     for name, v in (("hm_thickness_nm", d_n), ("fm_thickness_nm", d_f), ("cell_nm", h), ("cell_max_nm", hmax),
-                    ("lateral_cell_nm", check_positive("lateral_cell_nm", lat, "nm")),
+                    ("lateral_cell_nm", check_length("lateral_cell_nm", lat)),
                     ("growth", _check_growth(spec.growth))):
         _set(spec, name, v)
 
@@ -434,6 +498,12 @@ _BILAYER_HELP = {
     "lateral_cell_nm": "in-plane cell size (nm); default cell_max_nm",
     "growth": "ratio of successive cell heights away from the interface (1 = uniform)",
 }
+
+
+def bilayer_layers(spec) -> int:
+    """Cell layers across both thicknesses of a bilayer mesh spec."""
+    return sum(layer_count(d, spec.cell_nm, spec.cell_max_nm, spec.growth)
+               for d in (spec.hm_thickness_nm, spec.fm_thickness_nm))
 
 
 def _classify_bilayer(spec, tol: float, length_nm: float | None):
@@ -488,7 +558,7 @@ class BilayerCrossSectionMesh(MeshSpec):
     HELP: ClassVar[dict[str, str]] = {"width_nm": "stripe width W, y in [0, W] (nm)", **_BILAYER_HELP}
 
     def __post_init__(self) -> None:
-        _set(self, "width_nm", check_positive("width_nm", self.width_nm, "nm"))
+        _set(self, "width_nm", check_length("width_nm", self.width_nm))
         _check_bilayer(self)
 
     def build(self, gmsh) -> None:
@@ -508,6 +578,9 @@ class BilayerCrossSectionMesh(MeshSpec):
                                 _classify_bilayer(self, tol, None))
         add_groups(gmsh, 1, groups, BILAYER_FACETS)
         gmsh.model.mesh.generate(2)
+
+    def estimate_cells(self) -> float:
+        return 2.0 * max(2, math.ceil(self.width_nm / self.lateral_cell_nm)) * bilayer_layers(self)
 
     def roles(self) -> dict:
         return dict(width_nm=self.width_nm, length_nm=None, spin_sinks=(), contacts=(), midline=None)
@@ -542,8 +615,8 @@ class BilayerStripeMesh(MeshSpec):
     }
 
     def __post_init__(self) -> None:
-        _set(self, "length_nm", check_positive("length_nm", self.length_nm, "nm"))
-        _set(self, "width_nm", check_positive("width_nm", self.width_nm, "nm"))
+        _set(self, "length_nm", check_length("length_nm", self.length_nm))
+        _set(self, "width_nm", check_length("width_nm", self.width_nm))
         _check_bilayer(self)
         _check_at_most("lateral_cell_nm", self.lateral_cell_nm, "nm", "min(length_nm, width_nm)",
                        min(self.length_nm, self.width_nm))
@@ -567,6 +640,10 @@ class BilayerStripeMesh(MeshSpec):
         add_groups(gmsh, 2, groups, {**BILAYER_FACETS, **CONTACT_FACETS})
         gmsh.option.setNumber("Mesh.MeshSizeMax", h)
         gmsh.model.mesh.generate(3)
+
+    def estimate_cells(self) -> float:
+        triangles = TRIANGLES_PER_H2 * self.length_nm * self.width_nm / self.lateral_cell_nm**2
+        return TETS_PER_PRISM * triangles * bilayer_layers(self)
 
     def roles(self) -> dict:
         return dict(width_nm=self.width_nm, length_nm=self.length_nm, spin_sinks=(),

@@ -13,7 +13,7 @@ import numpy as np
 from ..errors import ParameterError
 from ..fem._compat import MPI, mesh
 from ..fem.geometry import Geometry
-from ..validation import check_positive
+from ..validation import check_length
 from .tags import (
     BILAYER_FACETS,
     BOTTOM_HALF,
@@ -31,8 +31,8 @@ from .tags import (
 
 def cross_section(comm: MPI.Comm, width_nm: float, cell_nm: float) -> Geometry:
     """Uniform 1D mesh of [0, W] (nm) with the two edges tagged as spin sinks."""
-    w = check_positive("width_nm", width_nm, "nm")
-    h = check_positive("cell_nm", cell_nm, "nm")
+    w = check_length("width_nm", width_nm)
+    h = check_length("cell_nm", cell_nm)
     if h > w:
         raise ParameterError(f"cell_nm = {cell_nm!r} nm is invalid; valid range: (0, width_nm = {w:g}]")
     n = max(2, math.ceil(w / h))
@@ -62,10 +62,10 @@ def bilayer_mesh(comm, hm_thickness_nm: float, fm_thickness_nm: float | None, ce
     HM at −d_N ≤ z ≤ 0, FM at 0 ≤ z ≤ d_F (absent when ``fm_thickness_nm`` is None: the interface is then the
     top boundary), y ∈ [0, W].  Cells "hm"/"fm"; facets "interface", "hm_bottom", "fm_top", "sides".
     """
-    d_n = check_positive("hm_thickness_nm", hm_thickness_nm, "nm")
-    h = check_positive("cell_nm", cell_nm, "nm")
+    d_n = check_length("hm_thickness_nm", hm_thickness_nm)
+    h = check_length("cell_nm", cell_nm)
     n_hm = max(2, math.ceil(d_n / h))
-    d_f = 0.0 if fm_thickness_nm is None else check_positive("fm_thickness_nm", fm_thickness_nm, "nm")
+    d_f = 0.0 if fm_thickness_nm is None else check_length("fm_thickness_nm", fm_thickness_nm)
     n_fm = 0 if fm_thickness_nm is None else max(2, math.ceil(d_f / h))
     h_hm, h_fm = d_n / n_hm, (d_f / n_fm if n_fm else 0.0)
     n = n_hm + n_fm
@@ -73,7 +73,7 @@ def bilayer_mesh(comm, hm_thickness_nm: float, fm_thickness_nm: float | None, ce
         msh = mesh.create_interval(comm, n, [0.0, float(n)])
         zaxis = 0
     else:
-        w = check_positive("width_nm", width_nm, "nm")
+        w = check_length("width_nm", width_nm)
         n_y = max(2, math.ceil(w / h))
         msh = mesh.create_rectangle(comm, [[0.0, 0.0], [float(n_y), float(n)]], [n_y, n],
                                     cell_type=mesh.CellType.triangle)
@@ -121,8 +121,8 @@ def bilayer_mesh(comm, hm_thickness_nm: float, fm_thickness_nm: float | None, ce
 def film_halves(comm: MPI.Comm, thickness_nm: float, cell_nm: float) -> tuple[mesh.Mesh, mesh.MeshTags]:
     """A 1D mesh of the film 0 ≤ z ≤ d (an even number of cells of at most ``cell_nm``, so z = d/2 is a vertex)
     and its cell tags: :data:`.tags.BOTTOM_HALF` below d/2, :data:`.tags.TOP_HALF` above."""
-    d = check_positive("thickness_nm", thickness_nm, "nm")
-    n = 2 * max(2, math.ceil(d / (2 * check_positive("cell_nm", cell_nm, "nm"))))
+    d = check_length("thickness_nm", thickness_nm)
+    n = 2 * max(2, math.ceil(d / (2 * check_length("cell_nm", cell_nm))))
     msh = mesh.create_interval(comm, n, [0.0, d])
     cells_bottom = mesh.locate_entities(msh, 1, lambda p: p[0] <= 0.5 * d + 1e-9 * d)
     cells_top = mesh.locate_entities(msh, 1, lambda p: p[0] >= 0.5 * d - 1e-9 * d)
@@ -143,9 +143,9 @@ def graded_strip(comm: MPI.Comm, length_nm: float, width_nm: float, cell_x_nm: f
     The y coordinate t ∈ [0, 1] is mapped to W (t − g sin(2πt)/2π), whose
     slope 1 − g cos(2πt) is 1 − g at the edges and 1 + g in the middle.
     """
-    lx = check_positive("length_nm", length_nm, "nm")
-    w = check_positive("width_nm", width_nm, "nm")
-    hx = check_positive("cell_x_nm", cell_x_nm, "nm")
+    lx = check_length("length_nm", length_nm)
+    w = check_length("width_nm", width_nm)
+    hx = check_length("cell_x_nm", cell_x_nm)
     nx = max(2, int(round(lx / hx)))
     msh = mesh.create_rectangle(comm, [np.array([0.0, 0.0]), np.array([lx, w])], [nx, int(cells_y)])
     x = msh.geometry.x
@@ -172,8 +172,8 @@ def wire_along_x(comm: MPI.Comm, length_nm: float, cell_nm: float) -> Geometry:
     """Uniform 1D mesh of a wire 0 ≤ x ≤ L (nm) along its axis (the LLG's 1D wire; "plane" mode: ∂x is the mesh
     derivative).  Both ends are contacts (ν = 0) and spin sinks (s = 0): a current flows through the wire and the
     spin current leaves it there, so a uniform end region carries no boundary layer."""
-    length = check_positive("length_nm", length_nm, "nm")
-    h = check_positive("cell_nm", cell_nm, "nm")
+    length = check_length("length_nm", length_nm)
+    h = check_length("cell_nm", cell_nm)
     if h > length / 2:
         raise ParameterError(f"cell_nm = {cell_nm!r} nm is invalid; valid range: (0, length_nm/2 = {length / 2:g}]")
     n = max(2, math.ceil(length / h))
@@ -194,8 +194,8 @@ def wire_along_x(comm: MPI.Comm, length_nm: float, cell_nm: float) -> Geometry:
 def pumping_line(comm: MPI.Comm, length_nm: float, cell_nm: float) -> Geometry:
     """The line 0 ≤ x ≤ L (nm) with uniform cells, for textures along x: mode ``"plane"`` (the coordinate is x,
     the film is infinite and uniform along y), contacts (ν = 0) at x = 0 and x = L, no spin sinks."""
-    lx = check_positive("length_nm", length_nm, "nm")
-    h = check_positive("cell_nm", cell_nm, "nm")
+    lx = check_length("length_nm", length_nm)
+    h = check_length("cell_nm", cell_nm)
     n = max(4, math.ceil(lx / h))
     msh = mesh.create_interval(comm, n, [0.0, lx])
     msh.topology.create_connectivity(0, 1)
@@ -216,9 +216,9 @@ def pumping_rectangle(comm: MPI.Comm, length_nm: float, width_nm: float, edge_ce
     (1 + g)/(1 − g) times that in the middle.  The whole boundary is a contact (ν = 0: the film is
     short-circuited in both directions, as the infinite film is), tagged ``contact_left``/``contact_right``
     (x = 0, L) and ``edge_low``/``edge_high`` (y = 0, W); spin is natural everywhere (no sinks)."""
-    lx = check_positive("length_nm", length_nm, "nm")
-    w = check_positive("width_nm", width_nm, "nm")
-    h = check_positive("edge_cell_nm", edge_cell_nm, "nm")
+    lx = check_length("length_nm", length_nm)
+    w = check_length("width_nm", width_nm)
+    h = check_length("edge_cell_nm", edge_cell_nm)
     nx, ny = (max(4, math.ceil((1.0 - EDGE_GRADING) * size / h)) for size in (lx, w))
     msh = mesh.create_rectangle(comm, [np.array([0.0, 0.0]), np.array([lx, w])], [nx, ny])
     x = msh.geometry.x

@@ -32,8 +32,8 @@ import numpy as np
 
 from ..errors import ParameterError
 from ..units import HBAR_OVER_2E, NM
-from ..validation import check_finite, check_positive, unit_vector
-from .torque import decompose
+from ..validation import MAX_LENGTH_NM, check_length, check_magnitude, check_positive, unit_vector
+from .torque import MAX_MS_A_PER_M, decompose
 from .vectors import EPS, Z_HAT
 
 InterfaceKind = Literal["mixing", "continuous"]
@@ -46,6 +46,13 @@ SIGMA_HAT = np.cross(INTERFACE_NORMAL, CURRENT_DIRECTION)
 #: defaults of ``rashba-diffusion bilayer`` and of the bilayer TOML schema: a Pt-like HM, a Pt/Co-like interface
 DEFAULTS = {"hm_thickness_nm": 3.0, "hm_lambda_nm": 1.4, "hm_sigma_s_per_m": 7e6, "theta_sh": 0.19,
             "g_mix_real_s_per_m2": 5e14, "g_mix_imag_s_per_m2": 1e14, "j_a_per_m2": 1e11}
+#: valid ranges of the bilayer's inputs (docs/reliability.md, "Bounds"): far beyond measured values (σ of Ag
+#: 6.3e7 S/m, |θ_SH| ≲ 1 in metals, G↑↓ of Pt/Co ~5e14 S/m², j ≲ 1e12 A/m² before the film melts), inside
+#: floating point with a wide margin
+MAX_CONDUCTIVITY_S_PER_M = 1e10
+MAX_THETA_SH = 100.0
+MAX_G_MIX_S_PER_M2 = 1e24  # the closed form's G → ∞ limit is studied at 1e22
+MAX_CURRENT_A_PER_M2 = 1e15
 #: m of ``rashba-diffusion bilayer`` and of the bilayer TOML schema: ẑ, the perpendicular magnet of a Pt/Co-like
 #: stack.  m ⟂ σ̂, so the torque itself is non-zero and its DL/FL basis (m×(σ̂×m) = σ̂, σ̂×m = x̂) is orthonormal in
 #: every geometry; m ∥ σ̂ would leave only the linear-response coefficients (docs/model.md §11.5)
@@ -82,10 +89,12 @@ class HeavyMetal:
     theta_sh: float = DEFAULTS["theta_sh"]
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "thickness_nm", check_positive("hm_thickness_nm", self.thickness_nm, "nm"))
-        object.__setattr__(self, "lambda_nm", check_positive("hm_lambda_nm", self.lambda_nm, "nm"))
-        object.__setattr__(self, "sigma_s_per_m", check_positive("hm_sigma_s_per_m", self.sigma_s_per_m, "S/m"))
-        object.__setattr__(self, "theta_sh", check_finite("theta_sh", self.theta_sh, "(dimensionless)"))
+        object.__setattr__(self, "thickness_nm", check_length("hm_thickness_nm", self.thickness_nm))
+        object.__setattr__(self, "lambda_nm", check_length("hm_lambda_nm", self.lambda_nm))
+        object.__setattr__(self, "sigma_s_per_m", check_positive("hm_sigma_s_per_m", self.sigma_s_per_m, "S/m",
+                                                                 upper=MAX_CONDUCTIVITY_S_PER_M))
+        object.__setattr__(self, "theta_sh", check_magnitude("theta_sh", self.theta_sh, "(dimensionless)",
+                                                             MAX_THETA_SH))
 
 
 @dataclass(frozen=True)
@@ -117,13 +126,14 @@ class Ferromagnet:
     ms_a_per_m: float | None = None
 
     def __post_init__(self) -> None:
-        for name, unit, inf_ok in (
-            ("thickness_nm", "nm", False), ("sigma_s_per_m", "S/m", False), ("lambda_j_nm", "nm", True),
-            ("lambda_phi_nm", "nm", True), ("lambda_sf_nm", "nm", True), ("ms_a_per_m", "A/m", False),
+        for name, unit, inf_ok, upper in (
+            ("thickness_nm", "nm", False, MAX_LENGTH_NM), ("sigma_s_per_m", "S/m", False, MAX_CONDUCTIVITY_S_PER_M),
+            ("lambda_j_nm", "nm", True, MAX_LENGTH_NM), ("lambda_phi_nm", "nm", True, MAX_LENGTH_NM),
+            ("lambda_sf_nm", "nm", True, MAX_LENGTH_NM), ("ms_a_per_m", "A/m", False, MAX_MS_A_PER_M),
         ):  # fmt: skip
             v = getattr(self, name)
             if v is not None:
-                object.__setattr__(self, name, check_positive(f"fm_{name}", v, unit, allow_inf=inf_ok))
+                object.__setattr__(self, name, check_positive(f"fm_{name}", v, unit, allow_inf=inf_ok, upper=upper))
         if not self.is_ideal_sink and self.thickness_nm is None:
             raise ParameterError(
                 "fm_thickness_nm = None nm is invalid for a finite ferromagnet (its lengths are given); "
@@ -163,10 +173,9 @@ class Interface:
     def __post_init__(self) -> None:
         if self.kind not in ("mixing", "continuous"):
             raise ParameterError(f"interface = {self.kind!r} is invalid; valid values: 'mixing', 'continuous'")
-        gr = check_finite("g_mix_real_s_per_m2", self.g_mix_real_s_per_m2, "S/m²")
-        if gr < 0:
-            raise ParameterError(f"g_mix_real_s_per_m2 = {gr:g} S/m² is invalid; valid range: [0, inf)")
-        gi = check_finite("g_mix_imag_s_per_m2", self.g_mix_imag_s_per_m2, "S/m²")
+        gr = check_magnitude("g_mix_real_s_per_m2", self.g_mix_real_s_per_m2, "S/m²", MAX_G_MIX_S_PER_M2,
+                             nonnegative=True)
+        gi = check_magnitude("g_mix_imag_s_per_m2", self.g_mix_imag_s_per_m2, "S/m²", MAX_G_MIX_S_PER_M2)
         object.__setattr__(self, "g_mix_real_s_per_m2", gr)
         object.__setattr__(self, "g_mix_imag_s_per_m2", gi)
 
@@ -202,9 +211,10 @@ def spin_hall_source(theta_sh: float, j_a_per_m2: np.ndarray) -> np.ndarray:
 
 def check_current_density(j_a_per_m2: float) -> float:
     """The charge current density j_N (A/m²) as a float; finite and non-zero (the efficiencies divide by it)."""
-    j_n = check_finite("j_a_per_m2", j_a_per_m2, "A/m²")
+    j_n = check_magnitude("j_a_per_m2", j_a_per_m2, "A/m²", MAX_CURRENT_A_PER_M2)
     if j_n == 0.0:
-        raise ParameterError("j_a_per_m2 = 0.0 A/m² is invalid (the efficiencies divide by it); valid range: ≠ 0")
+        raise ParameterError(f"j_a_per_m2 = 0.0 A/m² is invalid (the efficiencies divide by it); valid range: "
+                             f"0 < |j| <= {MAX_CURRENT_A_PER_M2:g}")
     return j_n
 
 

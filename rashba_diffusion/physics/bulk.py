@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import SolveError
 from ..units import V_PER_M_TO_EV_PER_NM
 from ..validation import unit_vector
 from .rashba import Coefficients, Drive, Film
@@ -73,6 +74,14 @@ class BulkResult:
         return self.s * 1e18
 
 
+def _linear_solve(A: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``A⁻¹ b``; a singular system (no relaxation of some spin component) is a failed solve, not a crash."""
+    try:
+        return np.linalg.solve(A, b)
+    except np.linalg.LinAlgError:
+        raise SolveError("the infinite medium's equations (Eq. 26) are singular for these parameters") from None
+
+
 def solve_bulk(
     film: Film | Coefficients,
     drive: Drive,
@@ -106,7 +115,7 @@ def solve_bulk(
     X = source_eq33(c, m, eE)
     g = 0.0
     if hall_free_normal is None:
-        s = np.linalg.solve(M, X)
+        s = _linear_solve(M, X)
     else:
         n = np.asarray(unit_vector("hall_free_normal", hall_free_normal, in_plane=True))
         # B and R sources of a density gradient g n̂ (per unit g): NF eE -> g n̂
@@ -122,7 +131,7 @@ def solve_bulk(
         K[3, :3] = row_s
         K[3, 3] = -c.D
         rhs = np.concatenate([X, [c.D * c.NF * np.dot(eE, n)]])
-        sol = np.linalg.solve(K, rhs)
+        sol = _linear_solve(K, rhs)
         s, g = sol[:3], float(sol[3])
     T = torque_from_spin(c, m, s)
     t_perp, t_par = decompose(T, m, drive.transverse)

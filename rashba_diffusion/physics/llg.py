@@ -51,20 +51,39 @@ TorqueFunction = Callable[[np.ndarray, float], np.ndarray]
 
 
 
-def _non_negative(name: str, value: float, unit: str) -> float:
+#: bounds of the macrospin's inputs, where the model (or floating point) ends: Ms 5x that of Fe65Co35 (as
+#: physics.torque.MAX_MS_A_PER_M), gamma 60x the electron's, a Gilbert damping of 100, fields of 1e4 T
+MAX_MS_A_PER_M = 1e7
+MAX_GAMMA_RAD_PER_S_T = 1e13
+MAX_ALPHA_GILBERT = 100.0
+MAX_FIELD_T = 1e4
+
+
+def _non_negative(name: str, value: float, unit: str, upper: float = math.inf) -> float:
     v = check_finite(name, value, unit)
-    if v < 0.0:
-        raise ParameterError(f"{name} = {value!r} {unit} is invalid; valid range: [0, inf)")
+    if not 0.0 <= v <= upper:
+        raise ParameterError(f"{name} = {value!r} {unit} is invalid; valid range: [0, {upper:g}]")
     return v
 
 
-def _finite_vector(name: str, value, unit: str) -> Vector:
+def _field(name: str, value: float) -> float:
+    """A field in T: finite, |B| <= MAX_FIELD_T."""
+    v = check_finite(name, value, "T")
+    if abs(v) > MAX_FIELD_T:
+        raise ParameterError(f"{name} = {value!r} T is invalid; valid range: [-{MAX_FIELD_T:g}, {MAX_FIELD_T:g}]")
+    return v
+
+
+def _finite_vector(name: str, value, unit: str, max_abs: float | None = None) -> Vector:
     try:
         v = np.asarray(value, dtype=float).reshape(-1)
     except (TypeError, ValueError):
         raise ParameterError(f"{name} = {value!r} {unit}: not a 3-vector of numbers") from None
     if v.size != 3 or not np.all(np.isfinite(v)):
         raise ParameterError(f"{name} = {value!r} {unit}: need 3 finite components")
+    if max_abs is not None and float(np.max(np.abs(v))) > max_abs:
+        raise ParameterError(f"{name} = {value!r} {unit} is invalid; valid range: each component in "
+                             f"[-{max_abs:g}, {max_abs:g}]")
     return (float(v[0]), float(v[1]), float(v[2]))
 
 
@@ -128,17 +147,19 @@ class MacrospinParameters:
 
     def __post_init__(self) -> None:
         s = object.__setattr__
-        s(self, "ms_a_per_m", check_positive("ms_a_per_m", self.ms_a_per_m, "A/m"))
-        s(self, "alpha_gilbert", _non_negative("alpha_gilbert", self.alpha_gilbert, "(dimensionless)"))
-        s(self, "gamma_rad_per_s_t", check_positive("gamma_rad_per_s_t", self.gamma_rad_per_s_t, "rad/(s·T)"))
-        s(self, "b_ext_t", _finite_vector("b_ext_t", self.b_ext_t, "T"))
-        s(self, "b_k_t", _non_negative("b_k_t", self.b_k_t, "T"))
-        s(self, "b_hard_t", _non_negative("b_hard_t", self.b_hard_t, "T"))
+        s(self, "ms_a_per_m", check_positive("ms_a_per_m", self.ms_a_per_m, "A/m", upper=MAX_MS_A_PER_M))
+        s(self, "alpha_gilbert", _non_negative("alpha_gilbert", self.alpha_gilbert, "(dimensionless)",
+                                               MAX_ALPHA_GILBERT))
+        s(self, "gamma_rad_per_s_t", check_positive("gamma_rad_per_s_t", self.gamma_rad_per_s_t, "rad/(s·T)",
+                                                    upper=MAX_GAMMA_RAD_PER_S_T))
+        s(self, "b_ext_t", _finite_vector("b_ext_t", self.b_ext_t, "T", MAX_FIELD_T))
+        s(self, "b_k_t", _non_negative("b_k_t", self.b_k_t, "T", MAX_FIELD_T))
+        s(self, "b_hard_t", _non_negative("b_hard_t", self.b_hard_t, "T", MAX_FIELD_T))
         for name in ("easy_axis", "hard_axis", "sigma", "p"):
             s(self, name, unit_vector(name, getattr(self, name)))
         s(self, "demag_factors", _demag(self.demag_factors))
         for name in ("b_dl_t", "b_fl_t", "a_j_t"):
-            s(self, name, check_finite(name, getattr(self, name), "T"))
+            s(self, name, _field(name, getattr(self, name)))
         ai = check_finite("alpha_reactive", self.alpha_reactive, "(dimensionless)")
         if ai >= 1.0:
             raise ParameterError(f"alpha_reactive = {ai!r} (dimensionless) is invalid; valid range: (-inf, 1)")

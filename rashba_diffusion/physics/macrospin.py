@@ -122,6 +122,10 @@ class MacrospinResult:
         return "\n".join(lines) + "\n"
 
 
+#: the range of rtol and atol (RK45)
+MIN_TOLERANCE, MAX_TOLERANCE = 1e-14, 0.1
+
+
 @dataclass(frozen=True)
 class MacrospinPoint:
     """One macrospin run, validated: the magnet and its torques, the start, the duration and the integrator.
@@ -153,14 +157,36 @@ class MacrospinPoint:
             raise ParameterError(f"method = {self.method!r} is invalid; valid values: {', '.join(METHODS)}")
         if self.method == "midpoint" and self.dt_s is None:
             raise ParameterError("dt_s = None s is invalid for method 'midpoint'; valid range: (0, t_end_s]")
-        s(self, "rtol", check_positive("rtol", self.rtol, "(dimensionless)"))
-        s(self, "atol", check_positive("atol", self.atol, "(dimensionless)"))
+        # below ~1e-14 RK45 cannot meet the tolerance in double precision; above 0.1 the result is not a solution
+        s(self, "rtol", check_positive("rtol", self.rtol, "(dimensionless)", lower=MIN_TOLERANCE, upper=MAX_TOLERANCE))
+        s(self, "atol", check_positive("atol", self.atol, "(dimensionless)", lower=MIN_TOLERANCE, upper=MAX_TOLERANCE))
 
     def run(self, torque: TorqueFunction | None = None) -> MacrospinResult:
         """:func:`run_macrospin` of this point (``torque``: the extra torque hook, e.g. a self-consistent solve)."""
         return run_macrospin(self.params, self.m0, self.t_end_s, method=self.method, dt_s=self.dt_s, rtol=self.rtol,
                              atol=self.atol, torque=torque, pulse_end_s=self.pulse_end_s)
 
+
+
+#: the default size guard of a run (``macrospin --max-steps``, an llg sweep's ``run.max_steps``)
+DEFAULT_MAX_STEPS = 1e7
+#: the longest run accepted (ns): 1 s, a billion precession periods in 1 T
+MAX_T_END_NS = 1e9
+#: steps per precession period an adaptive RK45 takes at least (the estimate of :func:`estimate_steps`)
+STEPS_PER_PERIOD = 20
+
+
+def estimate_steps(point: MacrospinPoint) -> float:
+    """An estimate of the time steps of ``point`` (the size guard of ``macrospin``, before any work):
+    t_end/dt for the midpoint rule (and for an rk45 step cap), else 20 per precession period in the largest field
+    of the magnet (|B_ext| + B_K + B_h + μ0Ms + |B_DL| + |B_FL| + |a_J|)."""
+    q = point.params
+    b = (math.hypot(*q.b_ext_t) + q.b_k_t + q.b_hard_t + q.mu0_ms_t + abs(q.b_dl_t) + abs(q.b_fl_t)
+         + abs(q.a_j_t))
+    steps = STEPS_PER_PERIOD * point.t_end_s * q.gamma_rad_per_s_t * b / (2 * math.pi)
+    if point.dt_s is not None:
+        steps = max(steps, point.t_end_s / point.dt_s)
+    return steps
 
 def _integrate(f, m0, t0, t1, method: Method, dt_s, rtol, atol) -> Trajectory:
     if method == "rk45":

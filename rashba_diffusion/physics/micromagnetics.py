@@ -25,9 +25,9 @@ import numpy as np
 
 from ..errors import ParameterError
 from ..units import GAMMA_E_RAD_PER_S_T
-from ..validation import check_finite, check_positive, unit_vector
+from ..validation import check_finite, check_length, check_magnitude, check_positive, unit_vector
 from .domain_wall import WallParameters
-from .llg import MU0_T_M_PER_A
+from .llg import MAX_ALPHA_GILBERT, MAX_FIELD_T, MAX_GAMMA_RAD_PER_S_T, MAX_MS_A_PER_M, MU0_T_M_PER_A
 from .rashba import Drive, Film
 
 Vector = tuple[float, float, float]
@@ -39,20 +39,32 @@ PERPENDICULAR_TOLERANCE = 1e-9
 MIN_ANISOTROPY_GAP = 1e-9
 
 
-def _non_negative(name: str, value: float, unit: str) -> float:
+#: the valid ranges of the micromagnetic inputs (docs/reliability.md, "Bounds"): orders of magnitude beyond any
+#: material (A ~ 1e-11 J/m, K ~ 1e6 J/m³, D ~ 1e-3 J/m², u ~ 1e2 m/s), inside floating point with a wide margin
+MAX_EXCHANGE_J_PER_M = 1e-6
+MAX_ANISOTROPY_J_PER_M3 = 1e10
+MAX_DMI_J_PER_M2 = 1e2
+MAX_DRIFT_M_PER_S = 1e7
+MAX_BETA = 1e3
+
+
+def _non_negative(name: str, value: float, unit: str, max_abs: float = math.inf) -> float:
     v = check_finite(name, value, unit)
-    if v < 0.0:
-        raise ParameterError(f"{name} = {value!r} {unit} is invalid; valid range: [0, inf)")
+    if v < 0.0 or v > max_abs:
+        raise ParameterError(f"{name} = {value!r} {unit} is invalid; valid range: [0, {max_abs:g}]")
     return v
 
 
-def _vector(name: str, value, unit: str) -> Vector:
+def _vector(name: str, value, unit: str, max_abs: float = math.inf) -> Vector:
     try:
         v = np.asarray(value, dtype=float).reshape(-1)
     except (TypeError, ValueError):
         raise ParameterError(f"{name} = {value!r} {unit}: not a 3-vector of numbers") from None
     if v.size != 3 or not np.all(np.isfinite(v)):
         raise ParameterError(f"{name} = {value!r} {unit}: need 3 finite components")
+    if np.any(np.abs(v) > max_abs):
+        raise ParameterError(f"{name} = {value!r} {unit} is invalid; valid range: each component in "
+                             f"[-{max_abs:g}, {max_abs:g}]")
     return (float(v[0]), float(v[1]), float(v[2]))
 
 
@@ -96,18 +108,21 @@ class MicromagneticParameters:
 
     def __post_init__(self) -> None:
         s = object.__setattr__
-        s(self, "ms_a_per_m", check_positive("ms_a_per_m", self.ms_a_per_m, "A/m"))
-        s(self, "a_ex_j_per_m", check_positive("a_ex_j_per_m", self.a_ex_j_per_m, "J/m"))
-        s(self, "alpha_gilbert", _non_negative("alpha_gilbert", self.alpha_gilbert, "(dimensionless)"))
-        s(self, "k_u_j_per_m3", _non_negative("k_u_j_per_m3", self.k_u_j_per_m3, "J/m³"))
-        s(self, "k_perp_j_per_m3", _non_negative("k_perp_j_per_m3", self.k_perp_j_per_m3, "J/m³"))
+        s(self, "ms_a_per_m", check_positive("ms_a_per_m", self.ms_a_per_m, "A/m", upper=MAX_MS_A_PER_M))
+        s(self, "a_ex_j_per_m", check_positive("a_ex_j_per_m", self.a_ex_j_per_m, "J/m", upper=MAX_EXCHANGE_J_PER_M))
+        s(self, "alpha_gilbert", _non_negative("alpha_gilbert", self.alpha_gilbert, "(dimensionless)",
+                                               MAX_ALPHA_GILBERT))
+        s(self, "k_u_j_per_m3", _non_negative("k_u_j_per_m3", self.k_u_j_per_m3, "J/m³", MAX_ANISOTROPY_J_PER_M3))
+        s(self, "k_perp_j_per_m3", _non_negative("k_perp_j_per_m3", self.k_perp_j_per_m3, "J/m³",
+                                                 MAX_ANISOTROPY_J_PER_M3))
         s(self, "easy_axis", unit_vector("easy_axis", self.easy_axis))
         s(self, "hard_axis", unit_vector("hard_axis", self.hard_axis))
         if not isinstance(self.thin_film_demag, bool):
             raise ParameterError(f"thin_film_demag = {self.thin_film_demag!r} is invalid; valid values: True, False")
-        s(self, "b_ext_t", _vector("b_ext_t", self.b_ext_t, "T"))
-        s(self, "dmi_j_per_m2", check_finite("dmi_j_per_m2", self.dmi_j_per_m2, "J/m²"))
-        s(self, "gamma_rad_per_s_t", check_positive("gamma_rad_per_s_t", self.gamma_rad_per_s_t, "rad/(s·T)"))
+        s(self, "b_ext_t", _vector("b_ext_t", self.b_ext_t, "T", MAX_FIELD_T))
+        s(self, "dmi_j_per_m2", check_magnitude("dmi_j_per_m2", self.dmi_j_per_m2, "J/m²", MAX_DMI_J_PER_M2))
+        s(self, "gamma_rad_per_s_t", check_positive("gamma_rad_per_s_t", self.gamma_rad_per_s_t, "rad/(s·T)",
+                                                    upper=MAX_GAMMA_RAD_PER_S_T))
         dot = abs(float(np.dot(self.easy_axis, self.hard_axis)))
         if self.k_perp_j_per_m3 > 0.0 and dot > PERPENDICULAR_TOLERANCE:
             raise ParameterError(
@@ -177,8 +192,8 @@ class ZhangLiDrive:
     beta: float
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "u_m_per_s", _vector("u_m_per_s", self.u_m_per_s, "m/s"))
-        object.__setattr__(self, "beta", check_finite("beta", self.beta, "(dimensionless)"))
+        object.__setattr__(self, "u_m_per_s", _vector("u_m_per_s", self.u_m_per_s, "m/s", MAX_DRIFT_M_PER_S))
+        object.__setattr__(self, "beta", check_magnitude("beta", self.beta, "(dimensionless)", MAX_BETA))
 
 
 def wall_profile(x_nm: np.ndarray, center_nm: float, width_nm: float, axes: WallAxes, phi_rad: float = 0.0,
@@ -239,6 +254,6 @@ class SpinDiffusionDrive:
     def __post_init__(self) -> None:
         if not isinstance(self.film, Film) or not isinstance(self.drive, Drive):
             raise ParameterError("SpinDiffusionDrive needs a Film and a Drive")
-        object.__setattr__(self, "thickness_nm", check_positive("thickness_nm", self.thickness_nm, "nm"))
+        object.__setattr__(self, "thickness_nm", check_length("thickness_nm", self.thickness_nm))
         if not isinstance(self.pumping, bool):
             raise ParameterError(f"pumping = {self.pumping!r} is invalid; valid values: True, False")

@@ -40,8 +40,9 @@ from scipy import optimize
 
 from ..errors import ParameterError
 from ..units import FS, FS_PER_PS, GAMMA_E_RAD_PER_S_T, HBAR2_OVER_2ME_EV_NM2, NM
-from ..validation import check_finite, check_positive, unit_vector
+from ..validation import check_finite, check_length, check_magnitude, check_positive, unit_vector
 from .bulk import relaxation_matrix
+from .llg import MAX_GAMMA_RAD_PER_S_T, MAX_MS_A_PER_M
 from .rashba import LLG_TORQUE_SIGN, Coefficients, Film
 from .torque import torque_from_spin
 from .vectors import Z_HAT, cross
@@ -254,6 +255,12 @@ def precession_basis(axis) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return n, e1, np.cross(n, e1)
 
 
+#: the valid ranges of the precession (docs/reliability.md, "Bounds"): far beyond FMR (GHz to a few THz) and
+#: magnon wavevectors (a helix of 1 pm pitch), inside floating point with a wide margin
+MAX_FREQUENCY_GHZ = 1e6
+MAX_WAVEVECTOR_PER_NM = 1e4
+
+
 @dataclass(frozen=True)
 class Precession:
     """A prescribed precessing magnetization m(x, t) (a function of ψ = ωt − kx only).
@@ -284,7 +291,8 @@ class Precession:
     wavevector_per_nm: float = 0.0
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "frequency_ghz", check_positive("frequency_ghz", self.frequency_ghz, "GHz"))
+        object.__setattr__(self, "frequency_ghz", check_positive("frequency_ghz", self.frequency_ghz, "GHz",
+                                                                 upper=MAX_FREQUENCY_GHZ))
         theta = check_finite("cone_angle_deg", self.cone_angle_deg, "deg")
         if not 0.0 < theta < 180.0:
             raise ParameterError(f"cone_angle_deg = {self.cone_angle_deg!r} deg is invalid; valid range: (0, 180)")
@@ -292,7 +300,7 @@ class Precession:
         object.__setattr__(self, "axis", unit_vector("axis", self.axis))
         if self.texture not in TEXTURES:
             raise ParameterError(f"texture = {self.texture!r} is invalid; valid values: {TEXTURES}")
-        k = check_finite("wavevector_per_nm", self.wavevector_per_nm, "1/nm")
+        k = check_magnitude("wavevector_per_nm", self.wavevector_per_nm, "1/nm", MAX_WAVEVECTOR_PER_NM)
         if k != 0.0 and self.texture != "helix":
             raise ParameterError(
                 f"wavevector_per_nm = {k!r} 1/nm is invalid with texture = {self.texture!r}; "
@@ -853,12 +861,14 @@ class MagnetLayer:
     gyromagnetic_ratio_rad_per_s_t: float = GAMMA_E_RAD_PER_S_T
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "ms_a_per_m", check_positive("ms_a_per_m", self.ms_a_per_m, "A/m"))
-        object.__setattr__(self, "thickness_nm", check_positive("thickness_nm", self.thickness_nm, "nm"))
+        object.__setattr__(self, "ms_a_per_m", check_positive("ms_a_per_m", self.ms_a_per_m, "A/m",
+                                                              upper=MAX_MS_A_PER_M))
+        object.__setattr__(self, "thickness_nm", check_length("thickness_nm", self.thickness_nm))
         object.__setattr__(
             self,
             "gyromagnetic_ratio_rad_per_s_t",
-            check_positive("gyromagnetic_ratio_rad_per_s_t", self.gyromagnetic_ratio_rad_per_s_t, "rad/(s·T)"),
+            check_positive("gyromagnetic_ratio_rad_per_s_t", self.gyromagnetic_ratio_rad_per_s_t, "rad/(s·T)",
+                           upper=MAX_GAMMA_RAD_PER_S_T),
         )
 
     def coupling(self, s0_per_nm2: float) -> float:

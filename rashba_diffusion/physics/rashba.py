@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -14,7 +15,23 @@ import numpy as np
 
 from ..errors import ParameterError
 from ..units import ELEMENTARY_CHARGE_C, FS, HBAR2_OVER_2ME_EV_NM2, HBAR_EV_FS, V_PER_M_TO_EV_PER_NM
-from ..validation import check_finite, check_positive, unit_vector
+from ..validation import check_finite, check_magnitude, check_positive, unit_vector
+
+#: the valid ranges of the film's inputs (docs/reliability.md, "Bounds").  Each spans a few orders of magnitude
+#: beyond any material measured (α up to 0.4 eV·nm in BiTeI; τ between 1e-16 and 1e-12 s; Δxc up to a few eV;
+#: kF from 0.1 nm⁻¹ in 2D gases to 20 nm⁻¹ in metals), so that no study is refused, and keeps every coefficient
+#: of Eq. 15 between about 1e-80 and 1e80 in internal units: inside floating point with a wide margin (1e300
+#: overflowed before).  Times may also be ``inf`` where that switches a process off (τsf, τΔ).
+MAX_ALPHA_EV_NM = 10.0
+TIME_RANGE_S = (1e-18, 1e-3)
+MAX_TAU_S = 1e-9  # momentum relaxation beyond 1 ns: ballistic, far outside a diffusion model
+MAX_DELTA_XC_EV = 10.0
+KF_RANGE_PER_NM = (1e-3, 1e2)
+MASS_RATIO_RANGE = (1e-3, 1e3)
+#: |E| (V/m): 10 V/nm, far beyond dielectric breakdown; the response is linear in E in any case
+MAX_EFIELD_V_PER_M = 1e10
+#: ς² above this leaves the dirty limit the diffusion equations are derived in (ς ≪ 1): a warning
+VARSIGMA2_VALID = 1.0
 
 PolarizationRule = Literal["hamiltonian", "eq17", "eq38"]
 #: the polarization rules, the default first (docs/model.md §1, §9 items 4 and 11)
@@ -102,32 +119,36 @@ class Film:
     charge_gamma: bool = False
 
     def __post_init__(self) -> None:
-        a = check_finite("alpha_ev_nm", self.alpha_ev_nm, "eV·nm")
-        if a < 0:
-            raise ParameterError(f"alpha_ev_nm = {self.alpha_ev_nm!r} eV·nm is invalid; valid range: [0, inf)")
+        a = check_magnitude("alpha_ev_nm", self.alpha_ev_nm, "eV·nm", MAX_ALPHA_EV_NM, nonnegative=True)
         object.__setattr__(self, "alpha_ev_nm", a)
-        object.__setattr__(self, "tau_s", check_positive("tau_s", self.tau_s, "s"))
-        object.__setattr__(self, "tau_sf_s", check_positive("tau_sf_s", self.tau_sf_s, "s", allow_inf=True))
-        object.__setattr__(self, "kf_per_nm", check_positive("kf_per_nm", self.kf_per_nm, "1/nm"))
-        object.__setattr__(self, "mass_ratio", check_positive("mass_ratio", self.mass_ratio, "mₑ"))
+        t_lo, t_hi = TIME_RANGE_S
+        object.__setattr__(self, "tau_s", check_positive("tau_s", self.tau_s, "s", lower=t_lo, upper=MAX_TAU_S))
+        object.__setattr__(self, "tau_sf_s", check_positive("tau_sf_s", self.tau_sf_s, "s", allow_inf=True,
+                                                            lower=t_lo, upper=t_hi))
+        lo, hi = KF_RANGE_PER_NM
+        object.__setattr__(self, "kf_per_nm", check_positive("kf_per_nm", self.kf_per_nm, "1/nm", lower=lo, upper=hi))
+        lo, hi = MASS_RATIO_RANGE
+        object.__setattr__(self, "mass_ratio", check_positive("mass_ratio", self.mass_ratio, "mₑ", lower=lo, upper=hi))
         if (self.delta_xc_ev is None) == (self.tau_delta_s is None):
             raise ParameterError(
                 "give exactly one of delta_xc_ev (eV, >= 0) and tau_delta_s (s, > 0); "
                 f"got delta_xc_ev = {self.delta_xc_ev!r}, tau_delta_s = {self.tau_delta_s!r}"
             )
         if self.delta_xc_ev is not None:
-            d = check_finite("delta_xc_ev", self.delta_xc_ev, "eV")
-            if d < 0:
-                raise ParameterError(f"delta_xc_ev = {self.delta_xc_ev!r} eV is invalid; valid range: [0, inf)")
+            d = check_magnitude("delta_xc_ev", self.delta_xc_ev, "eV", MAX_DELTA_XC_EV, nonnegative=True)
             object.__setattr__(self, "delta_xc_ev", d)
         else:
-            t = check_positive("tau_delta_s", self.tau_delta_s, "s", allow_inf=True)
+            t = check_positive("tau_delta_s", self.tau_delta_s, "s", allow_inf=True, lower=t_lo, upper=t_hi)
             object.__setattr__(self, "tau_delta_s", t)
         if self.polarization is not None:
             p = check_finite("polarization", self.polarization, "(dimensionless)")
             if abs(p) > 1:
                 raise ParameterError(f"polarization = {p!r} (dimensionless) is invalid; valid range: [-1, 1]")
             object.__setattr__(self, "polarization", p)
+        if a == 0.0 and math.isinf(self.tau_sf_s):
+            # nothing relaxes the spin along m (DP needs α, dephasing acts across m): no steady state exists
+            raise ParameterError("alpha_ev_nm = 0.0 eV·nm with tau_sf_s = inf s leaves no relaxation of the spin along "
+                                 "m: the equations are singular; valid: alpha_ev_nm > 0 or a finite tau_sf_s")
         for name, allowed in (
             ("polarization_rule", POLARIZATION_RULES),
             ("precession_rule", ("eq17", "eq15")),
@@ -179,7 +200,8 @@ class Drive:
     direction: tuple[float, float, float] = (1.0, 0.0, 0.0)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "efield_v_per_m", check_finite("efield_v_per_m", self.efield_v_per_m, "V/m"))
+        object.__setattr__(self, "efield_v_per_m",
+                           check_magnitude("efield_v_per_m", self.efield_v_per_m, "V/m", MAX_EFIELD_V_PER_M))
         object.__setattr__(self, "direction", unit_vector("direction", self.direction, in_plane=True))
 
     @property
@@ -296,6 +318,28 @@ class Coefficients:
     def shortest_length_nm(self) -> float:
         """The shortest physical length; meshes must resolve it."""
         return min(self.lengths_nm().values())
+
+
+def validity_warnings(films: Film | Sequence[Film], cell_nm: float | None = None) -> list[str]:
+    """Where ``films`` (one, or a sweep's) and a mesh of cells ``cell_nm`` leave the model's validity: messages.
+
+    * ς² > :data:`VARSIGMA2_VALID`: the diffusion equations (Eqs. 15-17) are derived in the dirty limit ς ≪ 1;
+    * a cell coarser than the shortest physical length: the mesh does not resolve the solution's boundary
+      layers (the default cells are 0.1 of it in 1D, 0.5 in 2D).
+    """
+    films = [films] if isinstance(films, Film) else list(films)
+    coeffs = [f.coefficients() for f in films]
+    out = []
+    high = [c.varsigma2 for c in coeffs if c.varsigma2 > VARSIGMA2_VALID]
+    if high:
+        where = "" if len(films) == 1 else f" at {len(high)} of {len(films)} points"
+        out.append(f"varsigma^2 = [(Δxc/ħ)²/4 + (αkF/ħ)²] τ² = {max(high):.3g} > {VARSIGMA2_VALID:g}{where}: outside "
+                   "the dirty limit (ς ≪ 1) the diffusion equations are derived in; the results are not reliable")
+    lam = min(c.shortest_length_nm() for c in coeffs)
+    if cell_nm is not None and math.isfinite(lam) and cell_nm > lam:
+        out.append(f"cell_nm = {cell_nm:g} nm is coarser than the shortest physical length {lam:.3g} nm: the mesh "
+                   "does not resolve the edge layers (default cells: 0.1 of it in 1D, 0.5 in 2D)")
+    return out
 
 
 def paper_film(alpha_ev_nm: float = 5e-2, **overrides) -> Film:

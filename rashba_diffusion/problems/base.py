@@ -18,6 +18,7 @@ import numpy as np
 from ..fem._compat import fem
 from ..fem.postprocess import global_dofs
 from ..fem.solver import LinearSolver, LinearSystem
+from ..validation import check_size
 
 log = logging.getLogger(__name__)
 
@@ -131,3 +132,23 @@ class SessionBase(Generic[P]):  # noqa: UP046
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def count_dofs(geometry, degree: int, components: int) -> int:
+    """The exact dof count of a degree-``degree`` Lagrange space of ``components`` on ``geometry``'s mesh (all
+    ranks; collective).  Cheap next to the forms and the matrix: for meshes read from files, whose size is known
+    only once they are read."""
+    return global_dofs(fem.functionspace(geometry.msh, ("Lagrange", degree, (components,))))
+
+
+def check_dof_limit(geometry, degree: int, components: int, limit: float, what: str) -> int:
+    """:func:`count_dofs` checked against ``limit`` (``--max-dofs``) before any form or matrix is built.
+
+    Raises
+    ------
+    ParameterError
+        If the count exceeds ``limit`` (the same on every rank: the count is global).
+    """
+    n = count_dofs(geometry, degree, components)
+    check_size(f"degrees of freedom of {what} (degree {degree})", n, limit, "--max-dofs")
+    return n

@@ -14,6 +14,7 @@ import csv
 import io
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -235,9 +236,10 @@ class DomainWallSession:
             self.source.shift(lambda v: self._shift3(v, cells), lambda v: self._shift_spin(v, cells))
             self.source.solver.refactorize_next()
 
-    def run(self, out: Path | None = None) -> DomainWallResult:
+    def run(self, out: Path | Callable[[str], Path] | None = None) -> DomainWallResult:
         """Integrate from the static wall to ``t_end``; the summary and the time series (and, with ``out``, the field
-        snapshots ``m.bp`` (and ``spin.bp``) written there)."""
+        snapshots ``m.bp`` (and ``spin.bp``) written there: a folder, or a callable that gives the path of a name,
+        e.g. :meth:`~rashba_diffusion.files.OutputSet.path`)."""
         t_start = time.perf_counter()
         spec, dyn = self.spec, self.dynamics
         phi0 = self.initial_angle()
@@ -306,7 +308,7 @@ class DomainWallSession:
         summary["total_seconds"] = time.perf_counter() - t_start + self.setup_seconds
         return DomainWallResult(summary, {k: np.asarray(v) for k, v in rows.items()})
 
-    def _writers(self, out: Path) -> list[FieldSeries]:
+    def _writers(self, out: Path | Callable[[str], Path]) -> list[FieldSeries]:
         writers = [FieldSeries(out, "m.bp", [self.model.m0])]
         if self.source is not None:
             s_space = fem.functionspace(self.geometry.msh, ("Lagrange", self.spec.spin_degree, (3,)))
@@ -382,7 +384,8 @@ class DomainWallSession:
 
 
 def run_domain_wall(params: MicromagneticParameters, spec: DomainWallSpec, drive: ZhangLiDrive | None = None,
-                    spin: SpinDiffusionDrive | None = None, comm: MPI.Comm = MPI.COMM_WORLD, out: Path | None = None,
+                    spin: SpinDiffusionDrive | None = None, comm: MPI.Comm = MPI.COMM_WORLD,
+                    out: Path | Callable[[str], Path] | None = None,
                     spin_options: dict | None = None) -> DomainWallResult:
     """One domain-wall run (a :class:`DomainWallSession`); validated before any mesh."""
     if drive is None and spin is None:

@@ -36,7 +36,7 @@ import numpy as np
 
 from ..fem._compat import DOLFINX_VERSION
 from ..fem.export import MESHIO_FACET_TYPES, VertexData, gather_vertex_values, write_vtu
-from ..files import atomic_write_bytes, atomic_write_text, summary_json
+from ..files import OutputSet, finite_summary, new_token, summary_json
 from ..launch import run_record
 from ..models.bilayer import BilayerModel
 from ..models.rashba import RashbaModel
@@ -357,12 +357,12 @@ def _arrows(ax, tri, vec: np.ndarray, comps: tuple[int, int], span: np.ndarray, 
                   alpha=0.7, width=0.004, pivot="mid")
 
 
-def write_field_file(outdir: Path, ff: FieldFile, title: str = "", plot: bool = True) -> list[str]:
-    """Write ``ff`` as ``.vtu`` (and its PNG with ``plot``) in ``outdir``; the names written (rank 0)."""
-    write_vtu(outdir / ff.name, ff.points_m, ff.cells, ff.point_data, ff.cell_data)
+def write_field_file(out: OutputSet, ff: FieldFile, title: str = "", plot: bool = True) -> list[str]:
+    """Stage ``ff`` as ``.vtu`` (and its PNG with ``plot``) in the output set ``out``; the names written (rank 0)."""
+    write_vtu(out.path(ff.name), ff.points_m, ff.cells, ff.point_data, ff.cell_data)
     written = [ff.name]
     if plot and ff.picture:
-        atomic_write_bytes(outdir / ff.png_name, plot_field_png(ff, title))
+        out.write_bytes(ff.png_name, plot_field_png(ff, title))
         written.append(ff.png_name)
     return written
 
@@ -420,32 +420,52 @@ def provenance(result: Result, command: str | None = None, files: Sequence[str] 
 
 def write_outputs(outdir: str | os.PathLike, result: Result, title: str = "", plot: bool = True,
                   fields: bool = True, command: str | None = None) -> list[str]:
-    """The files of ``--out`` (see the module docstring): the fields (with ``fields``; collective), the wire's
+    """The files of ``--out`` (see the module docstring), written as one set
+    (:class:`~rashba_diffusion.files.OutputSet`): the fields (with ``fields``; gathered collectively), the wire's
     profile CSV and PNG (when the result has a profile; PNGs with ``plot``), ``timeseries.csv`` (when it has a
-    time series) and ``summary.json`` (rank 0).
+    time series) and ``summary.json`` with its provenance (``command``, default: this process's ``sys.argv``).
 
-    ``command`` is recorded in the provenance (default: this process's ``sys.argv``).  Every file is written
-    atomically and with mode ``0o666 & ~umask``.  Collective; returns the names written (on every rank).
+    The summary must be finite (strict JSON: :class:`~rashba_diffusion.errors.NonFiniteResult` on every rank
+    before anything is written).  Everything is staged, then moved into place together by rank 0 (mode
+    ``0o666 & ~umask``); the files of an earlier set in ``outdir`` that this one lacks are removed.  A failure
+    or an interrupt leaves ``outdir`` as it was.  Collective; returns the names written (on every rank).
     """
     outdir = Path(outdir)
     comm = result.solution.function_space.mesh.comm
+    finite_summary(result.summary)  # every rank: a non-finite result fails before any file
     files = field_files(result) if fields else None
+    owner = comm.rank == 0
+    token = comm.bcast(new_token() if owner else None, root=0)
+    comm.barrier()  # every rank is here (a rank that failed ends the job first): only now touch the folder
+    try:
+        names = _write_set(outdir, result, title, plot, files, command, token, comm)
+    except OSError as e:  # a full disk, a vanished folder: the set was not committed, the folder is as it was
+        e.add_note(f"writing the outputs into {str(outdir)!r} failed; it is as it was before this run")
+        raise
+    return names
+
+
+def _write_set(outdir: Path, result: Result, title: str, plot: bool, files: list[FieldFile] | None,
+               command: str | None, token: str, comm) -> list[str]:
+    owner = comm.rank == 0
     names: list[str] = []
-    if comm.rank == 0:
-        outdir.mkdir(parents=True, exist_ok=True)
-        for ff in files or ():
-            names += write_field_file(outdir, ff, title, plot)
-        if result.profile:
-            atomic_write_text(outdir / PROFILE_CSV_NAME, profile_csv(result.profile))
-            names.append(PROFILE_CSV_NAME)
-            if plot:
-                atomic_write_bytes(outdir / PROFILE_PNG_NAME, plot_profile_png(result.profile, title))
-                names.append(PROFILE_PNG_NAME)
-        if result.time_series:
-            atomic_write_text(outdir / TIMESERIES_NAME, time_series_csv(result.time_series))
-            names.append(TIMESERIES_NAME)
-        names.append(SUMMARY_NAME)
-        record = {**result.summary, "provenance": provenance(result, command, names)}
-        atomic_write_text(outdir / SUMMARY_NAME, summary_json(record))
-        log.info("wrote %s in %s", ", ".join(names), outdir)
+    with OutputSet(outdir, token=token, owner=owner) as out:
+        if owner:
+            for ff in files or ():
+                names += write_field_file(out, ff, title, plot)
+            if result.profile:
+                out.write_text(PROFILE_CSV_NAME, profile_csv(result.profile))
+                names.append(PROFILE_CSV_NAME)
+                if plot:
+                    out.write_bytes(PROFILE_PNG_NAME, plot_profile_png(result.profile, title))
+                    names.append(PROFILE_PNG_NAME)
+            if result.time_series:
+                out.write_text(TIMESERIES_NAME, time_series_csv(result.time_series))
+                names.append(TIMESERIES_NAME)
+            names.append(SUMMARY_NAME)
+            record = {**result.summary, "provenance": provenance(result, command, names)}
+            out.write_text(SUMMARY_NAME, summary_json(record))
+            out.commit()
+            log.info("wrote %s in %s", ", ".join(names), outdir)
+        comm.barrier()
     return comm.bcast(names, root=0)

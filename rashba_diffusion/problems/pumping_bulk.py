@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..files import atomic_write_text, summary_json
+from ..files import OutputSet, summary_json
 from ..launch import run_record
 from ..physics.pumping import (
     PARTICLE_SHEET_CURRENT_TO_A_PER_M,
@@ -109,10 +109,19 @@ def time_series_csv(series: dict[str, np.ndarray]) -> str:
     return buf.getvalue()
 
 
-def write_bulk_outputs(outdir: str | os.PathLike, summary: dict, series: dict[str, np.ndarray]) -> None:
-    """``--out`` of the infinite film: ``summary.json`` and ``timeseries.csv`` (no fields: there is no mesh)."""
+def write_bulk_outputs(outdir: str | os.PathLike, summary: dict, series: dict[str, np.ndarray],
+                       command: str | None = None) -> None:
+    """``--out`` of the infinite film: ``summary.json`` (with its provenance; ``command`` default ``sys.argv``)
+    and ``timeseries.csv`` (no fields: there is no mesh), replacing the folder's previous set as one
+    (:class:`~rashba_diffusion.files.OutputSet`)."""
     outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(outdir / "timeseries.csv", time_series_csv(series))
-    record = {**summary, "provenance": {**run_record(None), "files": ["summary.json", "timeseries.csv"]}}
-    atomic_write_text(outdir / "summary.json", summary_json(record))
+    record = {**summary, "provenance": {**run_record(command), "files": ["summary.json", "timeseries.csv"]}}
+    text = summary_json(record)  # a non-finite value fails before any file
+    try:
+        with OutputSet(outdir) as files:
+            files.write_text("timeseries.csv", time_series_csv(series))
+            files.write_text("summary.json", text)
+            files.commit()
+    except OSError as e:
+        e.add_note(f"writing the outputs into {str(outdir)!r} failed; it is as it was before this run")
+        raise

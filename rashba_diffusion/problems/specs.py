@@ -14,10 +14,10 @@ from typing import Literal
 
 from ..errors import ParameterError
 from ..fem.time import steps_per_interval
-from ..meshing.specs import BULK_CELL_RATIO, BilayerStripeMesh
-from ..physics.bilayer import Ferromagnet, HeavyMetal, lengths_nm
+from ..meshing.specs import BULK_CELL_RATIO, BilayerStripeMesh, WireMesh, lagrange_nodes
+from ..physics.bilayer import Ferromagnet, HeavyMetal, Interface, lengths_nm
 from ..physics.rashba import Film
-from ..validation import check_degree, check_positive
+from ..validation import check_degree, check_length, check_positive
 
 GeometryKind = Literal["1d", "2d"]
 #: default cell size as a fraction of the shortest physical length
@@ -46,13 +46,13 @@ class WireSpec:
     degree: int = 2
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "width_nm", check_positive("width_nm", self.width_nm, "nm"))
+        object.__setattr__(self, "width_nm", check_length("width_nm", self.width_nm))
         if self.geometry not in ("1d", "2d"):
             raise ParameterError(f"geometry = {self.geometry!r} is invalid; valid values: '1d', '2d'")
         if self.length_nm is not None:
-            object.__setattr__(self, "length_nm", check_positive("length_nm", self.length_nm, "nm"))
+            object.__setattr__(self, "length_nm", check_length("length_nm", self.length_nm))
         if self.cell_nm is not None:
-            h = check_positive("cell_nm", self.cell_nm, "nm")
+            h = check_length("cell_nm", self.cell_nm)
             if h > self.width_nm / 2:
                 raise ParameterError(
                     f"cell_nm = {self.cell_nm!r} nm is invalid; valid range: (0, width_nm/2 = {self.width_nm / 2:g}]"
@@ -73,6 +73,33 @@ def default_wire_length_nm(film: Film, spec: WireSpec) -> float:
     """Length of the 2D wire when ``spec.length_nm`` is not given: max(4 W, 10 λsf)."""
     lam_sf = film.coefficients().lengths_nm()["lambda_sf"]
     return max(4 * spec.width_nm, 10 * lam_sf if math.isfinite(lam_sf) else 0.0)
+
+
+#: unknowns per node of the Rashba film: s_x, s_y, s_z, ν
+RASHBA_COMPONENTS = 4
+
+
+def wire_mesh_spec(film: Film, spec: WireSpec) -> WireMesh:
+    """The gmsh specification of the 2D wire of ``spec`` (defaults from ``film``): edge cells ``cell_nm``, bulk
+    cells min(8 h, W/10), refined layer min(W/4, 8 × the shortest physical length)."""
+    h = spec.cell_nm or default_wire_cell_nm(film, spec)
+    length = spec.length_nm or default_wire_length_nm(film, spec)
+    layer = min(spec.width_nm / 4, 8 * film.coefficients().shortest_length_nm())
+    return WireMesh(length, spec.width_nm, h, cell_bulk_nm=min(8 * h, spec.width_nm / 10), edge_layer_nm=layer)
+
+
+def cross_section_cells(width_nm: float, cell_nm: float) -> int:
+    """Cells of the 1D cross-section (:func:`rashba_diffusion.meshing.structured.cross_section`)."""
+    return max(2, math.ceil(width_nm / cell_nm))
+
+
+def estimate_wire_dofs(film: Film, spec: WireSpec) -> float:
+    """Degrees of freedom of the wire of ``spec`` (1D: exact; 2D: estimated from the gmsh size field), before
+    any mesh is built."""
+    h = spec.cell_nm or default_wire_cell_nm(film, spec)
+    if spec.geometry == "1d":
+        return RASHBA_COMPONENTS * lagrange_nodes(cross_section_cells(spec.width_nm, h), 1, spec.degree)
+    return RASHBA_COMPONENTS * lagrange_nodes(wire_mesh_spec(film, spec).estimate_cells(), 2, spec.degree)
 
 
 def most_demanding(films: Sequence[Film]) -> Film:
@@ -130,7 +157,7 @@ class BilayerSpec:
             raise ParameterError(f"geometry = {self.geometry!r} is invalid; valid values: '1d', '2d', '3d'")
         for name in ("width_nm", "cell_nm", "length_nm"):
             if getattr(self, name) is not None:
-                object.__setattr__(self, name, check_positive(name, getattr(self, name), "nm"))
+                object.__setattr__(self, name, check_length(name, getattr(self, name)))
         if self.charge_current not in (None, "uniform", "contacts"):
             raise ParameterError(f"charge_current = {self.charge_current!r} is invalid; valid values: 'uniform', "
                                  "'contacts'")
@@ -165,6 +192,28 @@ def bilayer_stripe_spec(hm: HeavyMetal, fm: Ferromagnet, spec: BilayerSpec) -> B
                              lateral_cell_nm=lateral)
 
 
+def bilayer_components(fm: Ferromagnet, interface: Interface) -> int:
+    """Unknowns per node of the bilayer: μ_N and μ_F (6) with a mixing interface and a finite FM, else 3."""
+    return 6 if (interface.kind == "mixing" and not fm.is_ideal_sink) else 3
+
+
+def estimate_bilayer_dofs(hm: HeavyMetal, fm: Ferromagnet, interface: Interface, spec: BilayerSpec) -> float:
+    """Degrees of freedom of the generated bilayer mesh of ``spec`` (1D, 2D: exact; 3D: estimated), before any
+    mesh is built (:func:`rashba_diffusion.meshing.structured.bilayer_mesh`, :func:`bilayer_stripe_spec`)."""
+    ncomp = bilayer_components(fm, interface)
+    if spec.geometry == "3d":
+        return ncomp * lagrange_nodes(bilayer_stripe_spec(hm, fm, spec).estimate_cells(), 3, spec.degree)
+    h = default_bilayer_cell_nm(hm, fm, spec)
+    layers = max(2, math.ceil(hm.thickness_nm / h))
+    if not fm.is_ideal_sink:
+        layers += max(2, math.ceil(fm.thickness_nm / h))
+    if spec.geometry == "1d":
+        return ncomp * lagrange_nodes(layers, 1, spec.degree)
+    columns = max(2, math.ceil(default_bilayer_width_nm(hm, fm, spec) / h))
+    p = spec.degree  # a structured grid of columns × layers rectangles: (p n_y + 1)(p n_z + 1) nodes
+    return ncomp * (p * columns + 1) * (p * layers + 1)
+
+
 # --------------------------------------------------------------------------- domain wall (1D LLG)
 #: default wire length in wall widths Δ (the moving window keeps the wall in the middle: 16 Δ of domain each side)
 WALL_LENGTH_WIDTHS = 32.0
@@ -177,6 +226,9 @@ WALL_CELL_FRACTION = 1.0 / 8.0
 WALL_MAX_CELL_WIDTHS = 0.5
 #: default time step (s)
 WALL_DT_S = 1e-12
+#: the longest simulated time and time step accepted (s; docs/reliability.md, "Bounds"): far beyond a
+#: micromagnetic run (ns); the number of steps is bounded by --max-steps in any case
+MAX_TIME_S = 1e-3
 #: default number of time-series rows at most (every step when there are fewer steps)
 WALL_MAX_ROWS = 2000
 #: the fewest time steps of a run (the velocity is fitted on the last quarter of the steps)
@@ -204,14 +256,14 @@ class DomainWallSpec:
 
     def __post_init__(self) -> None:
         s = object.__setattr__
-        s(self, "t_end_s", check_positive("t_end_s", self.t_end_s, "s"))
-        s(self, "dt_s", check_positive("dt_s", self.dt_s, "s"))
+        s(self, "t_end_s", check_positive("t_end_s", self.t_end_s, "s", upper=MAX_TIME_S))
+        s(self, "dt_s", check_positive("dt_s", self.dt_s, "s", upper=MAX_TIME_S))
         if self.dt_s * WALL_MIN_STEPS > self.t_end_s * (1 + 1e-9):
             raise ParameterError(f"dt_s = {self.dt_s!r} s is invalid; valid range: (0, t_end_s/{WALL_MIN_STEPS} = "
                                  f"{self.t_end_s / WALL_MIN_STEPS:g}] (at least {WALL_MIN_STEPS} steps)")
         for name in ("length_nm", "cell_nm"):
             if getattr(self, name) is not None:
-                s(self, name, check_positive(name, getattr(self, name), "nm"))
+                s(self, name, check_length(name, getattr(self, name)))
         if not isinstance(self.window, bool):
             raise ParameterError(f"window = {self.window!r} is invalid; valid values: True, False")
         s(self, "spin_degree", check_degree(self.spin_degree))
@@ -285,9 +337,9 @@ class PumpingSpec:
             raise ParameterError(f"geometry = {self.geometry!r} is invalid; valid values: 'bulk', '1d', '2d'")
         for name in ("length_nm", "width_nm", "cell_nm"):
             if getattr(self, name) is not None:
-                object.__setattr__(self, name, check_positive(name, getattr(self, name), "nm"))
+                object.__setattr__(self, name, check_length(name, getattr(self, name)))
         if self.dt_ps is not None:
-            object.__setattr__(self, "dt_ps", check_positive("dt_ps", self.dt_ps, "ps"))
+            object.__setattr__(self, "dt_ps", check_positive("dt_ps", self.dt_ps, "ps", upper=MAX_TIME_S * 1e12))
         object.__setattr__(self, "degree", check_degree(self.degree))
         if isinstance(self.periods, bool) or not isinstance(self.periods, int) or self.periods < 2:
             raise ParameterError(f"periods = {self.periods!r} is invalid; valid range: integer >= 2 (at least one "
@@ -327,6 +379,16 @@ class PumpingSpec:
         lam = film.coefficients().shortest_length_nm()
         frac = CELL_FRACTION_1D if self.geometry == "1d" else CELL_FRACTION_2D
         return min(frac * lam if math.isfinite(lam) else self.resolved_length_nm / 100, self.resolved_length_nm / 20)
+
+    def estimate_dofs(self, film: Film, components: int = RASHBA_COMPONENTS) -> int:
+        """Degrees of freedom of the mesh of this spec (0 for bulk), before any mesh is built: exact in 1d, an upper
+        bound in 2d (:func:`~rashba_diffusion.meshing.structured.pumping_rectangle` grades its cells: fewer)."""
+        if self.geometry == "bulk":
+            return 0
+        h, p = self.resolved_cell_nm(film), self.degree
+        nodes = [p * max(4, math.ceil(size / h)) + 1 for size in (self.resolved_length_nm, self.resolved_width_nm)
+                 if size is not None]
+        return components * math.prod(nodes)
 
     def steps_per_period(self, period_ps: float) -> int:
         """Time steps per period of the drive: the fewest with a step <= ``dt_ps`` (ParameterError if ``dt_ps``

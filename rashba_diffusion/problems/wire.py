@@ -14,7 +14,7 @@ import numpy as np
 from ..fem._compat import MPI, ufl
 from ..fem.geometry import Geometry
 from ..fem.postprocess import PointProbe
-from ..meshing.gmsh_build import wire as wire_mesh
+from ..meshing.gmsh_build import generate
 from ..meshing.structured import cross_section
 from ..physics.bulk import WIRE_EDGE_NORMAL, solve_bulk
 from ..physics.rashba import LLG_TORQUE_SIGN, Drive, Film, RashbaPoint
@@ -28,7 +28,7 @@ from ..physics.torque import (
 )
 from .base import Result
 from .rashba import RashbaSession, TorqueAverage, bulk_references, transport_keys
-from .specs import WireSpec, default_wire_cell_nm, default_wire_length_nm
+from .specs import WireSpec, default_wire_cell_nm, wire_mesh_spec
 
 #: number of sample points of the mid-length CSV profile
 PROFILE_POINTS = 401
@@ -36,13 +36,9 @@ PROFILE_POINTS = 401
 
 def build_geometry(film: Film, spec: WireSpec, comm: MPI.Comm) -> Geometry:
     """The mesh of ``spec``; defaults (cell size, 2D length and edge layer) from ``film``."""
-    h = spec.cell_nm or default_wire_cell_nm(film, spec)
     if spec.geometry == "1d":
-        return cross_section(comm, spec.width_nm, h)
-    length = spec.length_nm or default_wire_length_nm(film, spec)
-    layer = min(spec.width_nm / 4, 8 * film.coefficients().shortest_length_nm())
-    return wire_mesh(length, spec.width_nm, h, cell_bulk_nm=min(8 * h, spec.width_nm / 10), edge_layer_nm=layer,
-                     comm=comm)
+        return cross_section(comm, spec.width_nm, spec.cell_nm or default_wire_cell_nm(film, spec))
+    return generate(wire_mesh_spec(film, spec), comm)
 
 
 class WireSession(RashbaSession):

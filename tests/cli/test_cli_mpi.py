@@ -29,7 +29,8 @@ def test_wire_out_writes_everything(tmp_path, cli_env):
     s = run([*BASE, "--m", "1,0,0", "--out", str(out)], cli_env)
     for k in (*KEYS, "dofs", "ranks", "solve_seconds"):
         assert k in s
-    assert {p.name for p in out.iterdir()} == {"summary.json", "profile.csv", "profile.png", "fields.vtu"}
+    assert {p.name for p in out.iterdir()} == {"summary.json", "profile.csv", "profile.png", "fields.vtu",
+                                               ".rashba-outputs.json"}
     header = (out / "profile.csv").read_text().splitlines()[0]
     assert header == "y_nm,s_x_hbar_per_m2,s_y_hbar_per_m2,s_z_hbar_per_m2,nu_per_m2,T_perp_J_per_m2,T_par_J_per_m2"
     summary = json.loads((out / "summary.json").read_text())

@@ -30,7 +30,7 @@ SPIN = ["domain-wall", "--ms-a-per-m", "1e5", "--a-ex-j-per-m", "1e-11", "--k-u-
     (["--easy-axis", "0,0,0"], "easy_axis"),
     (["--hard-axis", "0,0.6,0.8"], "hard_axis"),
     (["--k-u-j-per-m3", "0"], "no unique easy axis"),
-    (["--t-end-ns=-1"], "t_end_s"),
+    (["--t-end-ns=-1"], "t_end_ns"),
     (["--dt-ps", "50"], "dt_s"),
     (["--dt-ps", "5"], "at least 8 steps"),
     (["--length-nm", "40"], "length_nm = 40.0 nm is invalid"),
@@ -64,12 +64,13 @@ def test_out_writes_the_time_series_the_summary_and_the_snapshots(capsys, tmp_pa
     out = tmp_path / "res"
     assert cli.main([*ZHANG_LI, "--out", str(out), "--snapshots", "2", "--json"]) == 0
     s = json.loads(capsys.readouterr().out)
-    assert {p.name for p in out.iterdir()} == {"timeseries.csv", "summary.json", "m.bp"}
+    assert {p.name for p in out.iterdir()} == {"timeseries.csv", "summary.json", "m.bp", ".rashba-outputs.json"}
     lines = (out / "timeseries.csv").read_text().splitlines()
     assert lines[0].split(",")[:6] == ["t_s", "m_x", "m_y", "m_z", "wall_position_m", "wall_angle_rad"]
     assert len(lines) == 1 + s["time_steps"] + 1
     saved = json.loads((out / "summary.json").read_text())
     assert saved["velocity_m_per_s"] == s["velocity_m_per_s"]
+    assert saved["provenance"]["files"] == ["m.bp", "summary.json", "timeseries.csv"]
     for key in ("velocity_m_per_s", "walker", "width_nm", "conventions", "dofs", "time_steps",
                 "velocity_reference_m_per_s", "walker_threshold_u_m_per_s", "max_norm_error"):
         assert key in s

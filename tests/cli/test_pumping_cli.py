@@ -145,7 +145,7 @@ MPI_KEYS = ("torque_coefficient_a", "torque_coefficient_b", "torque_coefficient_
 def test_out_writes_summary_time_series_and_fields(tmp_path):
     out = tmp_path / "res"
     s = run_cli([*FE_1D, "--out", str(out)])
-    assert {p.name for p in out.iterdir()} == {"summary.json", "timeseries.csv", "fields.vtu"}
+    assert {p.name for p in out.iterdir()} == {"summary.json", "timeseries.csv", "fields.vtu", ".rashba-outputs.json"}
     lines = (out / "timeseries.csv").read_text().splitlines()
     assert lines[0].split(",") == ["t_ps", "s_x_hbar_per_m2", "s_y_hbar_per_m2", "s_z_hbar_per_m2", "T_x_J_per_m2",
                                    "T_y_J_per_m2", "T_z_J_per_m2", "j_x_a_per_m", "j_y_a_per_m", "j_z_a_per_m"]
@@ -155,7 +155,7 @@ def test_out_writes_summary_time_series_and_fields(tmp_path):
     assert record["provenance"]["files"] == ["fields.vtu", "summary.json", "timeseries.csv"]
     bulk = tmp_path / "bulk"
     run_cli(["--out", str(bulk)])
-    assert {p.name for p in bulk.iterdir()} == {"summary.json", "timeseries.csv"}
+    assert {p.name for p in bulk.iterdir()} == {"summary.json", "timeseries.csv", ".rashba-outputs.json"}
 
 
 @pytest.mark.mpi

@@ -138,7 +138,7 @@ def test_cli_mesh_file(stripe_msh, tag_map, capsys):
     [
         (["--tag-map", '{"hm": 2, "interface": 99}'], ["'interface' -> 99", "unknown facet tag 99", "tags found",
                                                        "2 (hm)", "7 (interface)", "3 (contact_left)"]),
-        (["--tag-map", '{"hm": 2}'], ["required tag(s) ['interface'] missing", "tags found", "7 (interface)"]),
+        (["--tag-map", '{"hm": 2}'], ["required mesh roles 'interface' are not mapped", "tags found", "7 (interface)"]),
         (["--tag-map", '{"hm": "heavy", "interface": 7}'], ["'heavy'", "no physical group", "tags found"]),
     ],
 )
@@ -153,7 +153,7 @@ def test_cli_bad_tag_map_lists_the_tags_found(stripe_msh, argv, words, capsys):
 @pytest.mark.parametrize(
     "argv, words",
     [
-        (["--geometry", "3d", "--length-nm", "0"], ["length_nm", "0.0", "nm", "(0, inf)"]),
+        (["--geometry", "3d", "--length-nm", "0"], ["length_nm", "0.0", "nm", "(0, 1e+09]"]),
         (["--geometry", "3d", "--cell-nm", "5"], ["cell_nm", "5", "nm", "hm_thickness_nm"]),
         (["--charge-current", "contacts"], ["charge_current", "contacts", "'1d'", "3D"]),
     ],

@@ -217,8 +217,9 @@ def test_out_files_are_readable_as_the_umask_allows(tmp_path, cli_env):
     run("mesh", "notch", "--length-nm", "30", "--width-nm", "10", "--notch-depth-nm", "2", "--notch-width-nm", "4",
         "--cell-nm", "2", "-o", "n.msh", "--xdmf")
     files = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
-    assert files == ["b/fields.vtu", "b/interface.png", "b/interface.vtu", "b/summary.json", "n.h5", "n.msh",
-                     "n.xdmf", "w/fields.png", "w/fields.vtu", "w/profile.csv", "w/profile.png", "w/summary.json"]
+    assert files == ["b/.rashba-outputs.json", "b/fields.vtu", "b/interface.png", "b/interface.vtu", "b/summary.json",
+                     "n.h5", "n.msh", "n.xdmf", "w/.rashba-outputs.json", "w/fields.png", "w/fields.vtu",
+                     "w/profile.csv", "w/profile.png", "w/summary.json"]
     for name in files:
         assert os.stat(tmp_path / name).st_mode & 0o777 == mode, name
     i = meshio.read(tmp_path / "b" / "interface.vtu")

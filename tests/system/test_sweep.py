@@ -98,7 +98,7 @@ BAD = [
     ({"materail": {}}, "'materail'", "unknown table"),
     ({"material": {"tau_sf": 1e-12}}, "'material.tau_sf'", "unknown key"),
     ({"material": {"alpha_ev_nm": "big"}}, "'material.alpha_ev_nm'", "expected a number"),
-    ({"material": {"tau_s": -1e-15}}, "'material'", "tau_s = -1e-15 s is invalid; valid range: (0, inf)"),
+    ({"material": {"tau_s": -1e-15}}, "'material'", "tau_s = -1e-15 s is invalid; valid range: [1e-18, 1e-09]"),
     ({"material": {"charge_gamma": 1}}, "'material.charge_gamma'", "expected true or false"),
     ({"drive": {"direction": [0, 0, 1]}}, "'drive'", "must lie in the film plane"),
     ({"magnetization": {"m": [1, 1, 0]}}, "'magnetization.m'", "norm"),

@@ -21,7 +21,7 @@ BAD = [
     ({**BL, "heavy_metal": {"lambda_nm": -1.0}}, "'heavy_metal'", "hm_lambda_nm = -1.0 nm is invalid; valid range"),
     ({**BL, "ferromagnet": {"lambda_sf_nm": 5.0}}, "'ferromagnet'", "fm_thickness_nm = None nm is invalid"),
     ({**BL, "interface": {"g_mix_real_s_per_m2": -1.0}}, "'interface'",
-     "g_mix_real_s_per_m2 = -1 S/m² is invalid; valid range: [0, inf)"),
+     "g_mix_real_s_per_m2 = -1 S/m² is invalid; valid range: [0, 1e+24]"),
     ({**BL, "interface": {"kind": "continuous"}}, "'interface'", "needs a finite ferromagnet"),
     ({**BL, "drive": {"j_a_per_m2": 0}}, "'drive.j_a_per_m2'", "j_a_per_m2 = 0.0 A/m² is invalid"),
     ({**BL, "geometry": {"kind": "4d"}}, "'geometry'", "geometry = '4d' is invalid"),

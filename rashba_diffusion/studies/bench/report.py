@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 import os
 import time
 from pathlib import Path
 
-from ...files import atomic_write_text
+from ...files import atomic_write_text, strict_json
 from .registry import ok_results, torque_rel_diff
 
 WIRE_PHASES = ("mesh", "forms", "matrix_create", "assemble_matrix", "assemble_rhs", "setup", "solve", "postprocess")
@@ -94,7 +93,7 @@ def report_markdown(report: dict) -> str:
     lines += ["", "### Registry", "", "| entry | available | note |", "|---|---|---|"]
     for name, e in report["entries"].items():
         lines.append(f"| {name} | {'yes' if e['available'] else 'no'} | {e['reason'] or e['description']} |")
-    lines += ["", "### Summary", "", "```json", json.dumps(s, indent=1, sort_keys=True), "```", ""]
+    lines += ["", "### Summary", "", "```json", strict_json(s, indent=1, null_non_finite=True), "```", ""]
     return "\n".join(lines)
 
 
@@ -211,7 +210,7 @@ def write_reports(report: dict, outdir: str | os.PathLike) -> list[Path]:
     stamp = time.strftime("%Y%m%d-%H%M%S")
     outdir = Path(outdir)
     paths = [outdir / f"{stamp}.{ext}" for ext in ("json", "csv", "md")]
-    atomic_write_text(paths[0], json.dumps(report, indent=1, sort_keys=True) + "\n")
+    atomic_write_text(paths[0], strict_json(report, indent=1, null_non_finite=True) + "\n")
     atomic_write_text(paths[1], report_csv(report))
     atomic_write_text(paths[2], report_markdown(report))
     return paths

@@ -40,15 +40,18 @@ from ...physics.bilayer import (
     Interface,
     check_combination,
     check_current_density,
+    lengths_nm,
 )
 from ...problems.specs import (
     BilayerSpec,
+    bilayer_components,
     bilayer_stripe_spec,
     default_bilayer_cell_nm,
     default_bilayer_width_nm,
+    estimate_bilayer_dofs,
 )
 from .config import MAGNETIZATION_AXES, ProblemKind, SweepConfigBase, SweepPoint, magnetization_from_table, sweep_axes
-from .toml import check_tables, error, mesh_degree, number, numbers, string, table, wrap
+from .toml import check_mesh_unchanged, check_tables, error, mesh_degree, number, numbers, string, table, wrap
 from .toml import mesh_file as toml_mesh_file
 
 #: sweep axis -> (dataclass, field): the names of ``rashba-diffusion bilayer``'s flags
@@ -120,6 +123,8 @@ class BilayerSweepConfig(SweepConfigBase[BilayerPoint]):
     m: tuple[float, float, float] | None = DEFAULT_M
     mesh_file: str | None = None
     tag_map: dict | None = None
+    #: SHA-256 of the mesh file's content (part of the sweep's identity)
+    mesh_sha256: str | None = None
 
     def _check(self) -> None:
         if self.profiles:
@@ -172,6 +177,8 @@ class BilayerSweepConfig(SweepConfigBase[BilayerPoint]):
             "spec": dataclasses.asdict(self.spec),
             "mesh_file": self.mesh_file,
             "tag_map": self.tag_map,
+            # only with a mesh file: the digests of generated-mesh results still match
+            **({} if self.mesh_sha256 is None else {"mesh_file_sha256": self.mesh_sha256}),
         }
 
 
@@ -197,13 +204,13 @@ def config_from_dict(d: Mapping, base_dir: str | Path | None = None) -> BilayerS
     m, theta, phi = magnetization_from_table(t["magnetization"], DEFAULT_M)
 
     geo, msh = t["geometry"], t["mesh"]
-    mesh_file = tag_map = None
+    mesh_file = tag_map = sha = None
     if "file" in msh:
         for k in sorted(geo):
             raise error(f"geometry.{k}", "not used with [mesh] file (the mesh file is the geometry)")
         if "cell_nm" in msh:
             raise error("mesh.cell_nm", "not used with [mesh] file (the mesh file fixes the cells)")
-        mesh_file, tag_map = toml_mesh_file(msh, base_dir)
+        mesh_file, tag_map, sha = toml_mesh_file(msh, base_dir)
     elif "tag_map" in msh:
         raise error("mesh.tag_map", "only used with [mesh] file")
     degree = mesh_degree(msh)
@@ -223,7 +230,8 @@ def config_from_dict(d: Mapping, base_dir: str | Path | None = None) -> BilayerS
 
     axes, mode = sweep_axes(d, AXIS_NAMES, TABLES)
     return BilayerSweepConfig(hm=hm, fm=fm, interface=interface, j_a_per_m2=j, spec=spec, m=m, theta_deg=theta,
-                              phi_deg=phi, mesh_file=mesh_file, tag_map=tag_map, axes=axes, mode=mode)
+                              phi_deg=phi, mesh_file=mesh_file, tag_map=tag_map, mesh_sha256=sha, axes=axes,
+                              mode=mode)
 
 
 def input_row(config: BilayerSweepConfig, p: SweepPoint[BilayerPoint]) -> dict:
@@ -263,7 +271,33 @@ def prepare(config: BilayerSweepConfig, comm):
 
     first = config.points[0].params
     required = {"hm", "interface"} | (set() if first.fm.is_ideal_sink else {"fm"})
+    if comm.rank == 0:
+        check_mesh_unchanged(config.mesh_file, config.mesh_sha256)
     return load_mesh(config.mesh_file, comm, config.tag_map, required)
+
+
+def dofs(config: BilayerSweepConfig, geometry) -> float | None:
+    """The largest session: generated meshes estimated per point before any is built; a file's exact once read."""
+    if config.mesh_file is None:
+        spec = config.resolved_spec()
+        return max(estimate_bilayer_dofs(p.params.hm, p.params.fm, p.params.interface, spec) for p in config.points)
+    if geometry is None:
+        return None
+    from ...problems.base import count_dofs
+
+    ncomp = max(bilayer_components(p.params.fm, p.params.interface) for p in config.points)
+    return count_dofs(geometry, config.spec.degree, ncomp)
+
+
+def warnings(config: BilayerSweepConfig) -> list[str]:
+    if config.mesh_file is not None:
+        return []
+    cell = config.resolved_spec().cell_nm
+    shortest = min(min(lengths_nm(p.params.hm, p.params.fm)) for p in config.points)
+    if cell > shortest:
+        return [f"cell_nm = {cell:g} nm is coarser than the shortest length of the bilayer {shortest:.3g} nm: the "
+                "mesh does not resolve the spin accumulation near the interface"]
+    return []
 
 
 def open_session(config: BilayerSweepConfig, params: BilayerPoint, comm, petsc_options: dict | None, geometry):
@@ -274,4 +308,5 @@ def open_session(config: BilayerSweepConfig, params: BilayerPoint, comm, petsc_o
 
 BILAYER = ProblemKind(name="bilayer", config_from_dict=config_from_dict, input_columns=INPUT_COLUMNS,
                       output_columns=OUTPUT_COLUMNS, column_types={"interface": str}, input_row=input_row,
-                      output_row=output_row, mesh_info=mesh_info, prepare=prepare, open_session=open_session)
+                      output_row=output_row, mesh_info=mesh_info, prepare=prepare, open_session=open_session,
+                      dofs=dofs, warnings=warnings)

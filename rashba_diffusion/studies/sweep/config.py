@@ -336,8 +336,16 @@ class ProblemKind(Generic[P, C]):  # noqa: UP046
         ``config -> dict`` recorded in ``sweep.json``.
     prepare
         ``(config, comm) -> what every session of the run shares`` (a mesh read once), or ``None``.
+        Collective; it checks what only the mesh can tell (the roles of a mesh file's tags) and raises
+        ParameterError on every rank alike.
     open_session
         ``(config, params, comm, petsc_options, prepared) -> Session``.
+    dofs
+        ``(config, prepared) -> the degrees of freedom of the sweep's largest session`` for the size guard
+        (``--max-dofs``): called with ``prepared = None`` before any mesh (an estimate, or ``None`` when only
+        the mesh can tell), and again after :attr:`prepare` when that returned a mesh (collective).
+    warnings
+        ``config -> messages`` where the sweep leaves the model's validity (logged, not errors).
     """
 
     name: str
@@ -350,6 +358,8 @@ class ProblemKind(Generic[P, C]):  # noqa: UP046
     mesh_info: Callable[[C], dict]
     prepare: Callable[[C, Any], Any]
     open_session: Callable[[C, P, Any, dict | None, Any], Any]
+    dofs: Callable[[C, Any], float | None] = field(default=lambda config, prepared: None)
+    warnings: Callable[[C], list[str]] = field(default=lambda config: [])
 
     def columns(self, config: C) -> tuple[str, ...]:
         """The CSV columns of ``config``'s rows."""

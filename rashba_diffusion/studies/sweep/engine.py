@@ -39,8 +39,22 @@ record of the run that started the folder (version, command, time, conventions, 
 Running the same config again skips the rows already present (matched by index and input values;
 a torn last line from a kill is dropped), so an interrupted sweep resumes where it stopped and a
 finished one does no work (not even a mesh).  A different config or package version in the same
-directory is an error (:class:`SweepStateError`) unless ``force=True``, which starts over.
+directory is an error (:class:`SweepStateError`) unless ``force=True``, which starts over.  A mesh file's
+content hash is part of the config's identity, so a replaced mesh file does not resume into old rows.
 Under ``mpiexec -n N`` every rank takes part in every solve (one distributed solve at a time).
+
+Safety (docs/reliability.md)
+----------------------------
+* **One sweep per folder.**  Rank 0 holds an exclusive lock of ``out_dir`` (:class:`~rashba_diffusion.files.
+  FolderLock`, ``.rashba.lock``) for the whole run: a second sweep into the folder fails at once
+  (:class:`SweepStateError` naming the holder).  The kernel drops the lock of a killed process, so a stale
+  lock never blocks.
+* **Nothing written before everything is checked.**  The config, the folder's state, the size guard
+  (``max_dofs``) and, when there is work, the mesh (a mesh file's tag roles) are checked before ``sweep.json``
+  is written or ``force`` discards anything.
+* **Failures.**  A failed solve or a non-finite output (other than an undefined torque) raises
+  :class:`~rashba_diffusion.errors.SolveError` naming the point; the rows before it stay, like after an
+  interrupt, and the same command resumes.
 
 Testing hook: the environment variable ``RASHBA_SWEEP_ABORT_AFTER=k`` makes the process SIGKILL
 itself right after the k-th row of this invocation is on disk (simulates a kill).
@@ -51,6 +65,7 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import math
 import os
 import signal
 import sys
@@ -62,9 +77,9 @@ from pathlib import Path
 import numpy as np
 
 from ... import __version__
-from ...errors import SweepStateError
+from ...errors import NonFiniteResult, ParameterError, SolveError, SweepStateError
 from ...fem.solver_options import resolve_petsc_options
-from ...files import atomic_write_text
+from ...files import UNDEFINED_ALLOWED, FolderLock, atomic_write_text, strict_json
 from ...launch import run_record
 from ...physics.bilayer import BilayerPoint, bilayer_conventions
 from ...physics.macrospin import CONVENTIONS as MACROSPIN_CONVENTIONS
@@ -74,10 +89,11 @@ from ...physics.pumping import conventions as pumping_conventions
 from ...physics.rashba import RashbaPoint, film_conventions
 from ...problems.outputs import PROFILE_COLUMNS as PROFILE_SI_COLUMNS
 from ...problems.outputs import profile_si
+from ...validation import check_size
 from .config import ProblemKind, SweepConfigBase, SweepPoint
-from .registry import PROBLEMS
+from .registry import PROBLEMS, check_sweep_size
 
-log = logging.getLogger(__name__)
+LOG = logging.getLogger("rashba_diffusion")
 
 CSV_NAME = "sweep.csv"
 SIDECAR_NAME = "sweep.json"
@@ -271,34 +287,36 @@ def run_provenance(config: SweepConfigBase, command: str | None, petsc_options: 
             "conventions": conventions(config), "solver": {"petsc_options": resolve_petsc_options(petsc_options)}}
 
 
-def _prepare_out_dir(out: Path, config: SweepConfigBase, kind: ProblemKind, expected: list[dict],
-                     force: bool, record: dict | None = None) -> list[dict]:
-    """Rank 0: check/create the output directory; return the rows already done.
+def _json_safe(obj):
+    """``sweep.json``'s content as strict JSON: a non-finite number (τsf = inf) is written as its name."""
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return repr(obj)
+    if isinstance(obj, dict):
+        return {k: _json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_json_safe(v) for v in obj]
+    return obj
 
-    ``record`` (:func:`run_provenance`) is this invocation's: ``sweep.json`` keeps the one of the run that
-    started the folder as ``provenance`` and appends every invocation's to ``runs``.
-    """
-    out.mkdir(parents=True, exist_ok=True)
-    csv_path, meta_path, prof_path = out / CSV_NAME, out / SIDECAR_NAME, out / PROFILES_NAME
+
+def _check_out_dir(out: Path, config: SweepConfigBase, kind: ProblemKind, expected: list[dict],
+                   force: bool) -> tuple[list[dict], dict | None]:
+    """Rank 0, holding the folder's lock: the rows already done and the folder's ``sweep.json`` (``None``: none,
+    or ``force``).  Writes nothing (but drops a torn last line)."""
+    csv_path, meta_path = out / CSV_NAME, out / SIDECAR_NAME
     columns = kind.columns(config)
-    meta = _sidecar(config, columns, kind.mesh_info(config))
-    record = record or {}
-    run = {k: record[k] for k in RUN_KEYS if k in record}
-    meta["provenance"], meta["runs"] = record, [run]
-    done: list[dict] = []
     if force:
-        for p in (csv_path, prof_path):
-            p.unlink(missing_ok=True)
-    elif meta_path.exists():
+        return [], None
+    if meta_path.exists():
         try:
             old = json.loads(meta_path.read_text())
         except (json.JSONDecodeError, OSError) as e:
             raise SweepStateError(f"{meta_path} is unreadable ({e}); use --force to start over") from None
-        if old.get("config_sha256") != meta["config_sha256"]:
+        if old.get("config_sha256") != config.digest():
             raise SweepStateError(
                 f"{out} holds a sweep of a different config (sha256 {str(old.get('config_sha256'))[:12]}…, "
-                f"this one {meta['config_sha256'][:12]}…{_differences_note(old.get('config'), meta['config'])}); "
-                "use another --out, or --force to discard it"
+                f"this one {config.digest()[:12]}…"
+                f"{_differences_note(old.get('config'), _json_safe(config.canonical()))}; a replaced mesh file "
+                "counts as a different config); use another --out, or --force to discard it"
             )
         if old.get("package_version") != __version__:
             raise SweepStateError(
@@ -306,13 +324,34 @@ def _prepare_out_dir(out: Path, config: SweepConfigBase, kind: ProblemKind, expe
                 "use --force to recompute it"
             )
         if csv_path.exists():
-            done = _read_done_rows(csv_path, columns, expected, count_inputs(kind, columns), kind.column_types)
+            return _read_done_rows(csv_path, columns, expected, count_inputs(kind, columns), kind.column_types), old
+        return [], old
+    if csv_path.exists():
+        raise SweepStateError(f"{csv_path} exists without {SIDECAR_NAME}; use --force to overwrite it")
+    return [], None
+
+
+def _write_out_dir(out: Path, config: SweepConfigBase, kind: ProblemKind, done: list[dict], force: bool,
+                   record: dict | None = None, old: dict | None = None) -> None:
+    """Rank 0, once everything is checked: ``sweep.json`` (and ``profiles.csv``); with ``force``, the old rows go.
+
+    ``record`` (:func:`run_provenance`) is this invocation's: ``sweep.json`` keeps the one of the run that
+    started the folder (``old``, the folder's ``sweep.json``) as ``provenance`` and appends every invocation's to
+    ``runs``.
+    """
+    csv_path, meta_path, prof_path = out / CSV_NAME, out / SIDECAR_NAME, out / PROFILES_NAME
+    if force:
+        for p in (csv_path, prof_path):
+            p.unlink(missing_ok=True)
+    meta = _sidecar(config, kind.columns(config), kind.mesh_info(config))
+    record = record or {}
+    run = {k: record[k] for k in RUN_KEYS if k in record}
+    meta["provenance"], meta["runs"] = record, [run]
+    if old is not None:
         if isinstance(old.get("provenance"), dict):  # folders before provenance have none: this run starts it
             meta["provenance"] = old["provenance"]
         meta["runs"] = [*(old.get("runs") if isinstance(old.get("runs"), list) else []), run]
-    elif csv_path.exists():
-        raise SweepStateError(f"{csv_path} exists without {SIDECAR_NAME}; use --force to overwrite it")
-    atomic_write_text(meta_path, json.dumps(meta, indent=2, sort_keys=True, allow_nan=True) + "\n")
+    atomic_write_text(meta_path, strict_json(_json_safe(meta), indent=2) + "\n")
     if config.profiles:
         # keep only the profiles of finished rows: a point's profile is written before its row, so a
         # kill can leave (possibly torn) profile lines of a point without a row, never the reverse
@@ -320,7 +359,6 @@ def _prepare_out_dir(out: Path, config: SweepConfigBase, kind: ProblemKind, expe
         lines = prof_path.read_text().splitlines()[1:] if prof_path.exists() else []
         kept = [ln for ln in lines if ln.split(",", 1)[0] in keep]
         atomic_write_text(prof_path, "\n".join([",".join(PROFILE_COLUMNS), *kept]) + "\n")
-    return done
 
 
 #: seconds between fsyncs of the CSV (every row is flushed to the OS at once)
@@ -361,19 +399,18 @@ class Appender:
         self.f.close()
 
 
-def _rows_on_disk(out: Path, config: SweepConfigBase, kind: ProblemKind, expected: list[dict], force: bool,
-                  comm, record: dict | None = None) -> list[dict]:
-    """The rows already in ``out`` (rank 0 checks and prepares the directory; every rank gets the rows)."""
-    state: tuple[str | None, list[dict]] = (None, [])
+def _collective(comm, work):
+    """Run ``work()`` on rank 0 and give every rank its result; its ParameterError is raised on every rank."""
+    state: tuple[tuple[type, str] | None, object] = (None, None)
     if comm.rank == 0:
         try:
-            state = (None, _prepare_out_dir(out, config, kind, expected, force, record))
-        except SweepStateError as e:
-            state = (str(e), [])
-    msg, done = comm.bcast(state, root=0)
-    if msg is not None:
-        raise SweepStateError(msg)
-    return done
+            state = (None, work())
+        except ParameterError as e:
+            state = ((type(e), str(e)), None)
+    err, value = comm.bcast(state, root=0)
+    if err is not None:
+        raise err[0](err[1])
+    return value
 
 
 # -- the sessions -------------------------------------------------------------------------
@@ -398,11 +435,17 @@ class SessionRunner:
         self._prepared = None
         self._started = False
 
-    def solve(self, p: SweepPoint) -> tuple[dict, dict | None]:
-        """(output columns, profile or ``None``) of point ``p``."""
-        if not self._started:  # what every session shares (a mesh read once), only when there is work
+    def start(self):
+        """What every session shares (a mesh read once, its tag roles checked); collective, only when there is
+        work.  Returns it (``None`` if nothing is shared)."""
+        if not self._started:
             self._prepared = self.kind.prepare(self.config, self.comm)
             self._started = True
+        return self._prepared
+
+    def solve(self, p: SweepPoint) -> tuple[dict, dict | None]:
+        """(output columns, profile or ``None``) of point ``p``."""
+        self.start()
         if self.session is None or not self.session.reusable(p.params):
             self.close()
             self.session = self.kind.open_session(self.config, p.params, self.comm, self.petsc_options,
@@ -421,8 +464,21 @@ class SessionRunner:
 
 
 # -- the engine -------------------------------------------------------------------------
+def check_outputs(kind: ProblemKind, p: SweepPoint, outputs: dict) -> None:
+    """A non-finite output is a failed solve, but an undefined torque (NaN: m ∥ û) is a legitimate ``nan``."""
+    bad = [f"{c} = {v!r}" for c, v in outputs.items() if isinstance(v, float) and not math.isfinite(v)
+           and not (math.isnan(v) and UNDEFINED_ALLOWED.match(c))]
+    if bad:
+        raise NonFiniteResult(f"non-finite result: {', '.join(bad[:6])}")
+
+
+def _where(p: SweepPoint) -> str:
+    return f"sweep point {p.index}" + (f" ({', '.join(f'{k} = {v!r}' for k, v in p.axes.items())})" if p.axes else "")
+
+
 def run_sweep(config: SweepConfigBase, out_dir: str | os.PathLike | None = None, *, comm=None, quiet: bool = True,
-              force: bool = False, petsc_options: dict | None = None, command: str | None = None) -> SweepResult:
+              force: bool = False, petsc_options: dict | None = None, max_dofs: float | None = None,
+              argv: list[str] | None = None, command: str | None = None) -> SweepResult:
     """Solve every point of ``config`` (see the module docstring).
 
     Parameters
@@ -431,7 +487,7 @@ def run_sweep(config: SweepConfigBase, out_dir: str | os.PathLike | None = None,
         The validated sweep.
     out_dir
         Directory for ``sweep.csv``/``sweep.json`` (and ``profiles.csv``); ``None`` keeps the results in
-        memory only (nothing is resumed).
+        memory only (nothing is resumed).  Locked for the run: a second sweep into it fails.
     comm
         MPI communicator (default ``MPI.COMM_WORLD``); all ranks solve every point.
     quiet
@@ -440,8 +496,21 @@ def run_sweep(config: SweepConfigBase, out_dir: str | os.PathLike | None = None,
         Discard results of another config in ``out_dir`` instead of raising :class:`SweepStateError`.
     petsc_options
         Extra PETSc options for the solver.
+    max_dofs
+        The size guard: a sweep whose largest session has more degrees of freedom raises ParameterError
+        before any mesh is built (or, for a mesh file, before any form).  ``None``: no limit.
+    argv
+        The command recorded in the folder's lock (default ``sys.argv``).
     command
         The command recorded in ``sweep.json``'s provenance (default: this process's ``sys.argv``).
+
+    Raises
+    ------
+    ParameterError
+        Bad input (before anything is written); :class:`SweepStateError` for a folder that holds another
+        config or is in use by another sweep.
+    SolveError
+        A point failed (naming it); the rows before it stay in ``sweep.csv``.
     """
     from ...fem._compat import MPI
 
@@ -452,49 +521,95 @@ def run_sweep(config: SweepConfigBase, out_dir: str | os.PathLike | None = None,
     columns = kind.columns(config)
     expected = [input_row(kind, config, p) for p in points]
     out = Path(out_dir) if out_dir is not None else None
+    check_sweep_size(config, max_dofs)
+    for message in kind.warnings(config):
+        LOG.warning(message)
 
-    record = None if out is None else run_provenance(config, command, petsc_options, comm)
-    done = [] if out is None else _rows_on_disk(out, config, kind, expected, force, comm, record)
-    done_idx = {r["index"] for r in done}
-    todo = [p for p in points if p.index not in done_idx]
-    rows = {r["index"]: r for r in done}
-    result = SweepResult(rows=[], columns=columns, solved=0, skipped=len(done), cell_nm=None, dofs=None,
-                         seconds=0.0, out_dir=out)
-    log.info("sweep of %d points (%s): %d to solve, %d already in %s", len(points), config.problem, len(todo),
-             len(done), out)
-    if todo:
-        from tqdm import tqdm
+    lock = FolderLock(out, "sweep") if out is not None and comm.rank == 0 else None
+    try:
+        def check_folder() -> tuple[list[dict], dict | None]:
+            lock.acquire(sys.argv if argv is None else argv)
+            if lock.stale:
+                LOG.warning(f"{out}: took over the lock of a sweep that no longer runs (pid {lock.stale.get('pid')} "
+                            f"on {lock.stale.get('host')}); its rows are kept and resumed")
+            return _check_out_dir(out, config, kind, expected, force)
 
-        runner = SessionRunner(kind, config, comm, petsc_options)
-        writer = prof_writer = None
-        if out is not None and comm.rank == 0:
-            writer = Appender(out / CSV_NAME, columns)
-            if config.profiles:
-                prof_writer = Appender(out / PROFILES_NAME, PROFILE_COLUMNS)
-        abort_after = int(os.environ.get(ABORT_ENV, "0") or 0)
-        show = not quiet and comm.rank == 0 and sys.stderr.isatty()
-        bar = tqdm(total=len(points), initial=len(done), disable=not show, desc="sweep", unit="pt")
-        try:
-            for p in todo:
+        done, old_meta = ([], None) if out is None else _collective(comm, check_folder)
+        record = None if out is None else run_provenance(config, command, petsc_options, comm)
+        LOG.info("sweep of %d points (%s): %d to solve, %d already in %s", len(points), config.problem,
+                 len(points) - len(done), len(done), out)
+        done_idx = {r["index"] for r in done}
+        todo = [p for p in points if p.index not in done_idx]
+        rows = {r["index"]: r for r in done}
+        result = SweepResult(rows=[], columns=columns, solved=0, skipped=len(done), cell_nm=None, dofs=None,
+                             seconds=0.0, out_dir=out)
+        runner = SessionRunner(kind, config, comm, petsc_options) if todo else None
+        if runner is not None:
+            prepared = runner.start()  # a mesh file is read and its roles checked: still nothing written
+            if max_dofs is not None and prepared is not None:
+                n = kind.dofs(config, prepared)
+                if n is not None:
+                    check_size("degrees of freedom of the sweep's mesh", n, max_dofs, "--max-dofs")
+        if out is not None:
+            _collective(comm, lambda: _write_out_dir(out, config, kind, done, force, record, old_meta))
+        if runner is not None:
+            _solve_points(runner, config, kind, todo, expected, rows, result, out, quiet, comm, len(points),
+                          len(done))
+        result.rows = [rows[i] for i in sorted(rows)]
+        result.seconds = time.perf_counter() - t_start
+        return result
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _solve_points(runner: SessionRunner, config: SweepConfigBase, kind: ProblemKind, todo: list[SweepPoint],
+                  expected: list[dict], rows: dict, result: SweepResult, out: Path | None, quiet: bool, comm,
+                  total: int, skipped: int) -> None:
+    """Solve ``todo`` in order, appending every row to the CSV (rank 0) as soon as it exists."""
+    from tqdm import tqdm
+
+    # no monitor thread: a thread started now would not block SIGTERM, which must reach the main thread only
+    # (cli.contract.startup_guard)
+    tqdm.monitor_interval = 0
+    columns = kind.columns(config)
+    writer = prof_writer = None
+    if out is not None and comm.rank == 0:
+        writer = Appender(out / CSV_NAME, columns)
+        if config.profiles:
+            prof_writer = Appender(out / PROFILES_NAME, PROFILE_COLUMNS)
+    abort_after = int(os.environ.get(ABORT_ENV, "0") or 0)
+    show = not quiet and comm.rank == 0 and sys.stderr.isatty()
+    bar = tqdm(total=total, initial=skipped, disable=not show, desc="sweep", unit="pt")
+    try:
+        for p in todo:
+            try:
                 outputs, profile = runner.solve(p)
-                rows[p.index] = row = {**expected[p.index], **outputs}
-                if profile is not None:
-                    result.profiles[p.index] = profile
-                if prof_writer is not None:
-                    prof_writer.write(profile_rows(p.index, profile))
-                if writer is not None:
-                    writer.write([[fmt(row[c]) for c in columns]])
-                result.solved += 1
-                bar.update(1)
-                if abort_after and result.solved >= abort_after:
-                    os.kill(os.getpid(), signal.SIGKILL)
-        finally:
-            bar.close()
-            runner.close()
-            for w in (writer, prof_writer):
-                if w is not None:
-                    w.close()
+                check_outputs(kind, p, outputs)
+            except SolveError as e:
+                raise type(e)(f"{_where(p)}: {e}") from e
+            except ParameterError as e:
+                raise type(e)(f"{_where(p)}: {e}") from e
+            rows[p.index] = row = {**expected[p.index], **outputs}
+            if profile is not None:
+                result.profiles[p.index] = profile
+            if prof_writer is not None:
+                prof_writer.write(profile_rows(p.index, profile))
+            if writer is not None:
+                writer.write([[fmt(row[c]) for c in columns]])
+            result.solved += 1
+            bar.update(1)
+            if abort_after and result.solved >= abort_after:
+                os.kill(os.getpid(), signal.SIGKILL)
+    except KeyboardInterrupt as e:
+        if out is not None:
+            e.add_note(f"{out / CSV_NAME} keeps the {skipped + result.solved} finished row(s); the same command "
+                       "resumes the sweep")
+        raise
+    finally:
+        bar.close()
+        runner.close()
+        for w in (writer, prof_writer):
+            if w is not None:
+                w.close()
         result.cell_nm, result.dofs = runner.cell_nm, runner.dofs
-    result.rows = [rows[i] for i in sorted(rows)]
-    result.seconds = time.perf_counter() - t_start
-    return result

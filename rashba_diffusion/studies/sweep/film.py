@@ -32,11 +32,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...errors import ParameterError
-from ...meshing.specs import SPECS, MeshSpec
-from ...physics.rashba import RashbaPoint
+from ...meshing.specs import SPECS, MeshSpec, lagrange_nodes
+from ...meshing.tags import SPIN_SINK_NAMES
+from ...physics.rashba import RashbaPoint, validity_warnings
+from ...problems.specs import RASHBA_COMPONENTS
 from ...validation import check_degree
 from .config import ProblemKind, sweep_axes
-from .toml import check_tables, error, mesh_degree, mesh_file, number, wrap
+from .toml import check_mesh_unchanged, check_tables, error, mesh_degree, mesh_file, number, wrap
 from .wire import (
     AXIS_NAMES,
     COLUMN_TYPES,
@@ -75,6 +77,8 @@ class FilmMesh:
     file: str | None = None
     tag_map: dict | None = None
     degree: int = 2
+    #: SHA-256 of the file's content (part of the sweep's identity), ``None`` for a generator
+    sha256: str | None = dataclasses.field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if (self.spec is None) == (self.file is None):
@@ -106,8 +110,12 @@ class FilmSweepConfig(RashbaSweepConfigBase):
         super()._check()
 
     def _canonical_fields(self) -> dict:
-        # the mesh is recorded under "wire", the key it always had: the digests of existing results still match
-        return {**self._rashba_canonical(), "wire": dataclasses.asdict(self.mesh), "problem": self.problem}
+        # the mesh is recorded under "wire", the key it always had, and the content hash of a mesh file only
+        # when there is one: the digests of existing generator-mesh results still match
+        mesh = dataclasses.asdict(self.mesh)
+        sha = mesh.pop("sha256")
+        extra = {} if sha is None else {"mesh_file_sha256": sha}
+        return {**self._rashba_canonical(), "wire": mesh, "problem": self.problem, **extra}
 
 
 def generator_spec(msh: dict) -> MeshSpec:
@@ -149,8 +157,8 @@ def _mesh_from_table(msh: dict, base_dir: str | Path | None) -> FilmMesh:
         extra = sorted(set(msh) - set(MESH_KEYS))
         if extra:
             raise error(f"mesh.{extra[0]}", "unknown key with [mesh] file; valid keys: degree, file, tag_map")
-        path, tag_map = mesh_file(msh, base_dir)
-        return wrap("mesh", FilmMesh, file=path, tag_map=tag_map, degree=degree)
+        path, tag_map, sha = mesh_file(msh, base_dir)
+        return wrap("mesh", FilmMesh, file=path, tag_map=tag_map, degree=degree, sha256=sha)
     if "tag_map" in msh:
         raise error("mesh.tag_map", "only used with [mesh] file")
     if "kind" not in msh:
@@ -187,15 +195,36 @@ def mesh_info(config: FilmSweepConfig) -> dict:
     return {"mesh_kind": mesh.kind, "mesh_file": mesh.file, "cell_nm": mesh.cell_nm, "degree": mesh.degree}
 
 
+#: the role a film's mesh must map: spin sinks (else the solve has no boundary condition)
+FILM_ROLES = {"spin sinks": [*sorted(SPIN_SINK_NAMES), "probe_*"]}
+
+
 def prepare(config: FilmSweepConfig, comm):
-    """The sweep's mesh: the generator's, or the file read with the tag map (built once)."""
+    """The sweep's mesh: the generator's, or the file read with the tag map (built once; its roles checked)."""
     if config.mesh.spec is not None:
         from ...meshing.gmsh_build import generate
 
         return generate(config.mesh.spec, comm)
     from ...meshing.files import load_mesh
 
-    return load_mesh(config.mesh.file, comm, config.mesh.tag_map)
+    if comm.rank == 0:
+        check_mesh_unchanged(config.mesh.file, config.mesh.sha256)
+    return load_mesh(config.mesh.file, comm, config.mesh.tag_map, any_of=FILM_ROLES)
+
+
+def dofs(config: FilmSweepConfig, geometry) -> float | None:
+    """A generator's mesh: estimated before gmsh runs; a file's: exact once it is read."""
+    if config.mesh.spec is not None:
+        return RASHBA_COMPONENTS * lagrange_nodes(config.mesh.spec.estimate_cells(), 2, config.mesh.degree)
+    if geometry is None:
+        return None
+    from ...problems.base import count_dofs
+
+    return count_dofs(geometry, config.mesh.degree, RASHBA_COMPONENTS)
+
+
+def warnings(config: FilmSweepConfig) -> list[str]:
+    return validity_warnings([p.params.film for p in config.points], config.mesh.cell_nm)
 
 
 def open_session(config: FilmSweepConfig, params: RashbaPoint, comm, petsc_options: dict | None, geometry):
@@ -206,4 +235,5 @@ def open_session(config: FilmSweepConfig, params: RashbaPoint, comm, petsc_optio
 
 FILM = ProblemKind(name="film", config_from_dict=config_from_dict, input_columns=INPUT_COLUMNS,
                    output_columns=OUTPUT_COLUMNS, column_types=COLUMN_TYPES, input_row=input_row,
-                   output_row=output_row, mesh_info=mesh_info, prepare=prepare, open_session=open_session)
+                   output_row=output_row, mesh_info=mesh_info, prepare=prepare, open_session=open_session,
+                   dofs=dofs, warnings=warnings)

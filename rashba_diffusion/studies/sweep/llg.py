@@ -14,6 +14,7 @@ Schema (units in the key names; ``ms_a_per_m``, ``alpha_gilbert`` and ``t_end_ns
     method = "rk45"            # or "midpoint" (needs dt_ps)
     dt_ps = 1.0                # rk45: largest step; midpoint: the step
     rtol = 1e-9                # rk45's relative tolerance
+    max_steps = 1e7            # the size guard: a point of more (estimated) time steps is refused before any run
     [sweep]                    # mode, axes (as for the wire)
 
 Axes (:data:`AXIS_NAMES`): the scalar fields of the magnet and the torques, the external field's components
@@ -33,8 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...physics.llg import MacrospinParameters
-from ...physics.macrospin import METHODS, MacrospinPoint
-from ...validation import check_positive
+from ...physics.macrospin import DEFAULT_MAX_STEPS, MAX_T_END_NS, METHODS, MacrospinPoint, estimate_steps
+from ...validation import check_limit, check_positive, check_size
 from .config import MAGNETIZATION_AXES, ProblemKind, SweepConfigBase, SweepPoint, magnetization_from_table, sweep_axes
 from .toml import check_tables, error, numbers, string, table, vector, wrap
 
@@ -54,7 +55,7 @@ TABLES = {
     "magnet": {"ms_a_per_m", "alpha_gilbert", "gamma_rad_per_s_t", "b_k_t", "b_hard_t", *MAGNET_VECTORS},
     "torque": {"b_dl_t", "b_fl_t", "a_j_t", *TORQUE_VECTORS},
     "magnetization": set(MAGNETIZATION_AXES),
-    "run": {"t_end_ns", "pulse_ns", "method", "dt_ps", "rtol"},
+    "run": {"t_end_ns", "pulse_ns", "method", "dt_ps", "rtol", "max_steps"},
     "sweep": {"mode", "axes"},
 }
 
@@ -98,6 +99,8 @@ class LLGSweepConfig(SweepConfigBase[MacrospinPoint]):
     method: str = MacrospinPoint.method
     dt_s: float | None = None
     rtol: float = MacrospinPoint.rtol
+    #: the size guard (not part of the identity: it decides whether a point runs, not its result)
+    max_steps: float = DEFAULT_MAX_STEPS
 
     def _check(self) -> None:
         if self.profiles:
@@ -112,8 +115,10 @@ class LLGSweepConfig(SweepConfigBase[MacrospinPoint]):
         params = self.params.replace(**changes, b_ext_t=tuple(field))
         t_end = combo["t_end_ns"] / PER_NS if "t_end_ns" in combo else self.t_end_s
         pulse = combo["pulse_ns"] / PER_NS if "pulse_ns" in combo else self.pulse_end_s
-        return MacrospinPoint(params, m, t_end, pulse_end_s=pulse, method=self.method, dt_s=self.dt_s,
-                              rtol=self.rtol)
+        point = MacrospinPoint(params, m, t_end, pulse_end_s=pulse, method=self.method, dt_s=self.dt_s,
+                               rtol=self.rtol)
+        check_size("time steps (estimated)", estimate_steps(point), self.max_steps, "run.max_steps")
+        return point
 
     def _canonical_fields(self) -> dict:
         return {"problem": self.problem, "params": dataclasses.asdict(self.params), "t_end_s": self.t_end_s,
@@ -142,9 +147,11 @@ def config_from_dict(d: Mapping, base_dir: str | Path | None = None) -> LLGSweep
     run = t["run"]
     if "t_end_ns" not in run:
         raise error("run.t_end_ns", "missing (required)")
-    times = numbers(run, "run", {"t_end_ns", "pulse_ns", "dt_ps", "rtol"})
+    times = numbers(run, "run", {"t_end_ns", "pulse_ns", "dt_ps", "rtol", "max_steps"})
     units = {"t_end_ns": "ns", "pulse_ns": "ns", "dt_ps": "ps", "rtol": "(dimensionless)"}
-    times = {k: wrap(f"run.{k}", check_positive, k, v, units[k]) for k, v in times.items()}
+    upper = {"t_end_ns": MAX_T_END_NS, "pulse_ns": MAX_T_END_NS, "dt_ps": MAX_T_END_NS * 1e3}
+    max_steps = wrap("run.max_steps", check_limit, "max_steps", times.pop("max_steps", DEFAULT_MAX_STEPS))
+    times = {k: wrap(f"run.{k}", check_positive, k, v, units[k], upper=upper.get(k)) for k, v in times.items()}
     method = string("run.method", run.get("method", MacrospinPoint.method))
     if method not in METHODS:
         raise error("run.method", f"{method!r} is invalid; valid values: {', '.join(METHODS)}")
@@ -152,7 +159,8 @@ def config_from_dict(d: Mapping, base_dir: str | Path | None = None) -> LLGSweep
     return wrap("run", LLGSweepConfig, params=params, t_end_s=times["t_end_ns"] / PER_NS,
                 pulse_end_s=times["pulse_ns"] / PER_NS if "pulse_ns" in times else None, method=method,
                 dt_s=times["dt_ps"] / PER_PS if "dt_ps" in times else None,
-                rtol=times.get("rtol", MacrospinPoint.rtol), m=m, theta_deg=theta, phi_deg=phi, axes=axes, mode=mode)
+                rtol=times.get("rtol", MacrospinPoint.rtol), max_steps=max_steps, m=m, theta_deg=theta, phi_deg=phi,
+                axes=axes, mode=mode)
 
 
 def input_row(config: LLGSweepConfig, p: SweepPoint[MacrospinPoint]) -> dict:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import ConfigError, ParameterError
+from ...files import file_sha256
 from ...validation import DEGREES
 
 
@@ -80,16 +81,29 @@ def mesh_degree(msh: Mapping) -> int:
     return degree
 
 
-def mesh_file(msh: Mapping, base_dir: str | Path | None) -> tuple[str, dict | None]:
-    """(absolute path, tag map or ``None``) of ``[mesh] file`` (relative to ``base_dir``) and ``tag_map``."""
+def mesh_file(msh: Mapping, base_dir: str | Path | None) -> tuple[str, dict | None, str]:
+    """(absolute path, tag map or ``None``, SHA-256 of the content) of ``[mesh] file`` (relative to
+    ``base_dir``) and ``tag_map``.  The hash enters the sweep's identity: a replaced mesh file is another
+    sweep."""
     path = Path(string("mesh.file", msh["file"]))
     if not path.is_absolute() and base_dir is not None:
         path = Path(base_dir) / path
     if not path.is_file():
         raise error("mesh.file", f"{str(path)!r} does not exist")
+    try:
+        sha = file_sha256(path)
+    except OSError as e:
+        raise error("mesh.file", f"{str(path)!r} cannot be read ({e.strerror})") from None
     tag_map = msh.get("tag_map")
     if tag_map is not None:
         if not isinstance(tag_map, Mapping):
             raise error("mesh.tag_map", f"expected a table {{our name = tag(s)}}, got {tag_map!r}")
         tag_map = dict(tag_map)
-    return str(path.resolve()), tag_map
+    return str(path.resolve()), tag_map, sha
+
+
+def check_mesh_unchanged(path: str, sha256: str | None) -> None:
+    """The mesh file still has the content the config was read with (else the rows would mix two meshes)."""
+    if sha256 is not None and file_sha256(path) != sha256:
+        raise ConfigError(f"config key 'mesh.file': {path!r} changed after the config was read (sha256 "
+                          f"{sha256[:12]}…); valid: run the sweep again")

@@ -45,8 +45,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...physics.rashba import Drive, Film, RashbaPoint, paper_film
-from ...problems.specs import WireSpec, resolve_wire_spec
+from ...physics.rashba import Drive, Film, RashbaPoint, paper_film, validity_warnings
+from ...problems.specs import WireSpec, estimate_wire_dofs, most_demanding, resolve_wire_spec
 from ...units import FS, HBAR_EV_FS
 from .config import (
     MAGNETIZATION_AXES,
@@ -250,6 +250,17 @@ def open_session(config: WireSweepConfig, params: RashbaPoint, comm, petsc_optio
     return WireSession(params, config.resolved_spec(), comm, petsc_options)
 
 
+def dofs(config: WireSweepConfig, prepared) -> float:
+    """The one mesh's degrees of freedom (1D exact, 2D estimated), before it is built."""
+    films = [p.params.film for p in config.points]
+    return estimate_wire_dofs(most_demanding(films), config.resolved_spec())
+
+
+def warnings(config: WireSweepConfig) -> list[str]:
+    return validity_warnings([p.params.film for p in config.points], config.resolved_spec().cell_nm)
+
+
 WIRE = ProblemKind(name="wire", config_from_dict=config_from_dict, input_columns=INPUT_COLUMNS,
                    output_columns=OUTPUT_COLUMNS, column_types=COLUMN_TYPES, input_row=input_row,
-                   output_row=output_row, mesh_info=mesh_info, prepare=prepare, open_session=open_session)
+                   output_row=output_row, mesh_info=mesh_info, prepare=prepare, open_session=open_session,
+                   dofs=dofs, warnings=warnings)
