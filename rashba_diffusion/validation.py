@@ -97,6 +97,28 @@ def check_finite(name: str, value: float, unit: str) -> float:
     return v
 
 
+def check_non_negative(name: str, value: float, unit: str, upper: float = math.inf) -> float:
+    """A finite number in [0, ``upper``], else :class:`ParameterError`."""
+    v = check_finite(name, value, unit)
+    if not 0.0 <= v <= upper:
+        raise ParameterError(f"{name} = {value!r} {unit} is invalid; valid range: [0, {upper:g}]")
+    return v
+
+
+def finite_vector(name: str, value, unit: str, max_abs: float = math.inf) -> tuple[float, float, float]:
+    """A 3-vector of finite numbers, each |component| <= ``max_abs``, else :class:`ParameterError`."""
+    try:
+        v = np.asarray(value, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        raise ParameterError(f"{name} = {value!r} {unit}: not a 3-vector of numbers") from None
+    if v.size != 3 or not np.all(np.isfinite(v)):
+        raise ParameterError(f"{name} = {value!r} {unit}: need 3 finite components")
+    if np.any(np.abs(v) > max_abs):
+        raise ParameterError(f"{name} = {value!r} {unit} is invalid; valid range: each component in "
+                             f"[-{max_abs:g}, {max_abs:g}]")
+    return (float(v[0]), float(v[1]), float(v[2]))
+
+
 def unit_vector(name: str, value, *, in_plane: bool = False) -> tuple[float, float, float]:
     """Validate a unit 3-vector (|v| = 1 within ``UNIT_VECTOR_TOLERANCE``)."""
     try:

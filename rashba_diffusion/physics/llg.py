@@ -35,7 +35,7 @@ from scipy import constants as sc
 
 from ..errors import ParameterError
 from ..units import GAMMA_E_RAD_PER_S_T, NM
-from ..validation import check_finite, check_positive, unit_vector
+from ..validation import check_finite, check_non_negative, check_positive, finite_vector, unit_vector
 from .vectors import cross
 
 #: μ0 in T·m/A (scipy.constants)
@@ -50,20 +50,12 @@ Vector = tuple[float, float, float]
 TorqueFunction = Callable[[np.ndarray, float], np.ndarray]
 
 
-
 #: bounds of the macrospin's inputs, where the model (or floating point) ends: Ms 5x that of Fe65Co35 (as
 #: physics.torque.MAX_MS_A_PER_M), gamma 60x the electron's, a Gilbert damping of 100, fields of 1e4 T
 MAX_MS_A_PER_M = 1e7
 MAX_GAMMA_RAD_PER_S_T = 1e13
 MAX_ALPHA_GILBERT = 100.0
 MAX_FIELD_T = 1e4
-
-
-def _non_negative(name: str, value: float, unit: str, upper: float = math.inf) -> float:
-    v = check_finite(name, value, unit)
-    if not 0.0 <= v <= upper:
-        raise ParameterError(f"{name} = {value!r} {unit} is invalid; valid range: [0, {upper:g}]")
-    return v
 
 
 def _field(name: str, value: float) -> float:
@@ -74,23 +66,10 @@ def _field(name: str, value: float) -> float:
     return v
 
 
-def _finite_vector(name: str, value, unit: str, max_abs: float | None = None) -> Vector:
-    try:
-        v = np.asarray(value, dtype=float).reshape(-1)
-    except (TypeError, ValueError):
-        raise ParameterError(f"{name} = {value!r} {unit}: not a 3-vector of numbers") from None
-    if v.size != 3 or not np.all(np.isfinite(v)):
-        raise ParameterError(f"{name} = {value!r} {unit}: need 3 finite components")
-    if max_abs is not None and float(np.max(np.abs(v))) > max_abs:
-        raise ParameterError(f"{name} = {value!r} {unit} is invalid; valid range: each component in "
-                             f"[-{max_abs:g}, {max_abs:g}]")
-    return (float(v[0]), float(v[1]), float(v[2]))
-
-
 def _demag(value) -> Vector | None:
     if value is None:
         return None
-    n = _finite_vector("demag_factors", value, "(dimensionless)")
+    n = finite_vector("demag_factors", value, "(dimensionless)")
     if min(n) < 0.0 or max(n) > 1.0 or abs(sum(n) - 1.0) > DEMAG_SUM_TOLERANCE:
         raise ParameterError(
             f"demag_factors = {n} (dimensionless) is invalid; valid range: each in [0, 1], "
@@ -148,13 +127,13 @@ class MacrospinParameters:
     def __post_init__(self) -> None:
         s = object.__setattr__
         s(self, "ms_a_per_m", check_positive("ms_a_per_m", self.ms_a_per_m, "A/m", upper=MAX_MS_A_PER_M))
-        s(self, "alpha_gilbert", _non_negative("alpha_gilbert", self.alpha_gilbert, "(dimensionless)",
+        s(self, "alpha_gilbert", check_non_negative("alpha_gilbert", self.alpha_gilbert, "(dimensionless)",
                                                MAX_ALPHA_GILBERT))
         s(self, "gamma_rad_per_s_t", check_positive("gamma_rad_per_s_t", self.gamma_rad_per_s_t, "rad/(s·T)",
                                                     upper=MAX_GAMMA_RAD_PER_S_T))
-        s(self, "b_ext_t", _finite_vector("b_ext_t", self.b_ext_t, "T", MAX_FIELD_T))
-        s(self, "b_k_t", _non_negative("b_k_t", self.b_k_t, "T", MAX_FIELD_T))
-        s(self, "b_hard_t", _non_negative("b_hard_t", self.b_hard_t, "T", MAX_FIELD_T))
+        s(self, "b_ext_t", finite_vector("b_ext_t", self.b_ext_t, "T", MAX_FIELD_T))
+        s(self, "b_k_t", check_non_negative("b_k_t", self.b_k_t, "T", MAX_FIELD_T))
+        s(self, "b_hard_t", check_non_negative("b_hard_t", self.b_hard_t, "T", MAX_FIELD_T))
         for name in ("easy_axis", "hard_axis", "sigma", "p"):
             s(self, name, unit_vector(name, getattr(self, name)))
         s(self, "demag_factors", _demag(self.demag_factors))

@@ -25,7 +25,14 @@ import numpy as np
 
 from ..errors import ParameterError
 from ..units import GAMMA_E_RAD_PER_S_T
-from ..validation import check_finite, check_length, check_magnitude, check_positive, unit_vector
+from ..validation import (
+    check_length,
+    check_magnitude,
+    check_non_negative,
+    check_positive,
+    finite_vector,
+    unit_vector,
+)
 from .domain_wall import WallParameters
 from .llg import MAX_ALPHA_GILBERT, MAX_FIELD_T, MAX_GAMMA_RAD_PER_S_T, MAX_MS_A_PER_M, MU0_T_M_PER_A
 from .rashba import Drive, Film
@@ -46,26 +53,6 @@ MAX_ANISOTROPY_J_PER_M3 = 1e10
 MAX_DMI_J_PER_M2 = 1e2
 MAX_DRIFT_M_PER_S = 1e7
 MAX_BETA = 1e3
-
-
-def _non_negative(name: str, value: float, unit: str, max_abs: float = math.inf) -> float:
-    v = check_finite(name, value, unit)
-    if v < 0.0 or v > max_abs:
-        raise ParameterError(f"{name} = {value!r} {unit} is invalid; valid range: [0, {max_abs:g}]")
-    return v
-
-
-def _vector(name: str, value, unit: str, max_abs: float = math.inf) -> Vector:
-    try:
-        v = np.asarray(value, dtype=float).reshape(-1)
-    except (TypeError, ValueError):
-        raise ParameterError(f"{name} = {value!r} {unit}: not a 3-vector of numbers") from None
-    if v.size != 3 or not np.all(np.isfinite(v)):
-        raise ParameterError(f"{name} = {value!r} {unit}: need 3 finite components")
-    if np.any(np.abs(v) > max_abs):
-        raise ParameterError(f"{name} = {value!r} {unit} is invalid; valid range: each component in "
-                             f"[-{max_abs:g}, {max_abs:g}]")
-    return (float(v[0]), float(v[1]), float(v[2]))
 
 
 @dataclass(frozen=True)
@@ -110,16 +97,16 @@ class MicromagneticParameters:
         s = object.__setattr__
         s(self, "ms_a_per_m", check_positive("ms_a_per_m", self.ms_a_per_m, "A/m", upper=MAX_MS_A_PER_M))
         s(self, "a_ex_j_per_m", check_positive("a_ex_j_per_m", self.a_ex_j_per_m, "J/m", upper=MAX_EXCHANGE_J_PER_M))
-        s(self, "alpha_gilbert", _non_negative("alpha_gilbert", self.alpha_gilbert, "(dimensionless)",
+        s(self, "alpha_gilbert", check_non_negative("alpha_gilbert", self.alpha_gilbert, "(dimensionless)",
                                                MAX_ALPHA_GILBERT))
-        s(self, "k_u_j_per_m3", _non_negative("k_u_j_per_m3", self.k_u_j_per_m3, "J/m³", MAX_ANISOTROPY_J_PER_M3))
-        s(self, "k_perp_j_per_m3", _non_negative("k_perp_j_per_m3", self.k_perp_j_per_m3, "J/m³",
+        s(self, "k_u_j_per_m3", check_non_negative("k_u_j_per_m3", self.k_u_j_per_m3, "J/m³", MAX_ANISOTROPY_J_PER_M3))
+        s(self, "k_perp_j_per_m3", check_non_negative("k_perp_j_per_m3", self.k_perp_j_per_m3, "J/m³",
                                                  MAX_ANISOTROPY_J_PER_M3))
         s(self, "easy_axis", unit_vector("easy_axis", self.easy_axis))
         s(self, "hard_axis", unit_vector("hard_axis", self.hard_axis))
         if not isinstance(self.thin_film_demag, bool):
             raise ParameterError(f"thin_film_demag = {self.thin_film_demag!r} is invalid; valid values: True, False")
-        s(self, "b_ext_t", _vector("b_ext_t", self.b_ext_t, "T", MAX_FIELD_T))
+        s(self, "b_ext_t", finite_vector("b_ext_t", self.b_ext_t, "T", MAX_FIELD_T))
         s(self, "dmi_j_per_m2", check_magnitude("dmi_j_per_m2", self.dmi_j_per_m2, "J/m²", MAX_DMI_J_PER_M2))
         s(self, "gamma_rad_per_s_t", check_positive("gamma_rad_per_s_t", self.gamma_rad_per_s_t, "rad/(s·T)",
                                                     upper=MAX_GAMMA_RAD_PER_S_T))
@@ -192,7 +179,7 @@ class ZhangLiDrive:
     beta: float
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "u_m_per_s", _vector("u_m_per_s", self.u_m_per_s, "m/s", MAX_DRIFT_M_PER_S))
+        object.__setattr__(self, "u_m_per_s", finite_vector("u_m_per_s", self.u_m_per_s, "m/s", MAX_DRIFT_M_PER_S))
         object.__setattr__(self, "beta", check_magnitude("beta", self.beta, "(dimensionless)", MAX_BETA))
 
 
