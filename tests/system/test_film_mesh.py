@@ -73,7 +73,7 @@ def test_cli_wire_on_a_mesh_file_with_a_tag_map(tmp_path, cli_env):
     # --out writes the summary (same numbers as stdout) and the fields; no profile without a width line
     written = json.loads((out / "summary.json").read_text())
     assert written["T_perp_J_per_m2"] == json.loads(named.stdout)["T_perp_J_per_m2"]
-    assert sorted(p.name for p in out.iterdir()) == ["fields.png", "fields.vtu", "summary.json"]
+    assert sorted(p.name for p in out.iterdir()) == [".rashba-outputs.json", "fields.png", "fields.vtu", "summary.json"]
     tag_map = json.dumps({"edges": 6, "contact_left": 3, "contact_right": 4, "midline": 5})
     mapped = run([*base, "--mesh", str(tmp_path / "n.xdmf"), "--tag-map", tag_map], cli_env)
     assert mapped.returncode == 0, mapped.stderr

@@ -43,10 +43,12 @@ def test_readme_python_api_example(index, tmp_path, monkeypatch):
         got = [float(x) for x in NUMBER.findall(line)]
         assert got[: len(want)] == pytest.approx(want, rel=6e-4), line
     written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
-    assert written == (["wire_out/fields.vtu", "wire_out/profile.csv", "wire_out/profile.png", "wire_out/summary.json"]
-                       if index == 0 else ["bilayer_out/fields.png", "bilayer_out/fields.vtu",
-                                           "bilayer_out/interface.png", "bilayer_out/interface.vtu",
-                                           "bilayer_out/summary.json"])
+    # (the manifest of the output set, README "Output files", beside the files it lists)
+    assert written == (["wire_out/.rashba-outputs.json", "wire_out/fields.vtu", "wire_out/profile.csv",
+                        "wire_out/profile.png", "wire_out/summary.json"]
+                       if index == 0 else ["bilayer_out/.rashba-outputs.json", "bilayer_out/fields.png",
+                                           "bilayer_out/fields.vtu", "bilayer_out/interface.png",
+                                           "bilayer_out/interface.vtu", "bilayer_out/summary.json"])
 
 
 def test_readme_output_files_example_reads_what_the_wire_writes(tmp_path, monkeypatch):
