@@ -121,12 +121,7 @@ def finite_vector(name: str, value, unit: str, max_abs: float = math.inf) -> tup
 
 def unit_vector(name: str, value, *, in_plane: bool = False) -> tuple[float, float, float]:
     """Validate a unit 3-vector (|v| = 1 within ``UNIT_VECTOR_TOLERANCE``)."""
-    try:
-        v = np.asarray(value, dtype=float).reshape(-1)
-    except (TypeError, ValueError):
-        raise ParameterError(f"{name} = {value!r} (dimensionless): not a 3-vector of numbers") from None
-    if v.size != 3 or not np.all(np.isfinite(v)):
-        raise ParameterError(f"{name} = {value!r} (dimensionless): need 3 finite components")
+    v = np.array(finite_vector(name, value, "(dimensionless)"))
     norm = float(np.linalg.norm(v))
     if abs(norm - 1.0) > UNIT_VECTOR_TOLERANCE:
         raise ParameterError(

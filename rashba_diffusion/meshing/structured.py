@@ -168,15 +168,9 @@ def graded_strip(comm: MPI.Comm, length_nm: float, width_nm: float, cell_x_nm: f
 # -- the wire along its axis (the 1D LLG, a domain wall) ----------------------------------
 
 
-def wire_along_x(comm: MPI.Comm, length_nm: float, cell_nm: float) -> Geometry:
-    """Uniform 1D mesh of a wire 0 ≤ x ≤ L (nm) along its axis (the LLG's 1D wire; "plane" mode: ∂x is the mesh
-    derivative).  Both ends are contacts (ν = 0) and spin sinks (s = 0): a current flows through the wire and the
-    spin current leaves it there, so a uniform end region carries no boundary layer."""
-    length = check_length("length_nm", length_nm)
-    h = check_length("cell_nm", cell_nm)
-    if h > length / 2:
-        raise ParameterError(f"cell_nm = {cell_nm!r} nm is invalid; valid range: (0, length_nm/2 = {length / 2:g}]")
-    n = max(2, math.ceil(length / h))
+def _interval_with_end_contacts(comm: MPI.Comm, length: float, n: int) -> tuple:
+    """``n`` uniform cells on 0 ≤ x ≤ ``length`` (nm), the end points tagged ``contact_left``/``contact_right``:
+    (mesh, facet tags)."""
     msh = mesh.create_interval(comm, n, [0.0, length])
     msh.topology.create_connectivity(0, 1)
     tol = 1e-9 * length
@@ -185,7 +179,18 @@ def wire_along_x(comm: MPI.Comm, length_nm: float, cell_nm: float) -> Geometry:
     ents = np.concatenate([lo, hi]).astype(np.int32)
     vals = np.concatenate([np.full(lo.size, CONTACT_LEFT), np.full(hi.size, CONTACT_RIGHT)]).astype(np.int32)
     order = np.argsort(ents)
-    ft = mesh.meshtags(msh, 0, ents[order], vals[order])
+    return msh, mesh.meshtags(msh, 0, ents[order], vals[order])
+
+
+def wire_along_x(comm: MPI.Comm, length_nm: float, cell_nm: float) -> Geometry:
+    """Uniform 1D mesh of a wire 0 ≤ x ≤ L (nm) along its axis (the LLG's 1D wire; "plane" mode: ∂x is the mesh
+    derivative).  Both ends are contacts (ν = 0) and spin sinks (s = 0): a current flows through the wire and the
+    spin current leaves it there, so a uniform end region carries no boundary layer."""
+    length = check_length("length_nm", length_nm)
+    h = check_length("cell_nm", cell_nm)
+    if h > length / 2:
+        raise ParameterError(f"cell_nm = {cell_nm!r} nm is invalid; valid range: (0, length_nm/2 = {length / 2:g}]")
+    msh, ft = _interval_with_end_contacts(comm, length, max(2, math.ceil(length / h)))
     return Geometry(msh=msh, facet_tags=ft, mode="plane", width_nm=length, length_nm=length,
                     spin_sinks=(CONTACT_LEFT, CONTACT_RIGHT), contacts=(CONTACT_LEFT, CONTACT_RIGHT),
                     tag_names=dict(CONTACT_FACETS))
@@ -196,16 +201,7 @@ def pumping_line(comm: MPI.Comm, length_nm: float, cell_nm: float) -> Geometry:
     the film is infinite and uniform along y), contacts (ν = 0) at x = 0 and x = L, no spin sinks."""
     lx = check_length("length_nm", length_nm)
     h = check_length("cell_nm", cell_nm)
-    n = max(4, math.ceil(lx / h))
-    msh = mesh.create_interval(comm, n, [0.0, lx])
-    msh.topology.create_connectivity(0, 1)
-    tol = 1e-9 * lx
-    lo = mesh.locate_entities_boundary(msh, 0, lambda x: np.abs(x[0]) < tol)
-    hi = mesh.locate_entities_boundary(msh, 0, lambda x: np.abs(x[0] - lx) < tol)
-    ents = np.concatenate([lo, hi]).astype(np.int32)
-    vals = np.concatenate([np.full(lo.size, CONTACT_LEFT), np.full(hi.size, CONTACT_RIGHT)]).astype(np.int32)
-    order = np.argsort(ents)
-    ft = mesh.meshtags(msh, 0, ents[order], vals[order])
+    msh, ft = _interval_with_end_contacts(comm, lx, max(4, math.ceil(lx / h)))
     return Geometry(msh=msh, facet_tags=ft, mode="plane", width_nm=lx, length_nm=lx,
                     contacts=(CONTACT_LEFT, CONTACT_RIGHT), tag_names=dict(CONTACT_FACETS))
 

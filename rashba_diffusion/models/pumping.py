@@ -157,11 +157,7 @@ class TransientRashbaModel(RashbaModel):
             if gwn[d] is not None:
                 j = sum_terms([-c["D"] * gn[d] if gn[d] is not None else None, f[d]])
                 terms.append(-j * gwn[d])
-        residual = sum_terms(terms) * ufl.dx
-        self.a_ufl = ufl.lhs(residual)
-        self.L_ufl = ufl.rhs(residual)
-        self.a = fem.form(self.a_ufl)
-        self.L = fem.form(self.L_ufl)
+        self._set_forms(sum_terms(terms) * ufl.dx)
 
     def _build_bcs(self) -> None:
         super()._build_bcs()

@@ -254,7 +254,10 @@ class RashbaModel:
                 terms.append(-self.texture_s0 * self.texture_mdot[a] * ws[a])  # −s0 ∂t m: the moving equilibrium spin
         gwn = self.grad3(wn)
         terms += [j[d] * gwn[d] for d in range(3) if gwn[d] is not None]
-        residual = sum_terms(terms) * ufl.dx
+        self._set_forms(sum_terms(terms) * ufl.dx)
+
+    def _set_forms(self, residual) -> None:
+        """The bilinear and linear parts of ``residual`` (UFL and compiled) as ``a_ufl``, ``L_ufl``, ``a``, ``L``."""
         self.a_ufl = ufl.lhs(residual)
         self.L_ufl = ufl.rhs(residual)
         self.a = fem.form(self.a_ufl)
